@@ -1,0 +1,1 @@
+"""Language packs (hassil templates, replies, flows) and the intent matcher."""

@@ -1,0 +1,1 @@
+"""Cramp Coach voice skill: CLI, dialogue, audio in, speech out, admin page."""

@@ -1,0 +1,1 @@
+"""Admin web page: Flask app factory, blueprints and templates."""

@@ -1,0 +1,1 @@
+"""Command-line interface: `cramp-coach SUBCOMMAND`. Each module registers one subcommand."""

@@ -1,0 +1,149 @@
+"""Compose every package's config section into one frozen Config; report bad values with key and line."""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from cramp_common.paths import user_config_path
+from cramp_common.validate import SettingError, get_str
+from scheduler.settings import ReminderSettings
+from skill.admin.settings import AdminSettings
+from skill.audio.settings import VoiceSettings
+from skill.dialogue.settings import DialogueSettings, SafetySettings
+from skill.speech.settings import SpeechSettings
+from skill.wyoming_service.settings import WyomingSettings
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CONFIG_PATH = Path(__file__).with_name("default_config.toml")
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used; the message is one line naming file, line, key and value."""
+
+
+@dataclass(frozen=True)
+class GeneralSettings:
+    language: str = "en"
+    """Language pack under intents/: 'en' or 'ko'."""
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> GeneralSettings:
+        from intents.language import available_languages
+
+        language = get_str(data, "language", cls.language, 8)
+        if language not in available_languages():
+            raise SettingError(
+                "language", language, "must be one of " + ", ".join(available_languages())
+            )
+        return cls(language=language)
+
+
+@dataclass(frozen=True)
+class Config:
+    general: GeneralSettings = field(default_factory=GeneralSettings)
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
+    speech: SpeechSettings = field(default_factory=SpeechSettings)
+    dialogue: DialogueSettings = field(default_factory=DialogueSettings)
+    safety: SafetySettings = field(default_factory=SafetySettings)
+    reminders: ReminderSettings = field(default_factory=ReminderSettings)
+    admin: AdminSettings = field(default_factory=AdminSettings)
+    wyoming: WyomingSettings = field(default_factory=WyomingSettings)
+    path: Path | None = None
+    """The file this was loaded from; None for built-in defaults."""
+
+
+_SECTION_CLASSES: dict[str, type] = {
+    "general": GeneralSettings,
+    "voice": VoiceSettings,
+    "speech": SpeechSettings,
+    "dialogue": DialogueSettings,
+    "safety": SafetySettings,
+    "reminders": ReminderSettings,
+    "admin": AdminSettings,
+    "wyoming": WyomingSettings,
+}
+
+
+def known_keys(section_cls: type) -> set[str]:
+    """Top-level keys a section accepts: its dataclass fields plus any nested tables it declares."""
+    names = {f.name for f in fields(section_cls)}
+    return names | set(getattr(section_cls, "TABLES", ()))
+
+
+def find_line(text: str, section: str, key: str) -> int | None:
+    """1-based line of `key` inside `[section]` (dotted keys name sub-tables), if it can be found."""
+    parts = key.split(".")
+    header = ".".join([section, *parts[:-1]])
+    leaf = re.escape(parts[-1])
+    in_section = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            name = stripped.strip("[] ").split("]")[0].strip()
+            in_section = name == header
+            continue
+        if in_section and re.match(rf"^{leaf}\s*=", stripped):
+            return number
+    return None
+
+
+def parse_config(text: str, source: str = "config.toml") -> tuple[Config, list[str]]:
+    """Parse TOML text into a Config; returns it with warnings. Raises ConfigError on a bad value."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+    warnings: list[str] = []
+    values: dict[str, Any] = {}
+    for name, data in raw.items():
+        if name not in _SECTION_CLASSES:
+            warnings.append(f"{source}: unknown section [{name}] ignored")
+            continue
+        if not isinstance(data, dict):
+            raise ConfigError(f"{source}: {name} must be a [{name}] table")
+        section_cls = _SECTION_CLASSES[name]
+        for key in sorted(set(data) - known_keys(section_cls)):
+            line = find_line(text, name, key)
+            where = f" line {line}" if line else ""
+            warnings.append(f"{source}{where}: unknown key [{name}] {key} ignored")
+        try:
+            values[name] = section_cls.from_dict(data)
+        except SettingError as exc:
+            line = find_line(text, name, exc.key)
+            where = f" line {line}" if line else ""
+            raise ConfigError(
+                f"{source}{where}: [{name}] {exc.key} = {exc.value!r}: {exc.allowed}"
+            ) from None
+    return Config(**values), warnings
+
+
+def ensure_user_config() -> Path:
+    """Create the user's config.toml from the documented default if it does not exist yet."""
+    path = user_config_path()
+    if not path.exists():
+        shutil.copyfile(DEFAULT_CONFIG_PATH, path)
+        log.info("created %s from the documented defaults", path)
+    return path
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Load `path`, or the user's config.toml (created on first run). Warnings go to the log."""
+    target = Path(path) if path is not None else ensure_user_config()
+    try:
+        text = target.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{target}: no such config file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{target}: cannot read: {exc}") from None
+    config, warnings = parse_config(text, str(target))
+    for warning in warnings:
+        log.warning("%s", warning)
+    return replace(config, path=target)

@@ -1,0 +1,46 @@
+"""[dialogue] and [safety] sections."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from cramp_common.validate import SettingError, get_bool, get_int, get_str
+
+
+@dataclass(frozen=True)
+class DialogueSettings:
+    follow_up_seconds: int = 20
+    """After each step, how long 'next', 'repeat', 'stop', 'it has passed' work without a wake word."""
+    count_aloud: bool = True
+    """Count hold steps aloud ('ten ... twenty ... thirty, and relax')."""
+    escalate_after_minutes: int = 10
+    """An episode still going after this long is told it needs urgent advice."""
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DialogueSettings:
+        return cls(
+            follow_up_seconds=get_int(data, "follow_up_seconds", cls.follow_up_seconds, 5, 120),
+            count_aloud=get_bool(data, "count_aloud", cls.count_aloud),
+            escalate_after_minutes=get_int(
+                data, "escalate_after_minutes", cls.escalate_after_minutes, 5, 10
+            ),
+        )
+
+
+_PHONE = re.compile(r"^[0-9]{2,6}$")
+
+
+@dataclass(frozen=True)
+class SafetySettings:
+    emergency_number: str = "112"
+    """Spoken in the escalation line; 999 in the UK, 911 in North America."""
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SafetySettings:
+        number = get_str(data, "emergency_number", cls.emergency_number, 6)
+        if not _PHONE.match(number):
+            raise SettingError("emergency_number", number, "must be 2 to 6 digits, e.g. \"112\"")
+        return cls(emergency_number=number)

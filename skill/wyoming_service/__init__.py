@@ -1,0 +1,1 @@
+"""Wyoming protocol service so Home Assistant satellites can use the skill."""
