@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.pulse import PulseServer
 
 
 @pytest.fixture(autouse=True)
@@ -13,3 +17,19 @@ def data_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     home = tmp_path_factory.mktemp("cramp-home")
     monkeypatch.setenv("CRAMP_COACH_HOME", str(home))
     return home
+
+
+@pytest.fixture(scope="session")
+def pulse_server() -> Iterator[PulseServer]:
+    """One private PulseAudio server for the session; its env is set for this process too."""
+    server = PulseServer()
+    server.start()
+    saved = {key: os.environ.get(key) for key in server.env}
+    os.environ.update(server.env)
+    yield server
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    server.cleanup()
