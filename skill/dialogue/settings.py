@@ -13,7 +13,7 @@ from cramp_common.validate import SettingError, get_bool, get_int, get_str
 @dataclass(frozen=True)
 class DialogueSettings:
     follow_up_seconds: int = 20
-    """After each step, how long 'next', 'repeat', 'stop', 'it has passed' work without a wake word."""
+    """After each step, how long 'next', 'repeat', 'stop', 'it has passed' need no wake word."""
     count_aloud: bool = True
     """Count hold steps aloud ('ten ... twenty ... thirty, and relax')."""
     escalate_after_minutes: int = 10

@@ -1,0 +1,47 @@
+"""Reply keys the dialogue says itself (flow steps come from intents/flows.yaml)."""
+
+from __future__ import annotations
+
+REASSURE = "reassure.open"
+DISCLAIMER = "disclaimer"
+ESCALATION = "escalation.emergency"
+ESCALATION_TIMER = "escalation.timer"
+FREQUENT_CRAMPS = "advice.frequent_cramps"
+NOT_UNDERSTOOD = "fallback.not_understood"
+LISTENING = "wake.listening"
+
+HELP = ("control.help", "control.help.more")
+STOP = "control.stop"
+SLOWER = "control.slower"
+NOTHING_TO_REPEAT = "control.nothing_to_repeat"
+NOTHING_NEXT = "control.nothing_next"
+AFTERCARE = ("aftercare.passed", "aftercare.sore")
+
+COUNT_START = "count.start"
+COUNT = {10: "count.ten", 20: "count.twenty", 30: "count.thirty"}
+COUNT_RELAX = "count.relax"
+
+REMINDER_PROMPT = "reminder.{kind}.prompt"
+REMINDER_KINDS = ("hydration", "footbath", "stretch", "custom")
+REMINDER_DONE = "reminder.done"
+REMINDER_SNOOZED = "reminder.snoozed"
+REMINDER_NOTHING_DUE = "reminder.nothing_due"
+REMINDER_LIST = "reminder.list.items"
+REMINDER_LIST_EMPTY = "reminder.list.empty"
+REMINDER_UNAVAILABLE = "reminder.unavailable"
+
+
+def all_keys() -> set[str]:
+    """Every key above; each language pack must define them all."""
+    keys: set[str] = set()
+    for name, value in globals().items():
+        if name.isupper() and name != "REMINDER_KINDS":
+            if isinstance(value, str):
+                keys.add(value)
+            elif isinstance(value, tuple):
+                keys.update(value)
+            elif isinstance(value, dict):
+                keys.update(value.values())
+    keys.discard(REMINDER_PROMPT)
+    keys.update(REMINDER_PROMPT.format(kind=kind) for kind in REMINDER_KINDS)
+    return keys
