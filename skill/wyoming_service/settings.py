@@ -1,12 +1,53 @@
-"""[wyoming] section: the Home Assistant bridge."""
+"""[wyoming] section: the Home Assistant bridge (server, zeroconf, reminder announcements)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlparse
 
-from cramp_common.validate import get_bool, get_str
+from cramp_common.validate import SettingError, get_bool, get_choice, get_int, get_str
+
+ANNOUNCE_SERVICES = ("assist_satellite.announce", "tts.speak")
+_ENTITY_ID = re.compile(r"^[a-z_]+\.[a-z0-9_]+$")
+
+
+def _check_uri(value: str) -> str:
+    parsed = urlparse(value)
+    if parsed.scheme == "stdio" or (parsed.scheme == "unix" and parsed.path):
+        return value
+    try:
+        port = parsed.port
+    except ValueError:
+        port = None
+    if parsed.scheme == "tcp" and parsed.hostname and port:
+        return value
+    raise SettingError("uri", value, "must be tcp://HOST:PORT, unix://PATH or stdio://")
+
+
+def _check_url(value: str) -> str:
+    parsed = urlparse(value)
+    if value and (parsed.scheme not in ("http", "https") or not parsed.hostname):
+        raise SettingError(
+            "announce_url", value, "must be empty or Home Assistant's address, e.g. "
+            "\"http://homeassistant.local:8123\""
+        )
+    return value.rstrip("/")
+
+
+def _entity_ids(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(",") if part.strip()]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise SettingError(key, value, "must be a list of entity ids such as "
+                                       "[\"assist_satellite.bedroom\"]")
+    for item in value:
+        if not _ENTITY_ID.match(item):
+            raise SettingError(key, item, "is not an entity id like \"assist_satellite.bedroom\"")
+    return tuple(value)
 
 
 @dataclass(frozen=True)
@@ -14,11 +55,49 @@ class WyomingSettings:
     uri: str = "tcp://127.0.0.1:10700"
     """Where `cramp-coach wyoming` listens: tcp://HOST:PORT, unix://PATH or stdio://."""
     zeroconf: bool = False
-    """Advertise the service on the local network."""
+    """Advertise the service on the local network (needs the `zeroconf` extra and a tcp:// uri)."""
+    zeroconf_name: str = "cramp-coach"
+    """Service name shown by Home Assistant's discovery."""
+    asr: bool = True
+    """Also offer speech-to-text with the Vosk model of [general] language (grammar mode)."""
+    max_conversations: int = 32
+    """Dialogue states kept at once (one per Home Assistant conversation); the oldest is dropped."""
+    conversation_minutes: int = 15
+    """A conversation idle this long is forgotten; the next line starts fresh."""
+    announce_url: str = ""
+    """Home Assistant's address for reminder announcements; empty: reminders are not sent there."""
+    announce_service: str = "assist_satellite.announce"
+    """Home Assistant service that speaks a reminder: assist_satellite.announce or tts.speak."""
+    announce_entities: tuple[str, ...] = ()
+    """Satellites (assist_satellite.*) or, for tts.speak, media players that speak reminders."""
+    announce_tts_entity: str = ""
+    """For tts.speak only: the TTS engine entity, e.g. tts.piper."""
+
+    @property
+    def announce_enabled(self) -> bool:
+        return bool(self.announce_url and self.announce_entities)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> WyomingSettings:
+        service = get_choice(data, "announce_service", cls.announce_service, ANNOUNCE_SERVICES)
+        tts_entity = get_str(data, "announce_tts_entity", cls.announce_tts_entity, 100)
+        if tts_entity and not _ENTITY_ID.match(tts_entity):
+            raise SettingError("announce_tts_entity", tts_entity, "is not an entity id such as "
+                                                                  "\"tts.piper\"")
+        if service == "tts.speak" and data.get("announce_url") and not tts_entity:
+            raise SettingError("announce_tts_entity", tts_entity,
+                               "must name the TTS entity (e.g. \"tts.piper\") for tts.speak")
         return cls(
-            uri=get_str(data, "uri", cls.uri),
+            uri=_check_uri(get_str(data, "uri", cls.uri, 300)),
             zeroconf=get_bool(data, "zeroconf", cls.zeroconf),
+            zeroconf_name=get_str(data, "zeroconf_name", cls.zeroconf_name, 60) or "cramp-coach",
+            asr=get_bool(data, "asr", cls.asr),
+            max_conversations=get_int(data, "max_conversations", cls.max_conversations, 1, 1000),
+            conversation_minutes=get_int(
+                data, "conversation_minutes", cls.conversation_minutes, 1, 24 * 60
+            ),
+            announce_url=_check_url(get_str(data, "announce_url", cls.announce_url, 300)),
+            announce_service=service,
+            announce_entities=_entity_ids(data, "announce_entities"),
+            announce_tts_entity=tts_entity,
         )
