@@ -10,6 +10,8 @@ import pytest
 
 from tests.pulse import PulseServer
 
+pytest_plugins = ["tests.admin_support"]
+
 
 @pytest.fixture(autouse=True)
 def data_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:

@@ -1,18 +1,61 @@
-"""`cramp-coach admin`: placeholder until its issue lands."""
+"""`cramp-coach admin`: serve the admin page, or set its password from stdin."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 
+from cramp_common.paths import data_dir
 from skill.config import Config
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("admin", help="(not built yet)")
-    parser.set_defaults(func=run)
+    parser = subparsers.add_parser("admin", help="the admin web page: serve it, set its password")
+    actions = parser.add_subparsers(dest="admin_command", metavar="ACTION")
+    serve = actions.add_parser("serve", help="serve the admin page on its own (waitress)")
+    serve.add_argument("--port", type=int, help="port (default: [admin] port, 8765)")
+    serve.set_defaults(func=run_serve)
+    password = actions.add_parser(
+        "set-password", help="set the admin password, read from stdin (one line) or a prompt"
+    )
+    password.set_defaults(func=run_set_password)
+    parser.set_defaults(func=lambda args, config: parser.print_help() or 2)
 
 
-def run(args: argparse.Namespace, config: Config) -> int:
-    print("cramp-coach admin: not built yet", file=sys.stderr)
-    return 2
+def run_serve(args: argparse.Namespace, config: Config) -> int:
+    from skill.admin import create_app
+    from skill.admin.server import AdminServer
+
+    port = args.port if args.port is not None else config.admin.port
+    if not 1 <= port <= 65535:
+        print(f"cramp-coach admin serve: --port {port}: must be 1 to 65535", file=sys.stderr)
+        return 2
+    server = AdminServer(create_app(config=config), config.admin.host, port)
+    print(f"Cramp Coach admin page: {server.url}", file=sys.stderr)
+    if config.admin.allow_lan:
+        print("LAN access is on: any device on this network can reach the page.", file=sys.stderr)
+    message = server.setup_message()
+    if message:
+        print(message, file=sys.stderr, flush=True)
+    server.run()
+    return 0
+
+
+def run_set_password(args: argparse.Namespace, config: Config) -> int:
+    from skill.admin.security import PasswordError, PasswordStore
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("New admin password: ")
+        if getpass.getpass("Again: ") != password:
+            print("cramp-coach admin set-password: the passwords differ", file=sys.stderr)
+            return 1
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        PasswordStore(data_dir()).set(password)
+    except PasswordError as exc:
+        print(f"cramp-coach admin set-password: password {exc}", file=sys.stderr)
+        return 1
+    print("Admin password set.", file=sys.stderr)
+    return 0

@@ -1,0 +1,131 @@
+"""How the admin page talks to the assistant: the AssistantControl Protocol and its standalone form.
+
+`cramp-coach run` passes its live implementation to `create_app(control=...)`; `cramp-coach admin
+serve` without a running assistant uses `StandaloneAssistant`, which reads the config and opens the
+speaker and microphone only when asked (say, bedtime check).
+
+Every method is called on a web-server worker thread, possibly several at once, so implementations
+must be thread-safe, and `status()` must return at once (no audio work in it).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+from skill.config import Config
+
+
+@dataclass(frozen=True)
+class AssistantStatus:
+    """A snapshot for the status page; every field is plain data."""
+
+    running: bool
+    """True when the voice loop of `cramp-coach run` is active; False for the standalone page."""
+    language: str
+    model_path: str
+    """Vosk model directory in use (or that would be used); empty when none could be found."""
+    model_loaded: bool
+    input_device: str
+    """Microphone as configured; empty: the system default."""
+    last_heard: datetime | None = None
+    """When the microphone last delivered audio above the voice gate, if known."""
+    level: float | None = None
+    """Recent input level, 0.0 (silence) to 1.0 (full scale); None when not listening."""
+    speech_engine: str = ""
+    voice: str = ""
+    rate: int = 0
+    volume: float = 0.0
+    output_device: str = ""
+    notes: tuple[str, ...] = ()
+    """Anything else worth showing, one line each (e.g. 'speech queue busy')."""
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    """One part of the bedtime check."""
+
+    part: str
+    """'speaker', 'microphone' or 'model'."""
+    ok: bool
+    detail: str
+    """What was measured, or what is wrong and what to try."""
+
+
+@dataclass(frozen=True)
+class BedtimeReport:
+    """Result of the bedtime check: speaker, microphone and model, each OK or what is wrong."""
+
+    items: tuple[CheckItem, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        return all(item.ok for item in self.items)
+
+
+@runtime_checkable
+class AssistantControl(Protocol):
+    """What the admin page may ask of the assistant."""
+
+    def status(self) -> AssistantStatus:
+        """Current state; must return immediately."""
+        ...
+
+    def say(self, text: str) -> None:
+        """Speak `text` (the "say this" box) through the one speech queue; returns once queued."""
+        ...
+
+    def bedtime_check(self) -> BedtimeReport:
+        """Play a short phrase and listen briefly; blocks for a few seconds."""
+        ...
+
+    def apply_config(self, config: Config) -> None:
+        """Take a newly saved config into use without a restart (voice, rate, devices, ...)."""
+        ...
+
+
+class StandaloneAssistant:
+    """AssistantControl for `admin serve` while `run` is not active: config plus on-demand audio."""
+
+    def __init__(self, config: Config) -> None:
+        self._config = config
+        self._lock = threading.Lock()
+
+    @property
+    def config(self) -> Config:
+        with self._lock:
+            return self._config
+
+    def status(self) -> AssistantStatus:
+        config = self.config
+        from skill.admin import standalone
+
+        return AssistantStatus(
+            running=False,
+            language=config.general.language,
+            model_path=standalone.model_path(config),
+            model_loaded=False,
+            input_device=config.voice.input_device,
+            speech_engine=config.speech.engine,
+            voice=config.speech.voice,
+            rate=config.speech.rate,
+            volume=config.speech.volume,
+            output_device=config.speech.output_device,
+            notes=("The voice assistant is not running; start it with `cramp-coach run`.",),
+        )
+
+    def say(self, text: str) -> None:
+        from skill.admin import standalone
+
+        standalone.say(self.config, text)
+
+    def bedtime_check(self) -> BedtimeReport:
+        from skill.admin import standalone
+
+        return standalone.bedtime_check(self.config)
+
+    def apply_config(self, config: Config) -> None:
+        with self._lock:
+            self._config = config

@@ -1,0 +1,55 @@
+"""Diary page: episodes per night for the last 8 weeks (SVG chart and table) and CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from flask import Blueprint, Response, render_template
+
+from skill.admin import history
+from skill.admin.chart import episodes_svg, nights
+
+bp = Blueprint("diary", __name__, url_prefix="/diary")
+
+WEEKS = 8
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@bp.get("/")
+def index() -> str:
+    days = nights(history.today(), WEEKS * 7)
+    per_night = history.episodes_per_night(days[0], days[-1])
+    rows = [(night, per_night[night]) for night in reversed(days) if per_night.get(night)]
+    return render_template(
+        "diary/index.html",
+        chart=episodes_svg(per_night, days),
+        rows=rows,
+        total=sum(count for _, count in rows),
+        first=days[0],
+        last=days[-1],
+        doctor_note=history.doctor_note(per_night),
+    )
+
+
+def _cell(value: object) -> str:
+    """Keep spreadsheet programs from running a cell as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+@bp.get("/episodes.csv")
+def export_csv() -> Response:
+    header, rows = history.csv_rows()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
+    filename = f"cramp-diary-{date.today().isoformat()}.csv"
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,0 +1,54 @@
+"""Status page: model, microphone, speech, next reminders, last events, bedtime check; /healthz."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, render_template
+
+from skill.admin import history, schedule
+from skill.admin.state import current
+
+bp = Blueprint("status", __name__)
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    return Response("ok\n", mimetype="text/plain")
+
+
+@bp.get("/")
+def index() -> str:
+    state = current()
+    return render_template(
+        "status/index.html",
+        status=state.control.status(),
+        upcoming=schedule.upcoming(state.config, limit=5),
+        events=history.recent_events(limit=10),
+        report=None,
+    )
+
+
+@bp.get("/status.json")
+def status_json() -> Response:
+    """Live values for the small script on the status page (level, last heard)."""
+    data: dict[str, Any] = asdict(current().control.status())
+    for key, value in data.items():
+        if isinstance(value, datetime):
+            data[key] = value.isoformat(timespec="seconds")
+    return jsonify(data)
+
+
+@bp.post("/bedtime-check")
+def bedtime_check() -> str:
+    state = current()
+    report = state.control.bedtime_check()
+    return render_template(
+        "status/index.html",
+        status=state.control.status(),
+        upcoming=schedule.upcoming(state.config, limit=5),
+        events=history.recent_events(limit=10),
+        report=report,
+    )

@@ -1,0 +1,139 @@
+"""Save settings to the user's config.toml: comments kept, validated like the loader, atomic."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import tempfile
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import replace
+from functools import cache
+from pathlib import Path
+from typing import Any, get_type_hints
+
+import tomlkit
+from tomlkit.items import Table
+
+from cramp_common.validate import SettingError
+from skill.config import DEFAULT_CONFIG_PATH, Config, ConfigError, parse_config
+
+Changes = Mapping[str, Mapping[str, Any]]
+"""{"speech": {"rate": 140}, "reminders": {"bedtime": "22:00"}}: section -> key -> new value."""
+
+_LOCK = threading.Lock()
+
+
+class ConfigWriteError(Exception):
+    """Nothing was written; `errors` maps "section.key" ("" for the whole file) to the problem."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        super().__init__(
+            "; ".join(f"{key or 'config'}: {message}" for key, message in errors.items())
+        )
+
+
+@cache
+def _section_classes() -> dict[str, type]:
+    """Config's sections and the classes whose from_dict the loader uses for each."""
+    hints = get_type_hints(Config)
+    return {name: cls for name, cls in hints.items() if hasattr(cls, "from_dict")}
+
+
+def field_errors(changes: Changes) -> dict[str, str]:
+    """Check each changed value with its section's own validator; "section.key" -> message."""
+    classes = _section_classes()
+    errors: dict[str, str] = {}
+    for section, values in changes.items():
+        cls = classes.get(section)
+        for key, value in values.items():
+            name = f"{section}.{key}"
+            if cls is None:
+                errors[name] = f"unknown section [{section}]"
+                continue
+            try:
+                cls.from_dict({key: value})  # type: ignore[attr-defined]
+            except SettingError as exc:
+                errors[name] = exc.allowed
+    return errors
+
+
+def apply_changes(text: str, changes: Changes) -> str:
+    """Return `text` with each key set; comments, order and untouched values stay as they were."""
+    document = tomlkit.parse(text)
+    for section, values in changes.items():
+        table = document.get(section)
+        if not isinstance(table, Table):
+            table = tomlkit.table()
+            document[section] = table
+        for key, value in values.items():
+            table[key] = value
+    return tomlkit.dumps(document)
+
+
+def read_current(path: Path) -> str:
+    """The file's text, or the documented default when it does not exist yet."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return DEFAULT_CONFIG_PATH.read_text(encoding="utf-8")
+
+
+def save_settings(path: Path, changes: Changes) -> Config:
+    """Validate and write `changes` into `path`; return the new Config or raise ConfigWriteError."""
+    errors = field_errors(changes)
+    if errors:
+        raise ConfigWriteError(errors)
+    with _locked(path):
+        try:
+            new_text = apply_changes(read_current(path), changes)
+        except Exception as exc:  # tomlkit raises several types for an unreadable file
+            raise ConfigWriteError({"": f"cannot edit {path.name}: {exc}"}) from None
+        try:
+            config, _warnings = parse_config(new_text, str(path))
+        except ConfigError as exc:
+            raise ConfigWriteError({"": str(exc)}) from None
+        write_atomic(path, new_text)
+    return replace(config, path=path)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a temp file in the same directory, fsync, keep the mode, rename over the old file."""
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = 0o600
+    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fchmod(handle.fileno(), mode)
+            os.fsync(handle.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """One writer at a time, across threads and across processes (the admin page and the CLI)."""
+    lock_path = path.with_name(f".{path.name}.lock")
+    with _LOCK, open(lock_path, "a") as lock_file:
+        fcntl.flock(lock_file.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file.fileno(), fcntl.LOCK_UN)
