@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cramp_common.validate import get_choice, get_int, get_str
+from cramp_common.validate import get_bool, get_choice, get_float, get_int, get_str
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,18 @@ class VoiceSettings:
     """PortAudio input device name or index; empty: the system default."""
     vad_aggressiveness: int = 2
     """webrtcvad aggressiveness 0 (lenient) to 3 (strict) for the voice-activity gate."""
+    vad_gate: bool = True
+    """Feed the recogniser only around detected speech (off: every chunk, ~10x the idle CPU)."""
+    pre_roll_ms: int = 300
+    """Audio kept from before speech is detected, so the first syllable reaches the recogniser."""
+    hangover_ms: int = 600
+    """Non-speech after speech before the gate closes and the utterance is finalised."""
+    endpoint_silence: float = 0.4
+    """Trailing silence (s) after which Vosk ends a confidently decoded utterance (its rule2)."""
+    speaking_tail: float = 0.6
+    """Seconds after the assistant stops speaking during which input is still discarded."""
+    stall_seconds: float = 3.0
+    """No microphone data for this long counts as a dead device: close, back off, reopen."""
     wake_word: str = ""
     """Optional word required before a new request outside a follow-up window; empty: none."""
 
@@ -29,5 +41,11 @@ class VoiceSettings:
             mode=get_choice(data, "mode", cls.mode, ("grammar", "open")),
             input_device=get_str(data, "input_device", cls.input_device),
             vad_aggressiveness=get_int(data, "vad_aggressiveness", cls.vad_aggressiveness, 0, 3),
+            vad_gate=get_bool(data, "vad_gate", cls.vad_gate),
+            pre_roll_ms=get_int(data, "pre_roll_ms", cls.pre_roll_ms, 0, 2000),
+            hangover_ms=get_int(data, "hangover_ms", cls.hangover_ms, 150, 3000),
+            endpoint_silence=get_float(data, "endpoint_silence", cls.endpoint_silence, 0.1, 3.0),
+            speaking_tail=get_float(data, "speaking_tail", cls.speaking_tail, 0.0, 5.0),
+            stall_seconds=get_float(data, "stall_seconds", cls.stall_seconds, 0.5, 60.0),
             wake_word=get_str(data, "wake_word", cls.wake_word, 40),
         )

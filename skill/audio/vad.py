@@ -1,0 +1,83 @@
+"""Voice-activity gate: pass audio to the recogniser only around speech, with pre-roll and hangover."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import webrtcvad
+
+from skill.interfaces import SAMPLE_RATE
+
+FRAME_MS = 30
+FRAME_BYTES = SAMPLE_RATE * FRAME_MS // 1000 * 2
+
+
+@dataclass(frozen=True)
+class GateOutput:
+    audio: bytes
+    """Audio to hand to the recogniser now (pre-roll on opening, then everything until closing)."""
+    ended: bool = False
+    """The gate has just closed: the utterance is over and the recogniser should be flushed."""
+
+
+class VadGate:
+    """webrtcvad in front of the recogniser: it opens on a run of speech frames, closes on silence."""
+
+    def __init__(
+        self,
+        aggressiveness: int = 2,
+        pre_roll_ms: int = 300,
+        hangover_ms: int = 600,
+        trigger_window_ms: int = 300,
+        trigger_ratio: float = 0.5,
+    ) -> None:
+        self._vad = webrtcvad.Vad(aggressiveness)
+        self._window = max(1, trigger_window_ms // FRAME_MS)
+        self._needed = max(1, int(self._window * trigger_ratio))
+        self._hangover = max(1, hangover_ms // FRAME_MS)
+        # Pre-roll counts from the first voiced frame, which can sit a whole window back.
+        self._pre_roll: deque[bytes] = deque(maxlen=pre_roll_ms // FRAME_MS + self._window)
+        self._recent: deque[bool] = deque(maxlen=self._window)
+        self._pending = b""
+        self._silent_run = 0
+        self.is_open = False
+
+    def reset(self) -> None:
+        """Forget everything heard (e.g. while the assistant speaks)."""
+        self._pre_roll.clear()
+        self._recent.clear()
+        self._pending = b""
+        self._silent_run = 0
+        self.is_open = False
+
+    def process(self, chunk: bytes) -> list[GateOutput]:
+        """Take any number of bytes of 16 kHz int16 PCM; return, in order, what passes and where
+        an utterance ended (feed each output's audio, then flush the recogniser if it ended)."""
+        self._pending += chunk
+        outputs: list[GateOutput] = []
+        out: list[bytes] = []
+        usable = len(self._pending) - len(self._pending) % FRAME_BYTES
+        for start in range(0, usable, FRAME_BYTES):
+            frame = self._pending[start : start + FRAME_BYTES]
+            voiced = self._vad.is_speech(frame, SAMPLE_RATE)
+            if self.is_open:
+                out.append(frame)
+                self._silent_run = 0 if voiced else self._silent_run + 1
+                if self._silent_run >= self._hangover:
+                    self.is_open = False
+                    self._recent.clear()
+                    outputs.append(GateOutput(b"".join(out), ended=True))
+                    out = []
+                continue
+            self._pre_roll.append(frame)
+            self._recent.append(voiced)
+            if sum(self._recent) >= self._needed:
+                self.is_open = True
+                self._silent_run = 0
+                out.extend(self._pre_roll)
+                self._pre_roll.clear()
+        self._pending = self._pending[usable:]
+        if out:
+            outputs.append(GateOutput(b"".join(out)))
+        return outputs
