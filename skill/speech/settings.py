@@ -27,6 +27,8 @@ class SpeechSettings:
     night_volume: float = 0.5
     night_chime: bool = True
     """A soft chime before speaking during quiet hours."""
+    watchdog_seconds: float = 10.0
+    """A synthesis (or playback beyond the sound's length) taking longer than this is killed."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SpeechSettings:
@@ -40,4 +42,5 @@ class SpeechSettings:
             night_rate=get_int(data, "night_rate", cls.night_rate, 60, 400),
             night_volume=get_float(data, "night_volume", cls.night_volume, 0.0, 1.0),
             night_chime=get_bool(data, "night_chime", cls.night_chime),
+            watchdog_seconds=get_float(data, "watchdog_seconds", cls.watchdog_seconds, 1.0, 120.0),
         )

@@ -1,0 +1,162 @@
+"""Stoppable playback on one long-lived PortAudio output stream (sounddevice, callback mode).
+
+The stream stays open between sentences and plays silence when idle: opening a new stream per
+sentence costs ~1.5 s before the first sample on PulseAudio (measured on the null sink), while a
+sentence handed to an open stream starts within one callback period. A cut drops the clip in the
+callback and aborts the stream, which discards what PortAudio had buffered.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from skill.speech.sound import Samples, resample
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 0.02
+"""How often a playing sentence checks for a cut."""
+
+
+class PlaybackError(Exception):
+    """No usable output device, or the stream failed."""
+
+
+@dataclass(frozen=True)
+class Played:
+    completed: bool
+    """False when cut (stop) or when the watchdog gave up."""
+    started_at: float | None
+    """time.monotonic() when the first sample went to the device, if any did."""
+
+
+class StreamPlayer:
+    """Plays int16 mono clips one at a time; `play` blocks until done, cut, or overrun."""
+
+    def __init__(self, device: str = "", rate: int = 22050, latency: float = 0.05) -> None:
+        self.device = device
+        self.rate = rate
+        self.latency = latency
+        self._stream: Any = None
+        self._lock = threading.Lock()
+        self._clip: Samples | None = None
+        self._pos = 0
+        self._started_at: float | None = None
+        self._done = threading.Event()
+
+    def play(self, samples: Samples, rate: int, cut: threading.Event,
+             watchdog: float = 10.0) -> Played:
+        """Play `samples`; returns early when `cut` is set. Raises PlaybackError."""
+        self.open()
+        clip = resample(samples, rate, self.rate)
+        with self._lock:
+            self._clip, self._pos, self._started_at = clip, 0, None
+            self._done.clear()
+        deadline = time.monotonic() + len(clip) / self.rate + watchdog
+        while not self._done.wait(POLL_SECONDS):
+            if cut.is_set():
+                self._cut()
+                return Played(False, self._started_at)
+            if time.monotonic() > deadline:
+                log.warning("watchdog: playback overran by %.1f s; stream reopened", watchdog)
+                self._cut()
+                self.close()
+                return Played(False, self._started_at)
+        return Played(True, self._started_at)
+
+    def close(self) -> None:
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            try:
+                stream.abort()
+                stream.close()
+            except Exception as exc:  # a dead device must not stop shutdown
+                log.debug("closing output stream: %s", exc)
+
+    def _cut(self) -> None:
+        with self._lock:
+            self._clip = None
+        stream = self._stream
+        if stream is None:
+            return
+        try:
+            stream.abort()
+            stream.start()
+        except Exception as exc:
+            log.warning("output stream failed on stop (%s); it will be reopened", exc)
+            self.close()
+
+    def _callback(self, out: Any, frames: int, time_info: Any, status: Any) -> None:
+        with self._lock:
+            clip = self._clip
+            if clip is None:
+                out.fill(0)
+                return
+            pos = self._pos
+            count = min(frames, len(clip) - pos)
+            out[:count, 0] = clip[pos:pos + count]
+            out[count:] = 0
+            if pos == 0:
+                self._started_at = time.monotonic()
+            self._pos = pos + count
+            if self._pos >= len(clip):
+                self._clip = None
+                self._done.set()
+
+    def open(self) -> None:
+        """Open the output stream if it is not running; raises PlaybackError."""
+        if self._stream is not None and self._stream.active:
+            return
+        self.close()
+        try:
+            import sounddevice as sd
+        except OSError as exc:
+            raise PlaybackError(f"PortAudio is not available: {exc}") from exc
+        device = _device_arg(self.device)
+        try:
+            self._stream = self._open(sd, device)
+        except Exception as first:
+            # PortAudio lists devices once at start-up; a sound server that came up later
+            # (or a replugged speaker) is only seen after re-initialising it.
+            if not _has_output(sd):
+                sd._terminate()
+                sd._initialize()
+            try:
+                self._stream = self._open(sd, device)
+            except Exception as exc:
+                raise PlaybackError(f"cannot open output device {self.device or 'default'!r}: "
+                                    f"{exc}") from first
+
+    def _open(self, sd: Any, device: int | str | None) -> Any:
+        try:
+            stream = self._stream_at(sd, device, self.rate)
+        except sd.PortAudioError:
+            # Some hardware devices take only their own rate; clips are resampled to it.
+            native = int(sd.query_devices(device, "output")["default_samplerate"])
+            stream = self._stream_at(sd, device, native)
+            self.rate = native
+        stream.start()
+        return stream
+
+    def _stream_at(self, sd: Any, device: int | str | None, rate: int) -> Any:
+        return sd.OutputStream(samplerate=rate, channels=1, dtype="int16",
+                               latency=self.latency, device=device, callback=self._callback)
+
+
+def _device_arg(device: str) -> int | str | None:
+    text = device.strip()
+    if not text:
+        return None
+    return int(text) if text.isdigit() else text
+
+
+def _has_output(sd: Any) -> bool:
+    try:
+        return any(d["max_output_channels"] > 0 for d in sd.query_devices())
+    except Exception:
+        return False
+
