@@ -161,8 +161,9 @@ class Conversation:
             self._close_idle(now)
             plan = Plan()
             flow = self._respond(match, now, woke, bare_wake, plan)
-            if plan.items and self.episodes.current is not None:
-                self.episodes.current.last_activity = now
+            if self.episodes.current is not None and match.intent != "safety.red_flag":
+                if plan.items:
+                    self.episodes.current.last_activity = now
                 timer = Plan()
                 self._check_timer(now, timer)
                 plan.items[:0] = timer.items
@@ -391,11 +392,10 @@ class Conversation:
         if plan.items:
             if self.speaker is not None:
                 plan.send(self.speaker, flow, self.realtime)
+            # The window runs from when the words and holds are over, not from when they began.
             window = float(self.config.dialogue.follow_up_seconds) * (2 if self._slow else 1)
-            if self.realtime:
-                words = sum(len(text.split()) for text in plan.sentences)
-                window += plan.paused_seconds + words * SECONDS_PER_WORD
-            self._window_until = now + window
+            words = sum(len(text.split()) for text in plan.sentences)
+            self._window_until = now + window + plan.paused_seconds + words * SECONDS_PER_WORD
         if turn.intent == "control.stop" and not self._active:
             self._window_until = float("-inf")
         return Turn(turn.text, turn.intent, turn.slots, plan.sentences, plan.keys)
