@@ -11,10 +11,10 @@ from typing import TextIO
 from intents.language import PackError, load_pack
 from intents.match import Matcher
 from skill.config import Config
-from skill.dialogue.console import ConsoleSpeaker
 from skill.dialogue.conversation import Conversation, Turn
 from skill.dialogue.diary import Diary
 from skill.interfaces import Speaker
+from skill.speech.print_speaker import PrintSpeaker
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,13 +35,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def open_speaker(args: argparse.Namespace, config: Config) -> Speaker | None:
-    """The speech queue to speak replies on; None: print only.
+def open_speaker(args: argparse.Namespace, config: Config, voice: str) -> Speaker | None:
+    """The speaker for `ask`: the speech queue, a printer for --silent --realtime, or None.
 
-    Hook for the speech queue (skill/speech): return it here unless args.silent or
-    config.speech.engine == "none". Until it is wired, `ask` prints and never speaks.
+    None means this command prints the sentences itself, all at once.
     """
-    return None
+    if args.silent or config.speech.engine == "none":
+        if args.realtime:
+            return PrintSpeaker(None if args.json else sys.stdout, realtime=True)
+        return None
+    from skill.speech import SpeechQueue
+
+    quiet = (config.reminders.quiet_start, config.reminders.quiet_end)
+    # echo=None: this command prints every sentence itself, heard or not.
+    return SpeechQueue(config.speech, default_voice=voice, quiet_hours=quiet, echo=None)
 
 
 def open_matcher(language: str) -> Matcher:
@@ -68,9 +75,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     except PackError as exc:
         print(f"cramp-coach ask: {exc}", file=sys.stderr)
         return 2
-    speaker = open_speaker(args, config)
-    if speaker is None and args.realtime:
-        speaker = ConsoleSpeaker(echo=not args.json)
+    speaker = open_speaker(args, config, pack.tts_voice)
     lines = [" ".join(args.text)] if args.text else read_lines(sys.stdin)
     diary = Diary()
     conversation = Conversation(pack, matcher, config, diary=diary, speaker=speaker,
@@ -80,13 +85,16 @@ def run(args: argparse.Namespace, config: Config) -> int:
             turn = conversation.handle_text(line)
             if speaker is not None and args.realtime:
                 speaker.wait_idle()
-            _print(turn, args.json, printed=isinstance(speaker, ConsoleSpeaker))
+            _print(turn, args.json, printed=isinstance(speaker, PrintSpeaker))
         if speaker is not None:
             speaker.wait_idle()
     except BrokenPipeError:
         sys.stderr.close()
     finally:
         diary.close()
+        close = getattr(speaker, "close", None)
+        if close is not None:
+            close()
     return 0
 
 
