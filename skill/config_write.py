@@ -6,7 +6,8 @@ import fcntl
 import os
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping
+import tomllib
+from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import cache
@@ -14,7 +15,6 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 import tomlkit
-from tomlkit.items import Table
 
 from cramp_common.validate import SettingError
 from skill.config import DEFAULT_CONFIG_PATH, Config, ConfigError, parse_config
@@ -64,13 +64,27 @@ def apply_changes(text: str, changes: Changes) -> str:
     """Return `text` with each key set; comments, order and untouched values stay as they were."""
     document = tomlkit.parse(text)
     for section, values in changes.items():
-        table = document.get(section)
-        if not isinstance(table, Table):
-            table = tomlkit.table()
-            document[section] = table
+        if section not in document:
+            document[section] = tomlkit.table()
+        # An existing section may come back as a proxy (a table split by its sub-tables), so
+        # anything mutable will do; replacing it would drop its comments and other keys.
+        table = document[section]
+        if not isinstance(table, MutableMapping):
+            raise ValueError(f"{section} is not a [{section}] table")
         for key, value in values.items():
             table[key] = value
-    return tomlkit.dumps(document)
+    new_text = tomlkit.dumps(document)
+    _check_only_changed(text, new_text, changes)
+    return new_text
+
+
+def _check_only_changed(old_text: str, new_text: str, changes: Changes) -> None:
+    """Refuse an edit that altered anything but the requested keys (a tomlkit surprise)."""
+    expected = tomllib.loads(old_text)
+    for section, values in changes.items():
+        expected.setdefault(section, {}).update(values)
+    if tomllib.loads(new_text) != expected:
+        raise ValueError("the edit would change more than the requested settings")
 
 
 def read_current(path: Path) -> str:

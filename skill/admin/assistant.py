@@ -1,8 +1,8 @@
 """How the admin page talks to the assistant: the AssistantControl Protocol and its standalone form.
 
 `cramp-coach run` passes its live implementation to `create_app(control=...)`; `cramp-coach admin
-serve` without a running assistant uses `StandaloneAssistant`, which reads the config and opens the
-speaker and microphone only when asked (say, bedtime check).
+serve` without a running assistant uses `skill.admin.standalone.StandaloneAssistant`, which reads
+the config and opens the speaker and microphone only when asked (say, bedtime check).
 
 Every method is called on a web-server worker thread, possibly several at once, so implementations
 must be thread-safe, and `status()` must return at once (no audio work in it).
@@ -10,7 +10,6 @@ must be thread-safe, and `status()` must return at once (no audio work in it).
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, runtime_checkable
@@ -84,48 +83,3 @@ class AssistantControl(Protocol):
     def apply_config(self, config: Config) -> None:
         """Take a newly saved config into use without a restart (voice, rate, devices, ...)."""
         ...
-
-
-class StandaloneAssistant:
-    """AssistantControl for `admin serve` while `run` is not active: config plus on-demand audio."""
-
-    def __init__(self, config: Config) -> None:
-        self._config = config
-        self._lock = threading.Lock()
-
-    @property
-    def config(self) -> Config:
-        with self._lock:
-            return self._config
-
-    def status(self) -> AssistantStatus:
-        config = self.config
-        from skill.admin import standalone
-
-        return AssistantStatus(
-            running=False,
-            language=config.general.language,
-            model_path=standalone.model_path(config),
-            model_loaded=False,
-            input_device=config.voice.input_device,
-            speech_engine=config.speech.engine,
-            voice=config.speech.voice,
-            rate=config.speech.rate,
-            volume=config.speech.volume,
-            output_device=config.speech.output_device,
-            notes=("The voice assistant is not running; start it with `cramp-coach run`.",),
-        )
-
-    def say(self, text: str) -> None:
-        from skill.admin import standalone
-
-        standalone.say(self.config, text)
-
-    def bedtime_check(self) -> BedtimeReport:
-        from skill.admin import standalone
-
-        return standalone.bedtime_check(self.config)
-
-    def apply_config(self, config: Config) -> None:
-        with self._lock:
-            self._config = config

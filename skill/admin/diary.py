@@ -10,6 +10,7 @@ from flask import Blueprint, Response, render_template
 
 from skill.admin import history
 from skill.admin.chart import episodes_svg, nights
+from skill.admin.state import current
 
 bp = Blueprint("diary", __name__, url_prefix="/diary")
 
@@ -19,8 +20,9 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 @bp.get("/")
 def index() -> str:
-    days = nights(history.today(), WEEKS * 7)
-    per_night = history.episodes_per_night(days[0], days[-1])
+    config = current().config
+    days = nights(history.today(config), WEEKS * 7)
+    per_night = history.episodes_per_night(config, days[0], days[-1])
     rows = [(night, per_night[night]) for night in reversed(days) if per_night.get(night)]
     return render_template(
         "diary/index.html",
@@ -29,7 +31,7 @@ def index() -> str:
         total=sum(count for _, count in rows),
         first=days[0],
         last=days[-1],
-        doctor_note=history.doctor_note(per_night),
+        doctor_note=history.doctor_note(config),
     )
 
 
@@ -41,11 +43,9 @@ def _cell(value: object) -> str:
 
 @bp.get("/episodes.csv")
 def export_csv() -> Response:
-    header, rows = history.csv_rows()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
-    for row in rows:
+    for row in history.csv_rows(current().config):
         writer.writerow([_cell(value) for value in row])
     filename = f"cramp-diary-{date.today().isoformat()}.csv"
     return Response(

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template
 
 from skill.admin import history, schedule
+from skill.admin.assistant import BedtimeReport
 from skill.admin.state import current
 
 bp = Blueprint("status", __name__)
@@ -19,16 +20,20 @@ def healthz() -> Response:
     return Response("ok\n", mimetype="text/plain")
 
 
-@bp.get("/")
-def index() -> str:
+def _page(report: BedtimeReport | None = None) -> str:
     state = current()
     return render_template(
         "status/index.html",
         status=state.control.status(),
         upcoming=schedule.upcoming(state.config, limit=5),
-        events=history.recent_events(limit=10),
-        report=None,
+        events=history.recent_events(state.config, limit=10),
+        report=report,
     )
+
+
+@bp.get("/")
+def index() -> str:
+    return _page()
 
 
 @bp.get("/status.json")
@@ -43,12 +48,4 @@ def status_json() -> Response:
 
 @bp.post("/bedtime-check")
 def bedtime_check() -> str:
-    state = current()
-    report = state.control.bedtime_check()
-    return render_template(
-        "status/index.html",
-        status=state.control.status(),
-        upcoming=schedule.upcoming(state.config, limit=5),
-        events=history.recent_events(limit=10),
-        report=report,
-    )
+    return _page(current().control.bedtime_check())

@@ -1,0 +1,150 @@
+"""Settings page: saved to config.toml with comments kept, field-level errors, applied live."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from skill.config import load_config
+from tests.admin_support import AuthActions, RecordingAssistant
+
+
+def _comments(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.lstrip().startswith("#")]
+
+
+def test_settings_page_shows_the_current_values(client, auth: AuthActions) -> None:
+    auth.login()
+    page = client.get("/settings/").get_data(as_text=True)
+    assert 'name="speech.rate" value="150"' in page
+    assert 'name="safety.emergency_number" value="112"' in page
+    assert 'name="reminders.bedtime" value="22:30"' in page
+    assert "System default" in page
+
+
+def test_saving_writes_config_keeps_comments_and_applies_live(
+    client, auth: AuthActions, config_path: Path, control: RecordingAssistant
+) -> None:
+    auth.login()
+    comments = _comments(config_path.read_text())
+    response = client.post(
+        "/settings/",
+        data={
+            "speech.rate": "175",
+            "speech.night_profile": ["false"],
+            "reminders.bedtime": "21:15",
+            "safety.emergency_number": "999",
+        },
+    )
+    assert response.status_code == 302
+    text = config_path.read_text()
+    assert _comments(text) == comments
+    config = load_config(config_path)
+    assert config.speech.rate == 175
+    assert config.speech.night_profile is False
+    assert config.reminders.bedtime.strftime("%H:%M") == "21:15"
+    assert config.safety.emergency_number == "999"
+    assert control.applied[-1].speech.rate == 175
+    assert "Saved and applied" in client.get("/settings/").get_data(as_text=True)
+
+
+def test_ticked_checkbox_posts_true_after_the_hidden_false(
+    client, auth: AuthActions, config_path: Path
+) -> None:
+    auth.login()
+    client.post("/settings/", data={"admin.allow_lan": ["false", "true"]})
+    assert load_config(config_path).admin.allow_lan is True
+    page = client.get("/settings/").get_data(as_text=True)
+    assert 'id="lan-warning"' in page
+
+
+def test_fields_absent_from_the_post_are_left_alone(
+    client, auth: AuthActions, config_path: Path, control: RecordingAssistant
+) -> None:
+    auth.login()
+    before = config_path.read_text()
+    assert client.post("/settings/", data={"unrelated": "x"}).status_code == 302
+    assert config_path.read_text() == before
+    assert control.applied == []
+
+
+def test_invalid_values_are_reported_per_field_and_nothing_is_saved(
+    client, auth: AuthActions, config_path: Path, control: RecordingAssistant
+) -> None:
+    auth.login()
+    before = config_path.read_text()
+    response = client.post(
+        "/settings/",
+        data={
+            "speech.rate": "9000",
+            "speech.volume": "loud",
+            "reminders.quiet_start": "7pm",
+            "voice.wake_word": "fine",
+        },
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'data-field="speech.rate"' in page and "from 60 to 400" in page
+    assert 'data-field="speech.volume"' in page and "0.0 to 1.0" in page
+    assert 'data-field="reminders.quiet_start"' in page and "HH:MM" in page
+    assert 'data-field="voice.wake_word"' not in page
+    assert 'name="speech.rate" value="9000"' in page
+    assert config_path.read_text() == before
+    assert control.applied == []
+
+
+def test_a_device_not_in_the_real_list_is_refused(
+    client, auth: AuthActions, config_path: Path
+) -> None:
+    auth.login()
+    before = config_path.read_text()
+    response = client.post("/settings/", data={"voice.input_device": "no such microphone"})
+    assert response.status_code == 400
+    assert 'data-field="voice.input_device"' in response.get_data(as_text=True)
+    assert config_path.read_text() == before
+
+
+def test_language_is_chosen_from_the_packs(client, auth: AuthActions, config_path: Path) -> None:
+    auth.login()
+    assert client.post("/settings/", data={"general.language": "ko"}).status_code == 302
+    assert load_config(config_path).general.language == "ko"
+    assert client.post("/settings/", data={"general.language": "fr"}).status_code == 400
+
+
+def test_saved_text_is_escaped_on_the_page(client, auth: AuthActions) -> None:
+    auth.login()
+    client.post("/settings/", data={"speech.voice": '<script>alert("x")</script>'})
+    page = client.get("/settings/").get_data(as_text=True)
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+
+
+def test_say_this_speaks_through_the_assistant(
+    client, auth: AuthActions, control: RecordingAssistant
+) -> None:
+    auth.login()
+    assert client.post("/settings/say", data={"text": "  testing one two  "}).status_code == 302
+    assert control.said == ["testing one two"]
+    client.post("/settings/say", data={"text": ""})
+    client.post("/settings/say", data={"text": "x" * 301})
+    assert control.said == ["testing one two"]
+
+
+def test_bedtime_check_shows_each_part(
+    client, auth: AuthActions, control: RecordingAssistant
+) -> None:
+    auth.login()
+    page = client.post("/bedtime-check").get_data(as_text=True)
+    assert control.checks == 1
+    assert 'id="bedtime-report"' in page
+    assert "Speaker:" in page and "Microphone:" in page and "silent" in page
+
+
+def test_status_page_shows_the_applied_settings(app: Flask, client, auth: AuthActions) -> None:
+    auth.login()
+    client.post("/settings/", data={"speech.rate": "190"})
+    page = client.get("/").get_data(as_text=True)
+    assert "190 words per minute" in page
+    data = client.get("/status.json").get_json()
+    assert data["rate"] == 190 and data["level"] == 0.25
