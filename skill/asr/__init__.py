@@ -1,1 +1,1 @@
-"""Speech recognition: Vosk models (find, tune, load, download), grammar from templates, recogniser."""
+"""Speech recognition: Vosk models (find, tune, load, download), grammar, recogniser."""

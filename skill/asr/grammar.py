@@ -32,7 +32,7 @@ class Grammar:
     """The model has '[unk]' (so out-of-grammar speech can come out as unknown)."""
 
     def detokenize(self, text: str) -> str:
-        """'종아리 에 쥐 가 났어요' -> '종아리에 쥐가 났어요' using the template words' spellings."""
+        """'종아리 에 쥐 가 났어요' -> '종아리에 쥐가 났어요': rejoin units into template words."""
         tokens = [t for t in text.split() if t != UNKNOWN]
         out: list[str] = []
         i = 0

@@ -33,7 +33,7 @@ class ModelLoadError(Exception):
 class ModelLocation:
     path: Path
     origin: str
-    """Where it was found: 'config', 'VOSK_MODEL_PATH', 'package vosk_model_<lang>', 'vosk cache'."""
+    """Found by: 'config', 'VOSK_MODEL_PATH', 'package vosk_model_<lang>' or 'vosk cache'."""
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from cramp_common.validate import get_bool, get_choice, get_float, get_int, get_
 @dataclass(frozen=True)
 class VoiceSettings:
     model_path: str = ""
-    """Vosk model directory; empty: VOSK_MODEL_PATH, an installed model package, then vosk's cache."""
+    """Vosk model directory; empty: VOSK_MODEL_PATH, a model package, then vosk's cache."""
     mode: str = "grammar"
-    """'grammar' restricts recognition to the language pack's sentences; 'open' is free vocabulary."""
+    """'grammar': only the language pack's sentences; 'open': free vocabulary."""
     input_device: str = ""
     """PortAudio input device name or index; empty: the system default."""
     vad_aggressiveness: int = 2

@@ -1,4 +1,4 @@
-"""Voice-activity gate: pass audio to the recogniser only around speech, with pre-roll and hangover."""
+"""Voice-activity gate: pass audio to the recogniser only around speech (pre-roll, hangover)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ class GateOutput:
 
 
 class VadGate:
-    """webrtcvad in front of the recogniser: it opens on a run of speech frames, closes on silence."""
+    """webrtcvad before the recogniser: opens on a run of speech frames, closes on silence."""
 
     def __init__(
         self,
