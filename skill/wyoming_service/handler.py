@@ -60,6 +60,12 @@ class CoachEventHandler(AsyncEventHandler):
             return await self._send(Error(text=f"could not handle {event.type}", code="internal"))
         return True
 
+    async def run(self) -> None:
+        try:
+            await super().run()
+        except (ConnectionError, asyncio.IncompleteReadError):
+            log.debug("client went away mid-event")
+
     async def disconnect(self) -> None:
         self._stream = None
 

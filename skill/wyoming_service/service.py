@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -63,7 +65,9 @@ class DialogueFactory:
                             diary=self.diary)
 
 
-def build_agent(config: Config, diary: Any = None) -> HandleAgent:
+def build_agent(
+    config: Config, diary: Any = None, clock: Callable[[], float] = time.monotonic
+) -> HandleAgent:
     languages = handle_languages()
     default = config.general.language if config.general.language in languages else languages[0]
     factory = DialogueFactory(config, diary)
@@ -75,6 +79,7 @@ def build_agent(config: Config, diary: Any = None) -> HandleAgent:
         default,
         max_conversations=config.wyoming.max_conversations,
         ttl_seconds=config.wyoming.conversation_minutes * 60,
+        clock=clock,
     )
 
 
