@@ -6,6 +6,7 @@ import logging
 import re
 import threading
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,7 @@ from skill.dialogue.episode import EpisodeTracker
 from skill.dialogue.flows import Flow, FlowTable, Step
 from skill.dialogue.plan import Plan, Said
 from skill.dialogue.reminders import Reminders, parse_minutes
-from skill.dialogue.timeutil import Clock, in_quiet_hours, local_time, local_zone
+from skill.dialogue.timeutil import Clock, in_quiet_hours, local_time, local_zone, night_of
 from skill.interfaces import Speaker
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,7 @@ class Conversation:
         self._window_until = float("-inf")
         self._disclaimer_said = False
         self._slow = False
+        self._note_checked: tuple[object, int] | None = None
         self._flow_count = 0
         self._lock = threading.RLock()
 
@@ -152,7 +154,7 @@ class Conversation:
     # -- routing
 
     def _handle(self, match: IntentMatch, text: str, woke: bool, bare_wake: bool) -> Turn:
-        with self._lock:
+        with self._lock, self.diary.batch() if self.diary else nullcontext():
             now = self.clock()
             turn = Turn(text, match.intent, dict(match.slots))
             self._log("heard", {"text": text}, now)
@@ -325,6 +327,11 @@ class Conversation:
         if in_quiet_hours(local_time(now, self.zone).time(), settings.quiet_start,
                           settings.quiet_end):
             return
+        # The answer only changes with a new night or a new episode: ask the diary once for each.
+        checked = (night_of(now, self.zone), self.episodes.started)
+        if checked == self._note_checked:
+            return
+        self._note_checked = checked
         last = diary.last_spoken(keys.FREQUENT_CRAMPS)
         if last is not None and now - last < NOTE_EVERY_SECONDS:
             return

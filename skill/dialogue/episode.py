@@ -29,6 +29,8 @@ class EpisodeTracker:
     def __init__(self, diary: Diary | None) -> None:
         self.diary = diary
         self.current: Episode | None = None
+        self.started = 0
+        """Episodes opened so far in this session."""
 
     def touch(self, now: float, muscle: str, side: str) -> bool:
         """Note activity in the episode, opening one if needed; True when a new one began."""
@@ -44,6 +46,7 @@ class EpisodeTracker:
             self.diary.log("episode", {"episode": episode.row, "event": "start",
                                        "muscle": muscle, "side": side}, now)
         self.current = episode
+        self.started += 1
         return True
 
     def add_step(self, key: str) -> None:
