@@ -194,6 +194,20 @@ def test_repeat_says_the_current_step_again(clock: FakeClock) -> None:
     assert convo.handle_text("repeat").reply_keys == ["first_aid.calf.pull_toes", *COUNT]
 
 
+def test_repeat_after_the_escalation_line_says_the_number_again(clock: FakeClock) -> None:
+    convo = talk(clock)
+    convo.handle_text("my calf is cramping")
+    first = convo.handle_text("my calf is swollen and hot").say
+    assert convo.handle_text("repeat").say == first
+
+
+def test_repeat_after_an_answer_leaves_out_the_disclaimer(clock: FakeClock) -> None:
+    convo = talk(clock)
+    assert convo.handle_text("what causes cramps").reply_keys[-1] == "disclaimer"
+    assert convo.handle_text("repeat").reply_keys == ["info.causes.often_none",
+                                                      "info.causes.triggers"]
+
+
 def test_slower_acknowledges_and_repeats_the_step(clock: FakeClock) -> None:
     convo = talk(clock)
     convo.handle_text("my calf is cramping")
@@ -312,7 +326,9 @@ def test_cramp_timer_says_urgent_advice_once_after_ten_minutes(clock: FakeClock)
     assert turn.reply_keys[0] == "escalation.timer"
     assert turn.say[0].startswith("It has been 10 minutes.")
     clock.advance(10)
-    assert "escalation.timer" not in convo.handle_text("repeat").reply_keys
+    assert convo.handle_text("next").reply_keys[0] == "first_aid.calf.pull_toes"
+    clock.advance(10)
+    assert convo.tick() is None
 
 
 def test_tick_says_the_cramp_timer_when_nobody_speaks(clock: FakeClock) -> None:

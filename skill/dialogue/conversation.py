@@ -34,6 +34,9 @@ SLOW_SETTLE_SECONDS = 5.0
 """With 'slower', time to get into position before the count starts (realtime only)."""
 SECONDS_PER_WORD = 0.4
 """Rough speaking time, so the follow-up window starts after the words, not before."""
+NOT_REPEATED = frozenset({keys.DISCLAIMER, keys.REASSURE, keys.FREQUENT_CRAMPS, keys.LISTENING,
+                          keys.NOT_UNDERSTOOD, keys.NOTHING_TO_REPEAT})
+"""Said around the content; 'repeat' goes back to the content itself."""
 NOTE_EVERY_SECONDS = 7 * 86_400
 """The frequent-cramps note is said once, then not again for a week."""
 _JUNK = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffd]+")
@@ -97,7 +100,9 @@ class Conversation:
         self.episodes = EpisodeTracker(diary)
         self._wake = " ".join(config.voice.wake_word.lower().split())
         self._active: _Active | None = None
-        self._last_steps: list[Step] = []
+        self._repeat: list[Step] | list[Said] = []
+        """What 'repeat' says again: flow steps (re-counted) or the last sentences verbatim."""
+        self._stepped = False
         self._offer: str | None = None
         self._window_until = float("-inf")
         self._disclaimer_said = False
@@ -162,6 +167,7 @@ class Conversation:
                                  "score": round(match.score, 3), "method": match.method}, now)
             self._close_idle(now)
             plan = Plan()
+            self._stepped = False
             flow = self._respond(match, now, woke, bare_wake, plan)
             if self.episodes.current is not None and match.intent != "safety.red_flag":
                 if plan.items:
@@ -169,7 +175,11 @@ class Conversation:
                 timer = Plan()
                 self._check_timer(now, timer)
                 plan.items[:0] = timer.items
-            if plan.items and self._active is None and match.intent != "safety.red_flag":
+            if plan.items and not self._stepped:
+                self._repeat = [s for s in plan.items
+                                if isinstance(s, Said) and s.key not in NOT_REPEATED]
+            quiet = match.intent in (None, "safety.red_flag", "control.stop")
+            if plan.items and self._active is None and not quiet:
                 self._frequent_note(now, plan)
             return self._finish(turn, plan, now, flow)
 
@@ -219,12 +229,7 @@ class Conversation:
             self._slow = True
             self._say(plan, keys.SLOWER)
         if intent in ("control.repeat", "control.slower"):
-            if not self._last_steps:
-                self._say(plan, keys.NOTHING_TO_REPEAT)
-            else:
-                self._stop_speech(active.name if active else "")
-                for step in self._last_steps:
-                    self._say_step(plan, step)
+            self._say_again(plan, active)
             return active.name if active else ""
         return self._next(now, plan)
 
@@ -372,9 +377,22 @@ class Conversation:
         plan.say(key, text)
 
     def _say_steps(self, plan: Plan, steps: list[Step]) -> None:
-        self._last_steps = steps
+        self._repeat = steps
+        self._stepped = True
         for step in steps:
             self._say_step(plan, step)
+
+    def _say_again(self, plan: Plan, active: _Active | None) -> None:
+        self._stepped = True
+        if not self._repeat:
+            self._say(plan, keys.NOTHING_TO_REPEAT)
+            return
+        self._stop_speech(active.name if active else "")
+        for item in self._repeat:
+            if isinstance(item, Step):
+                self._say_step(plan, item)
+            else:
+                plan.say(item.key, item.text)
 
     def _say_step(self, plan: Plan, step: Step) -> None:
         self._say(plan, step.key)
