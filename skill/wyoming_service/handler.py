@@ -9,7 +9,7 @@ from typing import Any
 from wyoming.asr import Transcribe, Transcript
 from wyoming.audio import AudioChunk, AudioStart, AudioStop
 from wyoming.error import Error
-from wyoming.event import Event
+from wyoming.event import Event, Eventable
 from wyoming.handle import Handled, NotHandled
 from wyoming.info import Describe, Info
 from wyoming.ping import Ping, Pong
@@ -69,7 +69,7 @@ class CoachEventHandler(AsyncEventHandler):
     async def disconnect(self) -> None:
         self._stream = None
 
-    async def _send(self, message: Describe | Info | Error | Any) -> bool:
+    async def _send(self, message: Eventable) -> bool:
         try:
             await self.write_event(message.event())
         except ConnectionError:
@@ -98,8 +98,9 @@ class CoachEventHandler(AsyncEventHandler):
         if not isinstance(transcript.text, str):
             raise TypeError("transcript text must be a string")
         context = transcript.context if isinstance(transcript.context, dict) else None
+        language = transcript.language if isinstance(transcript.language, str) else None
         reply: AgentReply = await asyncio.to_thread(
-            self._agent.handle, transcript.text, transcript.language, context
+            self._agent.handle, transcript.text, language, context
         )
         out_context = {**(context or {}), "intent": reply.intent, "reply_keys": reply.reply_keys}
         if reply.handled:
