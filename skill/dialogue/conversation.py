@@ -17,9 +17,10 @@ from skill.dialogue import keys
 from skill.dialogue.diary import Diary
 from skill.dialogue.episode import EpisodeTracker
 from skill.dialogue.flows import Flow, FlowTable, Step
+from skill.dialogue.notes import FrequentCrampsNote
 from skill.dialogue.plan import Plan, Said
-from skill.dialogue.reminders import Reminders, parse_minutes
-from skill.dialogue.timeutil import Clock, in_quiet_hours, local_time, local_zone, night_of
+from skill.dialogue.reminders import Reminders, answer_reminder
+from skill.dialogue.timeutil import Clock, local_zone
 from skill.interfaces import Speaker
 
 log = logging.getLogger(__name__)
@@ -37,8 +38,6 @@ SECONDS_PER_WORD = 0.4
 NOT_REPEATED = frozenset({keys.DISCLAIMER, keys.REASSURE, keys.FREQUENT_CRAMPS, keys.LISTENING,
                           keys.NOT_UNDERSTOOD, keys.NOTHING_TO_REPEAT})
 """Said around the content; 'repeat' goes back to the content itself."""
-NOTE_EVERY_SECONDS = 7 * 86_400
-"""The frequent-cramps note is said once, then not again for a week."""
 _JUNK = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffd]+")
 
 
@@ -107,7 +106,7 @@ class Conversation:
         self._window_until = float("-inf")
         self._disclaimer_said = False
         self._slow = False
-        self._note_checked: tuple[object, int] | None = None
+        self.note = FrequentCrampsNote(diary, config.reminders, self.zone)
         self._flow_count = 0
         self._lock = threading.RLock()
 
@@ -204,7 +203,9 @@ class Conversation:
                 return self._follow_up(intent, now, plan)
         elif intent.startswith(REQUEST_PREFIXES):
             if intent.startswith("reminder."):
-                self._reminder(intent, match, plan)
+                for key, fields in answer_reminder(intent, match.slots, self.reminders,
+                                                   self.pack.meta.get("number_words")):
+                    self._say(plan, key, **fields)
             elif intent == "control.help":
                 for key in keys.HELP:
                     self._say(plan, key)
@@ -282,27 +283,6 @@ class Conversation:
         self._end_flow(now, "escalated")
         return "safety"
 
-    def _reminder(self, intent: str, match: IntentMatch, plan: Plan) -> None:
-        reminders = self.reminders
-        if reminders is None:
-            self._say(plan, keys.REMINDER_UNAVAILABLE)
-        elif intent == "reminder.list":
-            items = reminders.list_today()
-            if items:
-                self._say(plan, keys.REMINDER_LIST, items=", ".join(items))
-            else:
-                self._say(plan, keys.REMINDER_LIST_EMPTY)
-        elif not reminders.window_open():
-            self._say(plan, keys.REMINDER_NOTHING_DUE)
-        elif intent == "reminder.done":
-            reminders.done()
-            self._say(plan, keys.REMINDER_DONE)
-        elif intent == "reminder.snooze":
-            words = self.pack.meta.get("number_words")
-            minutes = parse_minutes(match.slots.get("minutes"),
-                                    words if isinstance(words, dict) else None)
-            self._say(plan, keys.REMINDER_SNOOZED, minutes=reminders.snooze(minutes))
-
     # -- state helpers
 
     def _end_flow(self, now: float, outcome: str) -> None:
@@ -325,22 +305,7 @@ class Conversation:
             self._say(plan, keys.ESCALATION_TIMER, minutes=minutes)
 
     def _frequent_note(self, now: float, plan: Plan) -> None:
-        """By day only, at most weekly: cramps on 3 of the last 7 nights are worth a doctor."""
-        diary, settings = self.diary, self.config.reminders
-        if diary is None:
-            return
-        if in_quiet_hours(local_time(now, self.zone).time(), settings.quiet_start,
-                          settings.quiet_end):
-            return
-        # The answer only changes with a new night or a new episode: ask the diary once for each.
-        checked = (night_of(now, self.zone), self.episodes.started)
-        if checked == self._note_checked:
-            return
-        self._note_checked = checked
-        last = diary.last_spoken(keys.FREQUENT_CRAMPS)
-        if last is not None and now - last < NOTE_EVERY_SECONDS:
-            return
-        if diary.frequent_cramps(now, self.zone):
+        if self.note.due(now, self.episodes.started):
             self._say(plan, keys.FREQUENT_CRAMPS)
 
     def _disclaim(self, plan: Plan) -> None:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from skill.dialogue import keys
+
+Reply = tuple[str, dict[str, Any]]
+"""A reply key and the fields for its placeholders."""
 
 
 class Reminders(Protocol):
@@ -35,3 +41,25 @@ def parse_minutes(value: str | None, number_words: dict[str, int] | None = None)
     if number_words and text in number_words:
         return number_words[text] or None
     return None
+
+
+def answer_reminder(intent: str, slots: Mapping[str, str], reminders: Reminders | None,
+                    number_words: Any = None) -> list[Reply]:
+    """The replies to reminder.done, reminder.snooze or reminder.list (acting on `reminders`)."""
+    if reminders is None:
+        return [(keys.REMINDER_UNAVAILABLE, {})]
+    if intent == "reminder.list":
+        items = reminders.list_today()
+        if not items:
+            return [(keys.REMINDER_LIST_EMPTY, {})]
+        return [(keys.REMINDER_LIST, {"items": ", ".join(items)})]
+    if not reminders.window_open():
+        return [(keys.REMINDER_NOTHING_DUE, {})]
+    if intent == "reminder.done":
+        reminders.done()
+        return [(keys.REMINDER_DONE, {})]
+    if intent == "reminder.snooze":
+        words = number_words if isinstance(number_words, dict) else None
+        minutes = reminders.snooze(parse_minutes(slots.get("minutes"), words))
+        return [(keys.REMINDER_SNOOZED, {"minutes": minutes})]
+    return []
