@@ -68,6 +68,12 @@ class StreamPlayer:
                 return Played(False, self._started_at)
         return Played(True, self._started_at)
 
+    @property
+    def output_latency(self) -> float:
+        """PortAudio's estimate of how long a sample takes from the callback to the device."""
+        stream = self._stream
+        return float(stream.latency) if stream is not None else self.latency
+
     def close(self) -> None:
         stream, self._stream = self._stream, None
         if stream is not None:

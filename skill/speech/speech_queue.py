@@ -174,6 +174,15 @@ class SpeechQueue:
         self._cache.prune()
         return made
 
+    def render(self, text: str, when: datetime | None = None) -> Path | None:
+        """The WAV file the queue plays for `text` at `when` (default now), synthesised if needed."""
+        synth = self._synth
+        if synth is None:
+            return None
+        moment = (when or self.clock()).time()
+        voice = profile_for(self._settings, self.default_voice, moment, self.quiet_hours).voice
+        return self._cache.get(text, voice, synth.engine) or self._render(synth, text, voice)
+
     def close(self, timeout: float = 5.0) -> None:
         """Stop speaking, end the worker thread and the engine process."""
         with self._cond:
@@ -242,9 +251,11 @@ class SpeechQueue:
 
     def _audio_for(self, text: str, voice: Voice) -> tuple[Samples, int] | None:
         synth = self._synth
-        if synth is None or time.monotonic() < self._engine_down_until:
+        if synth is None:
             return None
-        path = self._cache.get(text, voice, synth.engine) or self._render(synth, text, voice)
+        path = self._cache.get(text, voice, synth.engine)
+        if path is None and time.monotonic() >= self._engine_down_until:
+            path = self._render(synth, text, voice)
         if path is None:
             return None
         try:

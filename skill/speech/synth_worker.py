@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
+import time
 import wave
 from collections.abc import Callable
 from typing import IO, Any
@@ -25,6 +27,11 @@ class Worker:
         import pyttsx3
 
         self.engine = pyttsx3.init()
+        # The espeak driver's runAndWait returns before the file is written (synthesis runs on
+        # espeak's own thread), so wait for the end-of-utterance event instead.
+        self._finished = threading.Event()
+        self.engine.connect("finished-utterance", self._on_finished)
+        self.engine.runAndWait()  # a new driver counts as busy (queuing every set) until it has run
         self.voices = [
             {"id": v.id, "name": v.name, "languages": [str(x) for x in (v.languages or [])]}
             for v in self.engine.getProperty("voices")
@@ -45,6 +52,19 @@ class Worker:
                 return str(voice["id"])
         return None
 
+    def _on_finished(self, name: object = None, completed: bool = True) -> None:
+        self._finished.set()
+
+    def _apply(self, name: str, value: float) -> None:
+        """Set a property and read it back: the espeak driver sometimes drops a set (a race)."""
+        for _ in range(50):
+            self.engine.setProperty(name, value)
+            current = self.engine.getProperty(name)
+            if isinstance(current, int | float) and abs(float(current) - value) < 0.011:
+                return
+            time.sleep(0.005)
+        print(f"{name} stays {self.engine.getProperty(name)!r}, wanted {value!r}", file=sys.stderr)
+
     def handle(self, request: dict[str, Any]) -> dict[str, Any]:
         reply: dict[str, Any] = {"id": request.get("id")}
         voice = str(request.get("voice") or "")
@@ -55,17 +75,41 @@ class Worker:
             else:
                 self.engine.setProperty("voice", voice_id)
                 reply["voice"] = voice_id
-        self.engine.setProperty("rate", int(request["rate"]))
-        self.engine.setProperty("volume", float(request["volume"]))
+        self._apply("rate", int(request["rate"]))
+        self._apply("volume", float(request["volume"]))
         path = str(request["path"])
-        self.engine.save_to_file(str(request["text"]), path)
+        frames = 0
+        for _ in range(3):  # the espeak driver now and then finishes with an empty buffer
+            frames = self._save(str(request["text"]), path)
+            if frames > 0:
+                return {**reply, "ok": True, "frames": frames}
+        return {**reply, "ok": False, "error": f"no audio written (frames: {frames})"}
+
+    def _save(self, text: str, path: str) -> int:
+        """Synthesise into `path`; returns the number of frames written (-1: no valid file)."""
+        self._finished.clear()
+        self.engine.save_to_file(text, path)
         self.engine.runAndWait()
+        self._finished.wait()  # the parent's watchdog kills this process if it never comes
+        # The driver reports the end before it is idle again; properties set while it is still
+        # busy would be queued behind this utterance and miss the next one.
+        while self.engine.isBusy():
+            time.sleep(0.002)
+        _synchronize()
         try:
             with wave.open(path, "rb") as wav:
-                frames = wav.getnframes()
-        except (OSError, EOFError, wave.Error) as exc:
-            return {**reply, "ok": False, "error": f"no audio written: {exc}"}
-        return {**reply, "ok": True, "frames": frames}
+                return wav.getnframes()
+        except (OSError, EOFError, wave.Error):
+            return -1
+
+
+def _synchronize() -> None:
+    """Let espeak's own thread finish the utterance; a rate set earlier would be lost."""
+    try:
+        from pyttsx3.drivers import _espeak
+    except (ImportError, OSError):  # another platform's driver: nothing to wait for
+        return
+    _espeak.Synchronize()
 
 
 def serve(lines: IO[str], out: IO[str], handler: Handler) -> None:

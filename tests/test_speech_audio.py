@@ -1,0 +1,214 @@
+"""Real audio: pyttsx3 speech through the queue into a PulseAudio null sink, recorded from its monitor."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from skill.speech import SpeechQueue
+from skill.speech.player import Played, StreamPlayer
+from skill.speech.settings import SpeechSettings
+from skill.speech.sound import Samples, read_wav, resample
+from tests.pulse import PulseServer
+
+pytestmark = pytest.mark.audio
+
+WINDOW = 0.005
+"""Energy analysis resolution in seconds."""
+THRESHOLD = 0.02
+"""Energy above this fraction of the clip's peak window counts as sound."""
+LONG_TEXT = (
+    "Sit down on the floor and straighten the cramped leg, then gently pull your toes "
+    "towards your knee and keep breathing slowly while the muscle lets go."
+)
+
+
+def noon() -> datetime:
+    return datetime(2024, 5, 1, 12, 0)
+
+
+def envelope(samples: Samples, rate: int) -> np.ndarray:
+    win = max(1, int(rate * WINDOW))
+    count = len(samples) // win
+    frames = samples[: count * win].astype(np.float64).reshape(count, win)
+    return np.sqrt((frames**2).mean(axis=1))
+
+
+def sound_span(samples: Samples, rate: int, floor: float) -> tuple[float, float] | None:
+    """(first, last) second with energy above `floor`, or None for silence."""
+    loud = np.flatnonzero(envelope(samples, rate) > floor)
+    if len(loud) == 0:
+        return None
+    return loud[0] * WINDOW, (loud[-1] + 1) * WINDOW
+
+
+class Recording:
+    """parecord of the null sink's monitor, started and warmed up before anything plays."""
+
+    def __init__(self, server: PulseServer, path: Path) -> None:
+        self.path = path
+        self.process = server.record(path, 0)
+        deadline = time.monotonic() + 10
+        # A fresh monitor may deliver nothing for a while; wait until audio frames arrive.
+        while time.monotonic() < deadline and (not path.exists() or path.stat().st_size < 8000):
+            time.sleep(0.05)
+
+    def finish(self) -> tuple[Samples, int]:
+        time.sleep(0.5)
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        return read_wav(self.path)
+
+
+class PlayLog:
+    """on_played hook: what each sentence did, with a threading.Event per text."""
+
+    def __init__(self) -> None:
+        self.played: dict[str, Played] = {}
+        self.order: list[str] = []
+        self.lock = threading.Lock()
+
+    def __call__(self, text: str, played: Played) -> None:
+        with self.lock:
+            self.played[text] = played
+            self.order.append(text)
+
+
+@pytest.fixture
+def queue(pulse_server: PulseServer) -> Iterator[tuple[SpeechQueue, PlayLog]]:
+    log = PlayLog()
+    q = SpeechQueue(SpeechSettings(), default_voice="en", clock=noon, on_played=log, echo=None)
+    yield q, log
+    q.close()
+
+
+def reference(q: SpeechQueue, text: str) -> tuple[Samples, int]:
+    """The exact audio the queue will play for `text` (synthesised into the cache first)."""
+    path = q.render(text)
+    assert path is not None, "pyttsx3 produced no audio"
+    return read_wav(path)
+
+
+def wait_until_speaking(q: SpeechQueue, text: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not any(i.text == text for i in q.last_spoken):
+        assert time.monotonic() < deadline, f"never started saying {text!r}"
+        time.sleep(0.01)
+
+
+def test_spoken_sentence_reaches_the_speaker_at_full_length(
+    queue: tuple[SpeechQueue, PlayLog], pulse_server: PulseServer, tmp_path: Path
+) -> None:
+    q, log = queue
+    text = "Point your toes up towards the ceiling and hold the stretch."
+    source, source_rate = reference(q, text)
+    recording = Recording(pulse_server, tmp_path / "heard.wav")
+    q.say(text, key="test.sentence")
+    assert q.wait_idle(60)
+    heard, rate = recording.finish()
+
+    peak = envelope(source, source_rate).max()
+    src = sound_span(source, source_rate, THRESHOLD * peak)
+    got = sound_span(heard, rate, THRESHOLD * peak)
+    assert src is not None and got is not None, "no speech energy in the recording"
+    assert log.played[text].completed
+    source_length, heard_length = src[1] - src[0], got[1] - got[0]
+    assert heard_length == pytest.approx(source_length, rel=0.1, abs=0.1)
+
+
+def test_stop_cuts_speech_mid_sentence_within_200_ms(
+    queue: tuple[SpeechQueue, PlayLog], pulse_server: PulseServer, tmp_path: Path
+) -> None:
+    """Stop latency from the recording: where the heard audio ends, in the source's own timeline.
+
+    The source is aligned on the onset of sound in both clips (error: one 5 ms window). The
+    position playing at the stop call is (stop time - time the first sample went to PortAudio)
+    minus PortAudio's output latency, all on one monotonic clock; so
+    latency = heard end - that position. The null sink hands audio to its monitor as soon as it
+    renders it, so the recording shows when audio left the stream, not a loudspeaker's delay.
+    """
+    q, log = queue
+    source, source_rate = reference(q, LONG_TEXT)
+    q.say("Ready.")
+    assert q.wait_idle(60)
+    recording = Recording(pulse_server, tmp_path / "heard.wav")
+    q.say(LONG_TEXT, flow="test")
+    q.say("This must never be heard.", flow="test")
+    wait_until_speaking(q, LONG_TEXT)
+    time.sleep(1.5)
+    stopped_at = time.monotonic()
+    q.stop("test")
+    assert q.wait_idle(10)
+    heard, rate = recording.finish()
+
+    played = log.played[LONG_TEXT]
+    assert not played.completed and played.started_at is not None
+    assert "This must never be heard." not in [i.text for i in q.last_spoken]
+    assert isinstance(q._player, StreamPlayer)
+    position = stopped_at - played.started_at - q._player.output_latency
+
+    peak = envelope(source, source_rate).max()
+    src = sound_span(source, source_rate, THRESHOLD * peak)
+    cut = sound_span(heard, rate, THRESHOLD * peak)
+    assert src is not None and cut is not None
+    heard_end_in_source = src[0] + (cut[1] - cut[0])
+    full = src[1]
+    assert heard_end_in_source < full - 1.0, "the sentence was not cut"
+    latency = heard_end_in_source - position
+    print(f"stop latency from recording: {latency * 1000:.0f} ms "
+          f"(played {position:.2f} s of {full:.2f} s)")
+    assert latency <= 0.2
+
+
+def test_night_profile_plays_a_soft_chime_then_slower_quieter_speech(
+    pulse_server: PulseServer,
+) -> None:
+    clips: list[tuple[int, int]] = []
+
+    class SpyPlayer(StreamPlayer):
+        """The real player, noting the length and peak of each clip it is given."""
+
+        def play(self, samples: Samples, rate: int, cut: threading.Event,
+                 watchdog: float = 10.0) -> Played:
+            clips.append((len(resample(samples, rate, 16000)), int(np.abs(samples).max())))
+            return super().play(samples, rate, cut, watchdog)
+
+    settings = SpeechSettings(night_chime=True)
+    quiet = (datetime(2024, 1, 1, 22, 30).time(), datetime(2024, 1, 1, 7, 30).time())
+    now = {"t": datetime(2024, 5, 1, 12, 0)}
+    q = SpeechQueue(settings, default_voice="en", quiet_hours=quiet, clock=lambda: now["t"],
+                    player=SpyPlayer(), echo=None)
+    try:
+        q.say("Relax your foot.")
+        assert q.wait_idle(60)
+        now["t"] = datetime(2024, 5, 1, 2, 15)
+        q._last_sound_end = 0.0  # as after a quiet evening
+        q.say("Relax your foot.")
+        assert q.wait_idle(60)
+    finally:
+        q.close()
+    day, chime, night = clips
+    assert chime[0] < day[0], "a short chime comes first at night"
+    assert night[0] > day[0], "the night voice is slower"
+    assert night[1] < day[1], "the night voice is quieter"
+
+
+def test_missing_output_device_still_records_the_sentence(pulse_server: PulseServer) -> None:
+    printed: list[str] = []
+    settings = SpeechSettings(output_device="no-such-speaker")
+    q = SpeechQueue(settings, default_voice="en", clock=noon, echo=printed.append)
+    try:
+        q.say("Drink a glass of water.", key="test.water")
+        assert q.wait_idle(60)
+    finally:
+        q.close()
+    assert printed == ["Drink a glass of water."]
+    [item] = q.last_spoken
+    assert (item.key, item.audible) == ("test.water", False)
+
