@@ -175,7 +175,7 @@ class SpeechQueue:
         return made
 
     def render(self, text: str, when: datetime | None = None) -> Path | None:
-        """The WAV file the queue plays for `text` at `when` (default now), synthesised if needed."""
+        """The WAV the queue plays for `text` at `when` (default now), synthesised if needed."""
         synth = self._synth
         if synth is None:
             return None

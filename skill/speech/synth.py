@@ -70,8 +70,8 @@ class Pyttsx3Synth:
     def synthesize(self, text: str, voice: Voice, path: Path) -> Path:
         """Write `text` spoken with `voice` to the WAV `path`; raises SynthError/SynthTimeout."""
         with self._lock:
+            self._ensure_started(time.monotonic() + self.timeout)
             deadline = time.monotonic() + self.timeout
-            self._ensure_started(deadline)
             self._next_id += 1
             request = {"id": self._next_id, "text": text, "path": str(path),
                        "voice": voice.voice, "rate": voice.rate, "volume": voice.volume}
