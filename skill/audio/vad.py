@@ -5,12 +5,21 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
+import numpy as np
 import webrtcvad
 
 from skill.interfaces import SAMPLE_RATE
 
 FRAME_MS = 30
 FRAME_BYTES = SAMPLE_RATE * FRAME_MS // 1000 * 2
+MIN_FLOOR = 50.0
+"""Lowest noise floor (about -56 dBFS), so digital silence does not make every click 'louder'."""
+FLOOR_RISE = 0.02
+"""Per-frame weight of a louder non-speech frame in the background estimate (~1.5 s to learn)."""
+FLOOR_RISE_OPEN = 0.004
+"""The same while the gate is open (speech): a steady noise still closes it in ~10 s."""
+FLOOR_FALL = 0.1
+"""Per-frame weight of a quieter frame: the estimate drops within a few hundred ms."""
 
 
 @dataclass(frozen=True)
@@ -31,8 +40,13 @@ class VadGate:
         hangover_ms: int = 600,
         trigger_window_ms: int = 300,
         trigger_ratio: float = 0.5,
+        floor_margin: float = 2.0,
     ) -> None:
         self._vad = webrtcvad.Vad(aggressiveness)
+        self._floor_margin = floor_margin
+        self.noise_floor = MIN_FLOOR
+        self._floor_known = False
+        """Running estimate of the background level (RMS in int16 units)."""
         self._window = max(1, trigger_window_ms // FRAME_MS)
         self._needed = max(1, int(self._window * trigger_ratio))
         self._hangover = max(1, hangover_ms // FRAME_MS)
@@ -51,6 +65,26 @@ class VadGate:
         self._silent_run = 0
         self.is_open = False
 
+    def _is_voice(self, frame: bytes) -> bool:
+        """webrtcvad's verdict, only for frames clearly above the background.
+
+        webrtcvad alone calls a loud fan speech; steady noise would then keep the gate (and the
+        recogniser) busy all night.
+        """
+        samples = np.frombuffer(frame, dtype="<i2").astype(np.float32)
+        level = float(np.sqrt(np.mean(samples * samples)))
+        floor = self.noise_floor if self._floor_known else max(MIN_FLOOR, level)
+        self._floor_known = True
+        # Follow the background: down quickly (a fan switched off), up slowly (one switched on),
+        # and very slowly while the gate is open, so speech barely moves it but a noise that
+        # keeps the gate open is learnt within seconds and closes it.
+        rise = FLOOR_RISE_OPEN if self.is_open else FLOOR_RISE
+        weight = FLOOR_FALL if level < floor else rise
+        self.noise_floor = max(MIN_FLOOR, floor + weight * (level - floor))
+        if level < floor * self._floor_margin:
+            return False
+        return bool(self._vad.is_speech(frame, SAMPLE_RATE))
+
     def process(self, chunk: bytes) -> list[GateOutput]:
         """Take any number of bytes of 16 kHz int16 PCM; return, in order, what passes and where
         an utterance ended (feed each output's audio, then flush the recogniser if it ended)."""
@@ -60,7 +94,7 @@ class VadGate:
         usable = len(self._pending) - len(self._pending) % FRAME_BYTES
         for start in range(0, usable, FRAME_BYTES):
             frame = self._pending[start : start + FRAME_BYTES]
-            voiced = self._vad.is_speech(frame, SAMPLE_RATE)
+            voiced = self._is_voice(frame)
             if self.is_open:
                 out.append(frame)
                 self._silent_run = 0 if voiced else self._silent_run + 1

@@ -1,18 +1,104 @@
-"""`cramp-coach listen`: placeholder until its issue lands."""
+"""`cramp-coach listen`: the voice pipeline on a WAV file, raw PCM from stdin, or the microphone."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from typing import Any
 
+from intents.language import PackError, load_pack
+from skill.asr.models import ModelLoadError, ModelNotFoundError
+from skill.audio.sources import AudioFormatError, RawPcmSource, WavFileSource
 from skill.config import Config
+from skill.dialogue.conversation import Conversation, Turn
+from skill.interfaces import AudioSource, Speaker
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("listen", help="(not built yet)")
+    parser = subparsers.add_parser(
+        "listen",
+        help="recognise speech and answer it, as the assistant would",
+        description="Run the voice pipeline (voice gate, Vosk, intent, dialogue) on a WAV file, "
+        "on raw 16 kHz mono 16-bit PCM from stdin, or on the microphone (until Ctrl-C).",
+    )
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--wav", metavar="FILE", help="a WAV file (any rate; stereo is mixed)")
+    source.add_argument("--raw", metavar="-", help="'-': raw 16 kHz mono s16le PCM on stdin")
+    parser.add_argument("--lang", help="language pack and model (default: [general] language)")
+    parser.add_argument("--json", action="store_true",
+                        help="one JSON object per utterance: heard, intent, slots, say, reply_keys")
+    parser.add_argument("--silent", action="store_true", help="print only, do not speak")
     parser.set_defaults(func=run)
 
 
+def open_source(args: argparse.Namespace, config: Config) -> AudioSource:
+    if args.wav:
+        return WavFileSource(args.wav)
+    if args.raw is not None:
+        if args.raw != "-":
+            raise AudioFormatError("--raw takes '-' (stdin); use --wav for files")
+        return RawPcmSource(sys.stdin.buffer)
+    from skill.audio.microphone import MicrophoneSource, parse_device
+
+    return MicrophoneSource(parse_device(config.voice.input_device),
+                            stall_seconds=config.voice.stall_seconds)
+
+
+def open_speaker(args: argparse.Namespace, config: Config, voice: str) -> Speaker | None:
+    if args.silent or config.speech.engine == "none":
+        return None
+    from skill.speech import SpeechQueue
+
+    quiet = (config.reminders.quiet_start, config.reminders.quiet_end)
+    return SpeechQueue(config.speech, default_voice=voice, quiet_hours=quiet, echo=None)
+
+
+def turn_record(heard: str, turn: Turn) -> dict[str, Any]:
+    return {"heard": heard, "intent": turn.intent, "slots": dict(turn.slots),
+            "say": list(turn.say), "reply_keys": list(turn.reply_keys)}
+
+
 def run(args: argparse.Namespace, config: Config) -> int:
-    print("cramp-coach listen: not built yet", file=sys.stderr)
-    return 2
+    from intents.matcher import IntentMatcher
+
+    from skill.dialogue.diary import Diary
+    from skill.listening import ListeningService, build_gate, build_recognizer
+
+    language = args.lang or config.general.language
+    try:
+        pack = load_pack(language)
+        source = open_source(args, config)
+        recognizer = build_recognizer(config.voice, language)
+    except (PackError, AudioFormatError, ModelNotFoundError, ModelLoadError) as exc:
+        print(f"cramp-coach listen: {exc}", file=sys.stderr)
+        return 2
+    speaker = open_speaker(args, config, pack.tts_voice)
+    diary = Diary()
+    conversation = Conversation(pack, IntentMatcher(pack), config, diary=diary, speaker=speaker)
+
+    def answer(heard: str) -> None:
+        turn = conversation.handle_text(heard)
+        if args.json:
+            print(json.dumps(turn_record(heard, turn), ensure_ascii=False), flush=True)
+        else:
+            print(f"> {heard}  [{turn.intent or 'no intent'}]", flush=True)
+            print("\n".join(turn.say), flush=True)
+
+    from_microphone = not args.wav and args.raw is None
+    is_speaking = speaker.is_busy if (speaker is not None and from_microphone) else (lambda: False)
+    service = ListeningService(source, recognizer, answer, gate=build_gate(config.voice),
+                               is_speaking=is_speaking, speaking_tail=config.voice.speaking_tail)
+    try:
+        service.run()
+        if speaker is not None:
+            speaker.wait_idle()
+    except BrokenPipeError:
+        sys.stderr.close()
+    finally:
+        service.stop()
+        diary.close()
+        close = getattr(speaker, "close", None)
+        if close is not None:
+            close()
+    return 0

@@ -1,0 +1,188 @@
+"""The listening loop: audio source -> voice gate -> recogniser -> callback with each transcript.
+
+While the assistant speaks (plus a short tail) input is discarded, "stop" included: with no echo
+cancellation the assistant's own voice would reach the recogniser, and its replies contain words
+like "stop" and "next". Follow-ups ("stop", "next") work in the window after each step instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from intents.language import load_pack
+from skill.asr.grammar import Grammar, grammar_for_pack
+from skill.asr.models import LoadedModel, Tuning, load_model
+from skill.asr.vosk_recognizer import VoskRecognizer
+from skill.audio.settings import VoiceSettings
+from skill.audio.vad import VadGate
+from skill.interfaces import AudioSource, Recognizer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ListeningStatus:
+    """A snapshot for the admin status page."""
+
+    running: bool
+    last_audio: datetime | None
+    """When the source last delivered any audio (the microphone is alive)."""
+    last_heard: datetime | None
+    """When audio last passed the voice gate (someone, or something, spoke)."""
+    level: float | None
+    """Level of the latest chunk, 0.0 (silence) to 1.0 (full scale RMS)."""
+    utterances: int
+    last_transcript: str | None
+
+
+def rms_level(chunk: bytes) -> float:
+    """RMS of int16 PCM as a fraction of full scale."""
+    samples = np.frombuffer(chunk[: len(chunk) - len(chunk) % 2], dtype="<i2")
+    if len(samples) == 0:
+        return 0.0
+    return float(math.sqrt(float(np.mean(samples.astype(np.float64) ** 2))) / 32768.0)
+
+
+class ListeningService:
+    """Feeds one recogniser from one source; calls `on_transcript` with every final transcript."""
+
+    def __init__(
+        self,
+        source: AudioSource,
+        recognizer: Recognizer,
+        on_transcript: Callable[[str], object],
+        *,
+        gate: VadGate | None = None,
+        is_speaking: Callable[[], bool] = lambda: False,
+        speaking_tail: float = 0.6,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.source = source
+        self.recognizer = recognizer
+        self.on_transcript = on_transcript
+        self.gate = gate
+        self.is_speaking = is_speaking
+        self.speaking_tail = speaking_tail
+        self.clock = clock
+        self._muted_until = float("-inf")
+        self._muted = False
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._running = False
+        self._last_audio: datetime | None = None
+        self._last_heard: datetime | None = None
+        self._level: float | None = None
+        self._utterances = 0
+        self._last_transcript: str | None = None
+
+    @property
+    def status(self) -> ListeningStatus:
+        return ListeningStatus(self._running, self._last_audio, self._last_heard, self._level,
+                               self._utterances, self._last_transcript)
+
+    def start(self) -> threading.Thread:
+        """Listen on a daemon thread until stop()."""
+        self._thread = threading.Thread(target=self.run, name="listening", daemon=True)
+        self._thread.start()
+        return self._thread
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        self.source.close()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout)
+
+    def run(self) -> None:
+        """Listen until the source ends or stop() is called; the last utterance is flushed."""
+        self._running = True
+        try:
+            for chunk in self.source.chunks():
+                if self._stop.is_set():
+                    break
+                self.process(chunk)
+            if not self._stop.is_set():
+                self._emit(self.recognizer.flush())
+        finally:
+            self._running = False
+
+    def process(self, chunk: bytes) -> None:
+        """One chunk through mute, gate and recogniser."""
+        self._last_audio = datetime.now().astimezone()
+        self._level = rms_level(chunk)
+        if self._discarding():
+            return
+        if self.gate is None:
+            self._emit(self.recognizer.feed(chunk))
+            return
+        for output in self.gate.process(chunk):
+            if output.audio:
+                self._last_heard = self._last_audio
+                self._emit(self.recognizer.feed(output.audio))
+            if output.ended:
+                self._emit(self.recognizer.flush())
+
+    def _discarding(self) -> bool:
+        now = self.clock()
+        if self.is_speaking():
+            self._muted_until = now + self.speaking_tail
+        if now < self._muted_until:
+            if not self._muted:
+                # Drop the half-heard utterance too: it may already hold the assistant's voice.
+                self._muted = True
+                self.recognizer.reset()
+                if self.gate is not None:
+                    self.gate.reset()
+            return True
+        self._muted = False
+        return False
+
+    def _emit(self, transcript: str | None) -> None:
+        if not transcript:
+            return
+        self._utterances += 1
+        self._last_transcript = transcript
+        log.info("heard: %s", transcript)
+        try:
+            self.on_transcript(transcript)
+        except Exception:  # a failing consumer must not end listening
+            log.exception("handling %r failed; still listening", transcript)
+
+
+def build_gate(settings: VoiceSettings) -> VadGate | None:
+    """The voice gate as configured, or None when [voice] vad_gate is off."""
+    if not settings.vad_gate:
+        return None
+    return VadGate(settings.vad_aggressiveness, settings.pre_roll_ms, settings.hangover_ms)
+
+
+def build_recognizer(settings: VoiceSettings, language: str) -> VoskRecognizer:
+    """Load (once) the model for `language`; grammar or open vocabulary as configured.
+
+    Raises ModelNotFoundError / ModelLoadError with a message saying what to do.
+    """
+    model = load_model(language, settings.model_path, tuning_for(settings))
+    return VoskRecognizer(model, pack_grammar(model) if settings.mode == "grammar" else None)
+
+
+_grammars: dict[int, Grammar] = {}
+
+
+def pack_grammar(model: LoadedModel) -> Grammar:
+    """The grammar of the model's language pack, built (and its missing words logged) once."""
+    key = id(model)
+    if key not in _grammars:
+        _grammars[key] = grammar_for_pack(load_pack(model.lang), model.has_word)
+    return _grammars[key]
+
+
+def tuning_for(settings: VoiceSettings) -> Tuning:
+    return Tuning(endpoint_silence=settings.endpoint_silence,
+                  endpoint_silence_unsure=max(settings.endpoint_silence * 2, 0.8))
