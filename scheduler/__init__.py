@@ -1,1 +1,20 @@
-"""Prevention reminders on APScheduler 3.x; imports nothing from skill, speaks through a callback."""
+"""Prevention reminders on APScheduler 3.x; imports nothing from skill, speaks via a callback."""
+
+from scheduler.catalog import Reminder, ReminderCatalog, ReminderInputError
+from scheduler.definitions import DefinitionStore, ReminderStoreError
+from scheduler.lock import ServiceLockedError
+from scheduler.service import DueReminder, ReminderService, UpcomingReminder
+from scheduler.settings import ReminderSettings
+
+__all__ = [
+    "DefinitionStore",
+    "DueReminder",
+    "Reminder",
+    "ReminderCatalog",
+    "ReminderInputError",
+    "ReminderService",
+    "ReminderSettings",
+    "ReminderStoreError",
+    "ServiceLockedError",
+    "UpcomingReminder",
+]
