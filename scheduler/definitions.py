@@ -138,7 +138,8 @@ class DefinitionStore:
         with self._connect() as conn:
             cursor = conn.execute(
                 "UPDATE custom_reminders SET at = ?, days = ?, text = ?, enabled = ? WHERE num = ?",
-                (at.isoformat(timespec="seconds"), ",".join(days), text, int(enabled), _num(reminder_id)),
+                (at.isoformat(timespec="seconds"), ",".join(days), text, int(enabled),
+                 _num(reminder_id)),
             )
             self._bump(conn)
             return cursor.rowcount == 1

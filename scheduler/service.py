@@ -167,6 +167,13 @@ class ReminderService:
     def running(self) -> bool:
         return self._scheduler is not None
 
+    def scheduled(self) -> dict[str, datetime | None]:
+        """Job id -> next run time, as the job store holds them (empty when not running)."""
+        scheduler = self._scheduler
+        if scheduler is None:
+            return {}
+        return {job.id: job.next_run_time for job in scheduler.get_jobs()}
+
     def update_settings(self, settings: ReminderSettings) -> None:
         """New config (e.g. from the admin page): re-sync the jobs without a restart."""
         self.settings = settings

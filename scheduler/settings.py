@@ -175,7 +175,7 @@ class ReminderSettings:
     """"Ask me again later" without a duration."""
     window_seconds: int = 60
     """After a reminder, "done", "later" and "stop" apply to it for this long."""
-    max_wait_minutes: int = 30
+    max_wait_minutes: float = 30
     """A due reminder waits at most this long for a flow or speech to end, then is missed."""
     custom_grace_minutes: float = 30
     """Misfire grace of custom reminders (the default kinds have their own in their tables)."""
@@ -203,7 +203,7 @@ class ReminderSettings:
             morning_summary=get_bool(data, "morning_summary", cls.morning_summary),
             snooze_minutes=get_int(data, "snooze_minutes", cls.snooze_minutes, 1, 240),
             window_seconds=get_int(data, "window_seconds", cls.window_seconds, 5, 600),
-            max_wait_minutes=get_int(data, "max_wait_minutes", cls.max_wait_minutes, 1, 240),
+            max_wait_minutes=get_float(data, "max_wait_minutes", cls.max_wait_minutes, 1, 240),
             custom_grace_minutes=get_float(
                 data, "custom_grace_minutes", cls.custom_grace_minutes, 1, 1440
             ),
