@@ -10,7 +10,7 @@ import pytest
 
 from tests.pulse import PulseServer
 
-pytest_plugins = ["tests.admin_support"]
+pytest_plugins = ["tests.admin_support", "tests.voice_support"]
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ from intents.language import LanguagePack
 
 log = logging.getLogger(__name__)
 
-MAX_SENTENCES_PER_INTENT = 200
+MAX_SENTENCES_PER_INTENT = 1000
 """Caps template expansion; the grammar stays small enough to compile in well under a second."""
 UNKNOWN = "[unk]"
 MAX_UNITS_PER_WORD = 4

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 import wave
 from collections.abc import Iterator
 from pathlib import Path
@@ -62,7 +63,7 @@ class WavFileSource:
                 frames = wav.readframes(wav.getnframes())
         except FileNotFoundError:
             raise AudioFormatError(f"{self.path}: no such file") from None
-        except (wave.Error, EOFError) as exc:
+        except (wave.Error, EOFError, RuntimeError, ValueError, struct.error) as exc:
             raise AudioFormatError(
                 f"{self.path}: not a readable PCM WAV file ({exc}); "
                 "convert it with: sox IN -r 16000 -c 1 -b 16 OUT.wav"
