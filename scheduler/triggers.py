@@ -48,7 +48,9 @@ class LocalTimeTrigger(CronTrigger):
         while candidate is not None and _repeated(candidate, self.timezone):
             # CronTrigger's wall-clock arithmetic loses the fold, so restart after the repeat.
             candidate = super().get_next_fire_time(None, _end_of_repeat(candidate, self.timezone))
-        return candidate
+        # A time that does not exist (clocks went forward) comes back as e.g. 02:30+01:00;
+        # normalise it to the wall clock people see (03:30+02:00), the same instant.
+        return candidate.astimezone(UTC).astimezone(self.timezone) if candidate else None
 
 
 def daily_trigger(times: Iterable[time], days: tuple[str, ...], zone: tzinfo) -> LocalTimeTrigger:
