@@ -28,6 +28,8 @@ PLACEHOLDERS = {
     keys.ESCALATION_TIMER: {"minutes"},
     keys.REMINDER_SNOOZED: {"minutes"},
     keys.REMINDER_LIST: {"items"},
+    keys.REMINDER_SUMMARY: {"items"},
+    keys.REMINDER_LIST_ITEM: {"name", "time"},
     "reminder.custom.prompt": {"text"},
 }
 ALWAYS_FILLED = {"emergency_number"}

@@ -89,24 +89,40 @@ class RecordingSpeaker:
         return True
 
 
+@dataclass(frozen=True)
+class Upcoming:
+    kind: str
+    text: str
+    at: datetime
+
+
 @dataclass
 class FakeReminders:
+    """Hand-written stand-in for scheduler.ReminderService's voice-window methods."""
+
+    clock: FakeClock
     open: bool = True
     done_calls: int = 0
-    snoozed: list[int | None] = field(default_factory=list)
-    today: list[str] = field(default_factory=list)
+    dismissed: int = 0
+    snoozed: list[float | None] = field(default_factory=list)
+    today: list[Upcoming] = field(default_factory=list)
 
     def window_open(self) -> bool:
         return self.open
 
-    def done(self) -> None:
+    def done(self) -> object | None:
         self.done_calls += 1
+        return "hydration" if self.open else None
 
-    def snooze(self, minutes: int | None) -> int:
+    def dismiss(self) -> object | None:
+        self.dismissed += 1
+        return None
+
+    def snooze(self, minutes: float | None = None) -> datetime | None:
         self.snoozed.append(minutes)
-        return minutes or 10
+        return datetime.fromtimestamp(self.clock() + (minutes or 10) * 60, UTC)
 
-    def list_today(self) -> list[str]:
+    def list_today(self) -> list[Upcoming]:
         return self.today
 
 
@@ -461,17 +477,43 @@ def test_tick_says_the_frequent_cramps_note_by_day(clock: FakeClock, diary: Diar
 
 
 def test_reminder_intents_go_to_the_reminder_service(clock: FakeClock) -> None:
-    reminders = FakeReminders(today=["a glass of water at ten", "the evening stretch"])
+    reminders = FakeReminders(clock)
     convo = talk(clock, reminders=reminders)
     assert convo.handle_text("done").reply_keys == ["reminder.done"]
     assert reminders.done_calls == 1
     turn = convo.handle_match(IntentMatch("reminder.snooze", {"minutes": "15"}, "snooze"))
     assert reminders.snoozed == [15]
     assert turn.say == ["All right. I'll remind you again in 15 minutes."]
-    listed = convo.handle_text("what reminders").say[0]
-    assert "a glass of water at ten, the evening stretch" in listed
+    assert convo.handle_text("snooze").say == [
+        "All right. I'll remind you again in 10 minutes."]
     reminders.open = False
     assert convo.handle_text("done").reply_keys == ["reminder.nothing_due"]
+
+
+def test_reminder_list_names_each_reminder_and_its_time(clock: FakeClock) -> None:
+    today = [Upcoming("hydration", "", datetime(2026, 11, 25, 10, 0, tzinfo=UTC)),
+             Upcoming("custom", "take the bins out", datetime(2026, 11, 25, 19, 30, tzinfo=UTC))]
+    turn = talk(clock, reminders=FakeReminders(clock, today=today)).handle_text("what reminders")
+    assert turn.say == ["Today's reminders: a glass of water at 10:00, "
+                        "take the bins out at 19:30."]
+    empty = talk(clock, reminders=FakeReminders(clock)).handle_text("what reminders")
+    assert empty.reply_keys == ["reminder.list.empty"]
+
+
+def test_stop_after_a_reminder_dismisses_it(clock: FakeClock) -> None:
+    reminders = FakeReminders(clock)
+    convo = talk(clock, reminders=reminders)
+    convo.remind("hydration")
+    assert convo.handle_text("stop").reply_keys == ["control.stop"]
+    assert reminders.dismissed == 1
+
+
+def test_morning_summary_lists_what_quiet_hours_held_back(clock: FakeClock) -> None:
+    held = [Upcoming("stretch", "", datetime(2026, 11, 24, 22, 0, tzinfo=UTC))]
+    turn = talk(clock).remind("summary", items=held)
+    assert turn.say == ["Good morning. While you slept, I held back these reminders: "
+                        "the evening calf stretch at 22:00."]
+    assert talk(clock).remind("summary").say == []
 
 
 def test_reminder_intents_without_a_reminder_service(clock: FakeClock) -> None:

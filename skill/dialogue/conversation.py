@@ -6,6 +6,7 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +20,7 @@ from skill.dialogue.episode import EpisodeTracker
 from skill.dialogue.flows import Flow, FlowTable, Step
 from skill.dialogue.notes import FrequentCrampsNote
 from skill.dialogue.plan import Plan, Said
-from skill.dialogue.reminders import Reminders, answer_reminder
+from skill.dialogue.reminders import Reminders, Upcoming, answer_reminder, describe
 from skill.dialogue.timeutil import Clock, local_zone
 from skill.interfaces import Speaker
 
@@ -138,12 +139,19 @@ class Conversation:
                 return None
             return self._finish(Turn("", None), plan, now, flow="timer")
 
-    def remind(self, kind: str, text: str = "") -> Turn:
-        """Speak a due reminder; the stretch and foot-bath prompts offer 'say start'."""
+    def remind(self, kind: str, text: str = "", items: Sequence[Upcoming] = ()) -> Turn:
+        """Speak a due reminder (the run loop's on_due); stretch and foot bath offer 'say start'.
+
+        kind 'summary' lists `items`, the reminders quiet hours held back.
+        """
         with self._lock:
             now = self.clock()
-            kind = kind if kind in keys.REMINDER_KINDS else "custom"
             plan = Plan()
+            if kind == "summary":
+                if items:
+                    self._say(plan, keys.REMINDER_SUMMARY, items=self._list_items(items))
+                return self._finish(Turn("", None), plan, now, flow="reminder")
+            kind = kind if kind in keys.REMINDER_KINDS else "custom"
             self._say(plan, keys.REMINDER_PROMPT.format(kind=kind), text=text)
             offered = f"routine.{kind}"
             self._offer = offered if self.flows.get(offered) else None
@@ -202,8 +210,10 @@ class Conversation:
             if in_window or woke:
                 return self._follow_up(intent, now, plan)
         elif intent.startswith(REQUEST_PREFIXES):
-            if intent.startswith("reminder."):
-                for key, fields in answer_reminder(intent, match.slots, self.reminders,
+            if intent == "reminder.list":
+                self._reminder_list(plan)
+            elif intent.startswith("reminder."):
+                for key, fields in answer_reminder(intent, match.slots, self.reminders, now,
                                                    self.pack.meta.get("number_words")):
                     self._say(plan, key, **fields)
             elif intent == "control.help":
@@ -217,6 +227,8 @@ class Conversation:
         active = self._active
         if intent == "control.stop":
             self._stop_speech("")
+            if self.reminders is not None and self.reminders.window_open():
+                self.reminders.dismiss()
             self._say(plan, keys.STOP)
             self._end_flow(now, "stopped")
             return ""
@@ -308,6 +320,27 @@ class Conversation:
         if self.note.due(now, self.episodes.started):
             self._say(plan, keys.FREQUENT_CRAMPS)
 
+    def _reminder_list(self, plan: Plan) -> None:
+        if self.reminders is None:
+            self._say(plan, keys.REMINDER_UNAVAILABLE)
+            return
+        items = self.reminders.list_today()
+        if items:
+            self._say(plan, keys.REMINDER_LIST, items=self._list_items(items))
+        else:
+            self._say(plan, keys.REMINDER_LIST_EMPTY)
+
+    def _list_items(self, items: Sequence[Upcoming]) -> str:
+        """'a glass of water at 10:00, the evening calf stretch at 21:30' in the pack's words."""
+        spoken = []
+        for item in items:
+            name = item.text
+            if item.kind in keys.REMINDER_NAMED_KINDS:
+                name = self._text(keys.REMINDER_NAME.format(kind=item.kind)) or item.kind
+            key, fields = describe(item, name)
+            spoken.append(self._text(key, **fields) or name)
+        return ", ".join(spoken)
+
     def _disclaim(self, plan: Plan) -> None:
         if not self._disclaimer_said:
             self._disclaimer_said = True
@@ -333,13 +366,18 @@ class Conversation:
     # -- saying
 
     def _say(self, plan: Plan, key: str, **fields: object) -> None:
+        text = self._text(key, **fields)
+        if text:
+            plan.say(key, text)
+
+    def _text(self, key: str, **fields: object) -> str:
+        """Reply `key` filled in; '' (logged) when the pack lacks it, so a gap never crashes."""
         try:
-            text = self.pack.reply(key, emergency_number=self.config.safety.emergency_number,
+            return self.pack.reply(key, emergency_number=self.config.safety.emergency_number,
                                    **fields)
         except KeyError as exc:
             log.error("cannot say %s: %s", key, exc)
-            return
-        plan.say(key, text)
+            return ""
 
     def _say_steps(self, plan: Plan, steps: list[Step]) -> None:
         self._repeat = steps

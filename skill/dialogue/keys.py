@@ -27,6 +27,10 @@ REMINDER_DONE = "reminder.done"
 REMINDER_SNOOZED = "reminder.snoozed"
 REMINDER_NOTHING_DUE = "reminder.nothing_due"
 REMINDER_LIST = "reminder.list.items"
+REMINDER_LIST_ITEM = "reminder.list.item"
+REMINDER_NAME = "reminder.name.{kind}"
+REMINDER_NAMED_KINDS = ("hydration", "footbath", "stretch")
+REMINDER_SUMMARY = "reminder.summary.prompt"
 REMINDER_LIST_EMPTY = "reminder.list.empty"
 REMINDER_UNAVAILABLE = "reminder.unavailable"
 
@@ -35,13 +39,14 @@ def all_keys() -> set[str]:
     """Every key above; each language pack must define them all."""
     keys: set[str] = set()
     for name, value in globals().items():
-        if name.isupper() and name != "REMINDER_KINDS":
+        if name.isupper() and not name.endswith("KINDS"):
             if isinstance(value, str):
                 keys.add(value)
             elif isinstance(value, tuple):
                 keys.update(value)
             elif isinstance(value, dict):
                 keys.update(value.values())
-    keys.discard(REMINDER_PROMPT)
+    keys -= {REMINDER_PROMPT, REMINDER_NAME}
     keys.update(REMINDER_PROMPT.format(kind=kind) for kind in REMINDER_KINDS)
+    keys.update(REMINDER_NAME.format(kind=kind) for kind in REMINDER_NAMED_KINDS)
     return keys

@@ -1,8 +1,12 @@
-"""What the dialogue needs from the reminder service to answer reminder.* intents."""
+"""What the dialogue needs from the reminder service to answer reminder.* intents.
+
+scheduler.ReminderService fits these Protocols as it is, so `run` can hand it over directly.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any, Protocol
 
 from skill.dialogue import keys
@@ -11,23 +15,40 @@ Reply = tuple[str, dict[str, Any]]
 """A reply key and the fields for its placeholders."""
 
 
+class Upcoming(Protocol):
+    """One reminder still to come (scheduler.UpcomingReminder / DueReminder)."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def at(self) -> datetime: ...
+
+
 class Reminders(Protocol):
-    """Implemented by the skill's adapter around scheduler.ReminderService."""
+    """The voice window after a spoken reminder, and today's list."""
 
     def window_open(self) -> bool:
         """Whether a reminder has just been spoken and can still be marked done or snoozed."""
         ...
 
-    def done(self) -> None:
-        """Mark the reminder that was just spoken as done."""
+    def done(self) -> object | None:
+        """Mark the reminder just spoken as done; None when none was open."""
         ...
 
-    def snooze(self, minutes: int | None) -> int:
-        """Snooze the reminder just spoken; None: the default. Returns the minutes used."""
+    def dismiss(self) -> object | None:
+        """Close the window without an answer ('stop')."""
         ...
 
-    def list_today(self) -> list[str]:
-        """Short spoken descriptions of the reminders still due today, in order."""
+    def snooze(self, minutes: float | None = None) -> datetime | None:
+        """Say the reminder again after `minutes` (None: the default); when, or None."""
+        ...
+
+    def list_today(self) -> Sequence[Upcoming]:
+        """Reminders still to come today, in time order."""
         ...
 
 
@@ -43,23 +64,24 @@ def parse_minutes(value: str | None, number_words: dict[str, int] | None = None)
     return None
 
 
+def describe(item: Upcoming, name: str) -> Reply:
+    """`reminder.list.item` for one reminder; `name` is the spoken name of its kind."""
+    return keys.REMINDER_LIST_ITEM, {"name": name, "time": item.at.strftime("%H:%M")}
+
+
 def answer_reminder(intent: str, slots: Mapping[str, str], reminders: Reminders | None,
-                    number_words: Any = None) -> list[Reply]:
-    """The replies to reminder.done, reminder.snooze or reminder.list (acting on `reminders`)."""
+                    now: float, number_words: Any = None) -> list[Reply]:
+    """The replies to reminder.done / snooze (acting on `reminders`); reminder.list is separate."""
     if reminders is None:
         return [(keys.REMINDER_UNAVAILABLE, {})]
-    if intent == "reminder.list":
-        items = reminders.list_today()
-        if not items:
-            return [(keys.REMINDER_LIST_EMPTY, {})]
-        return [(keys.REMINDER_LIST, {"items": ", ".join(items)})]
     if not reminders.window_open():
         return [(keys.REMINDER_NOTHING_DUE, {})]
     if intent == "reminder.done":
-        reminders.done()
-        return [(keys.REMINDER_DONE, {})]
-    if intent == "reminder.snooze":
-        words = number_words if isinstance(number_words, dict) else None
-        minutes = reminders.snooze(parse_minutes(slots.get("minutes"), words))
-        return [(keys.REMINDER_SNOOZED, {"minutes": minutes})]
-    return []
+        return [(keys.REMINDER_DONE if reminders.done() is not None
+                 else keys.REMINDER_NOTHING_DUE, {})]
+    words = number_words if isinstance(number_words, dict) else None
+    when = reminders.snooze(parse_minutes(slots.get("minutes"), words))
+    if when is None:
+        return [(keys.REMINDER_NOTHING_DUE, {})]
+    minutes = max(1, round((when.timestamp() - now) / 60))
+    return [(keys.REMINDER_SNOOZED, {"minutes": minutes})]
