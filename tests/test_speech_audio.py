@@ -1,4 +1,4 @@
-"""Real audio: pyttsx3 speech through the queue into a PulseAudio null sink, recorded from its monitor."""
+"""Real audio: speech through the queue into a PulseAudio null sink, heard on its monitor."""
 
 from __future__ import annotations
 
