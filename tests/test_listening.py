@@ -1,0 +1,165 @@
+"""The listening loop on real audio: files, the mute while speaking, and a real PulseAudio
+microphone that is killed and restarted mid-session."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from skill.asr.models import LoadedModel
+from skill.audio.microphone import MicrophoneSource
+from skill.audio.settings import VoiceSettings
+from skill.audio.sources import WavFileSource
+from skill.listening import ListeningService, build_gate, build_recognizer
+from tests.pulse import PulseServer
+from tests.voice_support import KoreanSpeech
+
+SETTINGS = VoiceSettings()
+
+
+class PcmSource:
+    def __init__(self, pcm: bytes) -> None:
+        self.pcm = pcm
+
+    def chunks(self) -> Iterator[bytes]:
+        for start in range(0, len(self.pcm), 3200):
+            yield self.pcm[start : start + 3200]
+
+    def close(self) -> None:
+        pass
+
+
+def pcm_of(*wavs: Path, gap: float = 1.0) -> bytes:
+    silence = bytes(int(gap * 16000) * 2)
+    return silence.join(b"".join(WavFileSource(w).chunks()) for w in wavs)
+
+
+def listen(pcm: bytes, on_transcript: Callable[[str], object], **kwargs: object) -> None:
+    service = ListeningService(PcmSource(pcm), build_recognizer(SETTINGS, "ko"), on_transcript,
+                               gate=build_gate(SETTINGS), **kwargs)  # type: ignore[arg-type]
+    service.run()
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_each_utterance_reaches_the_callback(ko_model: LoadedModel,
+                                             korean_speech: KoreanSpeech) -> None:
+    heard: list[str] = []
+    listen(pcm_of(korean_speech("좋아졌어요"), korean_speech("물 마셨어요")), heard.append)
+    assert heard == ["좋아졌어요", "물 마셨어요"]
+
+
+def test_a_failing_consumer_does_not_end_listening(ko_model: LoadedModel,
+                                                   korean_speech: KoreanSpeech) -> None:
+    heard: list[str] = []
+
+    def fragile(text: str) -> None:
+        heard.append(text)
+        if len(heard) == 1:
+            raise RuntimeError("dialogue broke")
+
+    listen(pcm_of(korean_speech("좋아졌어요"), korean_speech("물 마셨어요")), fragile)
+    assert heard == ["좋아졌어요", "물 마셨어요"]
+
+
+def test_input_is_discarded_while_the_assistant_speaks(ko_model: LoadedModel,
+                                                       korean_speech: KoreanSpeech) -> None:
+    heard: list[str] = []
+    listen(pcm_of(korean_speech("정지")), heard.append, is_speaking=lambda: True)
+    assert heard == []
+
+
+def test_listening_resumes_after_speech_and_its_tail(ko_model: LoadedModel,
+                                                     korean_speech: KoreanSpeech) -> None:
+    # Audio time as the clock: one 100 ms chunk per call. Speaking covers the first question;
+    # the second comes after the tail.
+    ticks = iter(range(10**6))
+    clock = lambda: next(ticks) / 10  # noqa: E731
+    pcm = pcm_of(korean_speech("정지"), korean_speech("좋아졌어요"), gap=1.5)
+    speaking_until = len(b"".join(WavFileSource(korean_speech("정지")).chunks())) / 32000
+    heard: list[str] = []
+    now = [0.0]
+
+    def timed_clock() -> float:
+        now[0] = clock()
+        return now[0]
+
+    listen(pcm, heard.append, is_speaking=lambda: now[0] < speaking_until,
+           speaking_tail=0.6, clock=timed_clock)
+    assert heard == ["좋아졌어요"]
+
+
+def test_silence_and_noise_give_no_transcript(ko_model: LoadedModel) -> None:
+    rng = np.random.default_rng(3)
+    quiet = rng.normal(0, 20, 16000 * 10)
+    fan = np.cumsum(rng.normal(0, 1, 16000 * 10))
+    fan = (fan - np.convolve(fan, np.ones(400) / 400, mode="same")) * 3000 / np.std(fan)
+    heard: list[str] = []
+    for samples in (quiet, fan):
+        listen(np.clip(samples, -32768, 32767).astype("<i2").tobytes(), heard.append)
+    assert heard == []
+
+
+def test_status_tells_when_audio_was_last_heard(ko_model: LoadedModel,
+                                                korean_speech: KoreanSpeech) -> None:
+    service = ListeningService(PcmSource(pcm_of(korean_speech("정지"))),
+                               build_recognizer(SETTINGS, "ko"), lambda _t: None,
+                               gate=build_gate(SETTINGS))
+    assert service.status.last_audio is None
+    service.run()
+    status = service.status
+    assert status.last_audio is not None and status.last_heard is not None
+    assert status.utterances == 1 and status.last_transcript == "정지"
+    assert status.level is not None and status.level < 0.001  # the file ends in silence
+
+
+@pytest.mark.audio
+def test_microphone_loop_survives_a_sound_server_crash(
+    pulse_server: PulseServer, ko_model: LoadedModel, korean_speech: KoreanSpeech
+) -> None:
+    from intents.matcher import IntentMatcher
+
+    from intents.language import load_pack
+
+    matcher = IntentMatcher(load_pack("ko"))
+    heard: list[str] = []
+    got = threading.Event()
+
+    def on_transcript(text: str) -> None:
+        heard.append(text)
+        got.set()
+
+    microphone = MicrophoneSource(device="pulse", stall_seconds=2.0, backoff=0.2, max_backoff=1.0)
+    service = ListeningService(microphone, build_recognizer(SETTINGS, "ko"), on_transcript,
+                               gate=build_gate(SETTINGS))
+    service.start()
+    try:
+        assert wait_for(lambda: service.status.last_audio is not None)
+        pulse_server.play(korean_speech("왼쪽 종아리에 쥐가 났어요"))
+        assert got.wait(15)
+        first = matcher.match(heard[-1])
+        assert (first.intent, first.slots.get("side")) == ("cramp.calf", "left")
+
+        pulse_server.kill()
+        pulse_server.start()
+        restarted = time.time()
+        assert wait_for(lambda: microphone.reconnects > 0 and service.status.last_audio
+                        is not None and service.status.last_audio.timestamp() > restarted + 0.3)
+        got.clear()
+        pulse_server.play(korean_speech("좋아졌어요"))
+        assert got.wait(15)
+        assert matcher.match(heard[-1]).intent == "control.better"
+    finally:
+        service.stop()
