@@ -103,3 +103,20 @@ def test_diary_chart_opens(page: Page) -> None:
     box = chart.bounding_box()
     assert box is not None and box["width"] > 300
     expect(page.locator("#diary-table tbody tr")).to_have_count(1)
+
+
+def test_add_a_reminder_and_see_it_listed(page: Page) -> None:
+    page.goto("/login?next=/reminders/")
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.fill("#reminder-at", "16:20")
+    page.check("input[name=days][value=tue]")
+    page.fill("#reminder-text", "Stand up and stretch your calves")
+    page.click("#add-reminder button[type=submit]")
+    expect(page.locator(".flash")).to_contain_text("Added")
+    row = page.locator("#reminder-table tr", has_text="Stand up and stretch your calves")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("tue 16:20")
+    expect(row).to_contain_text("16:20")
+    row.locator("button", has_text="Switch off").click()
+    expect(row.locator("td").nth(3)).to_have_text("no")

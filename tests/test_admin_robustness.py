@@ -76,7 +76,25 @@ def test_random_settings_posts_never_fail_or_corrupt_the_config(
     assert _comments(text) == comments
 
 
-OTHER_ROUTES = st.sampled_from(["/settings/say", "/login", "/setup", "/logout", "/bedtime-check"])
+OTHER_ROUTES = st.one_of(
+    st.sampled_from(
+        [
+            "/settings/say",
+            "/login",
+            "/setup",
+            "/logout",
+            "/bedtime-check",
+            "/reminders/add",
+            "/reminders/hydration/disable",
+            "/reminders/stretch/enable",
+        ]
+    ),
+    st.builds(
+        "/reminders/{}/{}".format,
+        st.sampled_from(["custom-1", "custom-2", "hydration", "x%20y", "%00"]),
+        st.sampled_from(["edit", "enable", "disable", "delete"]),
+    ),
+)
 
 
 @settings(
