@@ -23,7 +23,7 @@ class VoiceSettings:
     """Feed the recogniser only around detected speech (off: every chunk, ~10x the idle CPU)."""
     pre_roll_ms: int = 300
     """Audio kept from before speech is detected, so the first syllable reaches the recogniser."""
-    hangover_ms: int = 600
+    hangover_ms: int = 450
     """Non-speech after speech before the gate closes and the utterance is finalised."""
     endpoint_silence: float = 0.4
     """Trailing silence (s) after which Vosk ends a confidently decoded utterance (its rule2)."""

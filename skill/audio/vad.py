@@ -37,7 +37,7 @@ class VadGate:
         self,
         aggressiveness: int = 2,
         pre_roll_ms: int = 300,
-        hangover_ms: int = 600,
+        hangover_ms: int = 450,
         trigger_window_ms: int = 300,
         trigger_ratio: float = 0.5,
         floor_margin: float = 2.0,
