@@ -32,6 +32,10 @@ class Played:
     """False when cut (stop) or when the watchdog gave up."""
     started_at: float | None
     """time.monotonic() when the first sample went to the device, if any did."""
+    frames: int = 0
+    """Frames handed to the device (at the player's rate) before it finished or was cut."""
+    ended_at: float = 0.0
+    """time.monotonic() when playback ended or the cut took effect."""
 
 
 class StreamPlayer:
@@ -59,14 +63,14 @@ class StreamPlayer:
         deadline = time.monotonic() + len(clip) / self.rate + watchdog
         while not self._done.wait(POLL_SECONDS):
             if cut.is_set():
-                self._cut()
-                return Played(False, self._started_at)
+                frames = self._cut()
+                return Played(False, self._started_at, frames, time.monotonic())
             if time.monotonic() > deadline:
                 log.warning("watchdog: playback overran by %.1f s; stream reopened", watchdog)
-                self._cut()
+                frames = self._cut()
                 self.close()
-                return Played(False, self._started_at)
-        return Played(True, self._started_at)
+                return Played(False, self._started_at, frames, time.monotonic())
+        return Played(True, self._started_at, len(clip), time.monotonic())
 
     @property
     def output_latency(self) -> float:
@@ -83,18 +87,21 @@ class StreamPlayer:
             except Exception as exc:  # a dead device must not stop shutdown
                 log.debug("closing output stream: %s", exc)
 
-    def _cut(self) -> None:
+    def _cut(self) -> int:
+        """Drop the clip and what PortAudio buffered; returns how many frames had gone out."""
         with self._lock:
             self._clip = None
+            frames = self._pos
         stream = self._stream
         if stream is None:
-            return
+            return frames
         try:
             stream.abort()
             stream.start()
         except Exception as exc:
             log.warning("output stream failed on stop (%s); it will be reopened", exc)
             self.close()
+        return frames
 
     def _callback(self, out: Any, frames: int, time_info: Any, status: Any) -> None:
         with self._lock:
