@@ -1,0 +1,172 @@
+"""Near-miss matching: heard words compared with sentences sampled from the hassil templates."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from hassil import (
+    Alternative,
+    Expression,
+    Intents,
+    ListReference,
+    Permutation,
+    RangeSlotList,
+    RuleReference,
+    Sentence,
+    Sequence,
+    TextChunk,
+    TextSlotList,
+)
+
+__all__ = ["FuzzyHit", "FuzzyIndex", "Sample", "sample_templates"]
+
+NUMBER = "{n}"
+"""Placeholder standing for any number, in samples and in heard text alike."""
+
+
+@dataclass(frozen=True)
+class Sample:
+    intent: str
+    """Intent the sampled sentence belongs to."""
+    words: tuple[str, ...]
+    """The sentence's words; simple slot lists appear as "{list}" placeholders."""
+    slots: tuple[tuple[str, str], ...] = ()
+    """Slot values fixed by the sample itself (e.g. who=partner from "my wife")."""
+
+
+@dataclass(frozen=True)
+class FuzzyHit:
+    sample: Sample
+    score: float
+    """Word-sequence similarity, 0..1."""
+
+
+class _Walker:
+    """Random walks over hassil's parsed expression tree (hassil does the parsing)."""
+
+    def __init__(self, intents: Intents, placeholders: Mapping[str, str],
+                 slot_names: Mapping[str, str], rng: random.Random) -> None:
+        self.intents = intents
+        self.placeholders = placeholders
+        self.slot_names = slot_names
+        self.rng = rng
+
+    def walk(self, expression: Expression, rules: Mapping[str, Sentence],
+             slots: dict[str, str]) -> Iterator[str]:
+        if isinstance(expression, TextChunk):
+            yield expression.original_text
+        elif isinstance(expression, Alternative):
+            items = expression.items
+            if expression.is_optional and self.rng.random() < 0.5:
+                return
+            yield from self.walk(self.rng.choice(items), rules, slots)
+        elif isinstance(expression, Permutation):
+            items = list(expression.items)
+            self.rng.shuffle(items)
+            for item in items:
+                yield " "
+                yield from self.walk(item, rules, slots)
+        elif isinstance(expression, Sequence):
+            for item in expression.items:
+                yield from self.walk(item, rules, slots)
+        elif isinstance(expression, RuleReference):
+            yield from self.walk(rules[expression.rule_name].expression, rules, slots)
+        elif isinstance(expression, ListReference):
+            yield from self._walk_list(expression, rules, slots)
+
+    def _walk_list(self, ref: ListReference, rules: Mapping[str, Sentence],
+                   slots: dict[str, str]) -> Iterator[str]:
+        if ref.list_name in self.placeholders:
+            yield f" {self.placeholders[ref.list_name]} "
+            return
+        slot_list = self.intents.slot_lists.get(ref.list_name)
+        if isinstance(slot_list, RangeSlotList):
+            if ref.slot_name in self.slot_names.values():
+                slots[ref.slot_name] = NUMBER
+            yield f" {NUMBER} "
+        elif isinstance(slot_list, TextSlotList) and slot_list.values:
+            value = self.rng.choice(slot_list.values)
+            if ref.list_name in self.slot_names and value.value_out is not None:
+                slots[self.slot_names[ref.list_name]] = str(value.value_out)
+            yield from self.walk(value.text_in, rules, slots)
+
+
+def sample_templates(intents: Intents, per_template: int, placeholders: Mapping[str, str],
+                     slot_names: Mapping[str, str], seed: int = 0) -> Iterator[Sample]:
+    """`per_template` random sentences from every template, seeded so the index is stable.
+
+    hassil's own sample_intents enumerates every combination, which for these templates runs
+    to millions; a seeded random walk over the same parsed tree gives a bounded, even spread.
+    """
+    walker = _Walker(intents, placeholders, slot_names, random.Random(seed))
+    for name, intent in intents.intents.items():
+        for data in intent.data:
+            rules = {**intents.expansion_rules, **data.expansion_rules}
+            fixed = {str(k): str(v) for k, v in (data.slots or {}).items()}
+            for sentence in data.sentences:
+                for _ in range(per_template):
+                    slots = dict(fixed)
+                    words = "".join(walker.walk(sentence.expression, rules, slots)).split()
+                    if words:
+                        yield Sample(name, tuple(words), tuple(sorted(slots.items())))
+
+
+@dataclass
+class FuzzyIndex:
+    """Finds the sampled sentence most like the heard words, among those sharing a keyword."""
+
+    keywords: frozenset[str]
+    threshold: float
+    margin: float = 0.04
+    """A rival intent scoring within this of the best makes the answer too unsure to give."""
+    _samples: list[Sample] = field(default_factory=list)
+    _by_keyword: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def build(cls, samples: Iterable[Sample], keywords: frozenset[str], threshold: float,
+              margin: float = 0.04) -> FuzzyIndex:
+        index = cls(keywords=keywords, threshold=threshold, margin=margin)
+        owners: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        unique: dict[tuple[str, ...], Sample] = {}
+        for sample in samples:
+            owners[sample.words].add(sample.intent)
+            unique.setdefault(sample.words, sample)
+        for words, sample in unique.items():
+            if len(owners[words]) > 1:
+                continue  # the same words under two intents say nothing about either
+            index._samples.append(sample)
+            for word in set(words) & keywords:
+                index._by_keyword[word].append(len(index._samples) - 1)
+        return index
+
+    def __len__(self) -> int:
+        return len(self._samples)
+
+    def best(self, words: list[str]) -> FuzzyHit | None:
+        """The closest sample at or above the threshold, or None when none or unsure."""
+        candidates = {i for w in set(words) & self.keywords for i in self._by_keyword.get(w, ())}
+        matcher = SequenceMatcher(autojunk=False)
+        matcher.set_seq2(words)
+        best_by_intent: dict[str, FuzzyHit] = {}
+        for i in candidates:
+            sample = self._samples[i]
+            total = len(words) + len(sample.words)
+            if 2 * min(len(words), len(sample.words)) < self.threshold * total:
+                continue
+            matcher.set_seq1(sample.words)
+            if matcher.real_quick_ratio() < self.threshold or matcher.quick_ratio() < self.threshold:
+                continue
+            score = matcher.ratio()
+            current = best_by_intent.get(sample.intent)
+            if score >= self.threshold and (current is None or score > current.score):
+                best_by_intent[sample.intent] = FuzzyHit(sample, score)
+        ranked = sorted(best_by_intent.values(), key=lambda hit: -hit.score)
+        if not ranked:
+            return None
+        if len(ranked) > 1 and ranked[0].score - ranked[1].score < self.margin:
+            return None
+        return ranked[0]

@@ -1,0 +1,165 @@
+"""IntentMatcher: exact hassil template match first, then a cautious fuzzy layer for near-misses."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from hassil import Intents, RecognizeResult, recognize_best
+
+from intents.fuzzy import NUMBER, FuzzyIndex, Sample, sample_templates
+from intents.language import LanguagePack
+from intents.match import IntentMatch
+from intents.normalize import Normalizer
+
+__all__ = ["FuzzySettings", "IntentMatcher"]
+
+_SAMPLES_PER_TEMPLATE = 120
+_MAX_LEAVE_ONE_OUT_WORDS = 14
+
+
+@dataclass(frozen=True)
+class FuzzySettings:
+    """The `fuzzy:` section of pack.yaml."""
+
+    threshold: float
+    """Word-sequence similarity a near-miss needs against a sampled template sentence."""
+    max_dropped_share: float
+    """Share of the words that may be unknown (and dropped) before the templates are retried."""
+    spelling_cutoff: float
+    """Character similarity for correcting an unknown word to a known one (ASR noise)."""
+    keywords: frozenset[str]
+    """A near-miss must contain one of these."""
+    veto: frozenset[str]
+    """Out-of-domain words: when heard, only an exact template match may fire."""
+
+    @classmethod
+    def from_meta(cls, meta: dict[str, object]) -> FuzzySettings:
+        section = meta.get("fuzzy") or {}
+        assert isinstance(section, dict)
+        return cls(
+            threshold=float(section.get("threshold", 0.8)),
+            max_dropped_share=float(section.get("max_dropped_share", 0.34)),
+            spelling_cutoff=float(section.get("spelling_cutoff", 0.84)),
+            keywords=frozenset(str(w) for w in section.get("keywords") or []),
+            veto=frozenset(str(w) for w in section.get("veto") or []),
+        )
+
+
+class IntentMatcher:
+    """Classifies one utterance into a canonical intent with slots; stateless and thread-safe."""
+
+    def __init__(self, pack: LanguagePack) -> None:
+        self.pack = pack
+        self.normalize = Normalizer.from_meta(pack.meta)
+        self.settings = FuzzySettings.from_meta(pack.meta)
+        self.intents = Intents.from_dict(pack.sentences)
+        self.slot_names: dict[str, str] = {
+            str(k): str(v) for k, v in (pack.meta.get("slot_lists") or {}).items()
+        }
+        side_values = self._simple_list_values("side")
+        self._placeholder_of = {value: "{side}" for value in side_values}
+        samples = list(sample_templates(
+            self.intents, _SAMPLES_PER_TEMPLATE, {"side": "{side}"}, self.slot_names
+        ))
+        self.vocabulary = frozenset(w for s in samples for w in s.words) | self._skip_vocabulary()
+        self.fuzzy = FuzzyIndex.build(samples, self.settings.keywords, self.settings.threshold)
+
+    def match(self, text: str) -> IntentMatch:
+        """Exact template match, else a near-miss match, else intent None."""
+        if not isinstance(text, str):
+            return IntentMatch(None, text="")
+        normalized = self.normalize(text)
+        if not normalized:
+            return IntentMatch(None, text=text)
+        result = self._recognize(normalized)
+        if result is not None:
+            return self._from_result(result, text, 1.0, "exact")
+        return self._fuzzy(normalized.split(), text)
+
+    def _fuzzy(self, words: list[str], text: str) -> IntentMatch:
+        if self.settings.veto.intersection(words):
+            return IntentMatch(None, text=text)
+        known = [self._correct(w) for w in words]
+        kept = [w for w in known if w is not None]
+        if not self.settings.keywords.intersection(kept):
+            return IntentMatch(None, text=text)
+        dropped_share = 1 - len(kept) / len(words)
+        if dropped_share > self.settings.max_dropped_share:
+            return IntentMatch(None, text=text)
+        if kept != words:
+            result = self._recognize(" ".join(kept))
+            if result is not None:
+                return self._from_result(result, text, 0.9 - dropped_share / 2, "fuzzy")
+        result = self._leave_one_out(kept)
+        if result is not None:
+            return self._from_result(result, text, 0.85 - dropped_share / 2, "fuzzy")
+        hit = self.fuzzy.best([self._placeholder(w) for w in kept])
+        if hit is None:
+            return IntentMatch(None, text=text)
+        slots = self._sample_slots(hit.sample, kept)
+        return IntentMatch(hit.sample.intent, slots, text, round(hit.score * 0.9, 3), "fuzzy")
+
+    def _leave_one_out(self, words: list[str]) -> RecognizeResult | None:
+        """Retry without each single non-keyword word, for a stray word the templates lack."""
+        if len(words) < 3 or len(words) > _MAX_LEAVE_ONE_OUT_WORDS:
+            return None
+        found: dict[str, RecognizeResult] = {}
+        for i, word in enumerate(words):
+            if word in self.settings.keywords:
+                continue
+            result = self._recognize(" ".join(words[:i] + words[i + 1:]))
+            if result is not None:
+                found.setdefault(result.intent.name, result)
+        return next(iter(found.values())) if len(found) == 1 else None
+
+    def _recognize(self, text: str) -> RecognizeResult | None:
+        return recognize_best(text, self.intents, language=self.pack.language)
+
+    def _correct(self, word: str) -> str | None:
+        """The word if known, a close known spelling for ASR noise, or None to drop it."""
+        if word in self.vocabulary or word.isdigit():
+            return word
+        if len(word) < 5:
+            return None
+        close = difflib.get_close_matches(word, self.vocabulary, n=1,
+                                          cutoff=self.settings.spelling_cutoff)
+        return close[0] if close else None
+
+    def _placeholder(self, word: str) -> str:
+        return NUMBER if word.isdigit() else self._placeholder_of.get(word, word)
+
+    def _from_result(self, result: RecognizeResult, text: str, score: float,
+                     method: str) -> IntentMatch:
+        allowed = set(self.slot_names.values())
+        slots: dict[str, str] = {}
+        for name, entity in result.entities.items():
+            if name in allowed and entity.value is not None:
+                slots[name] = _slot_text(entity.value)
+        return IntentMatch(result.intent.name, slots, text, round(score, 3), method)
+
+    def _sample_slots(self, sample: Sample, words: list[str]) -> dict[str, str]:
+        """Slots for a sampled match: fixed ones from the sample, side and numbers as heard."""
+        slots = {k: v for k, v in sample.slots if v != NUMBER}
+        numbers = [w for w in words if w.isdigit()]
+        if any(v == NUMBER for _, v in sample.slots) and len(numbers) == 1:
+            slots.update((k, numbers[0]) for k, v in sample.slots if v == NUMBER)
+        sides = {w for w in words if w in self._placeholder_of}
+        if "{side}" in sample.words and len(sides) == 1:
+            slots["side"] = sides.pop()
+        return slots
+
+    def _simple_list_values(self, list_name: str) -> list[str]:
+        slot_list = self.intents.slot_lists.get(list_name)
+        values = getattr(slot_list, "values", [])
+        return [str(v.value_out) for v in values]
+
+    def _skip_vocabulary(self) -> frozenset[str]:
+        return frozenset(w for phrase in self.intents.skip_words for w in str(phrase).split())
+
+
+def _slot_text(value: object) -> str:
+    """Slot values as text; range numbers as plain digits ("20", not "20.0")."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -1,0 +1,139 @@
+"""Turn messy spoken or typed text into the plain lowercase words the templates expect."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Normalizer"]
+
+_NOT_WORD = re.compile(r"[^\w\s']|_")
+_LOOSE_APOSTROPHE = re.compile(r"(?<!\w)'|'(?!\w)")
+_ELONGATED = re.compile(r"(\D)\1{2,}")
+_FILLERS_JOINERS = frozenset({"and"})
+
+
+def _phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
+    alternation = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<![\w'])(?:{alternation})(?![\w'])")
+
+
+def _duration_rule(phrase: str, replacement: str) -> tuple[re.Pattern[str], Callable[..., str]]:
+    pattern = re.compile(r"(?<!\S)" + re.escape(phrase).replace(r"\{n\}", r"(\d+)") + r"(?!\S)")
+
+    def substitute(match: re.Match[str]) -> str:
+        n = int(match.group(1)) if match.groups() else 0
+        return replacement.replace("{n*60}", str(n * 60)).replace("{n}", str(n))
+
+    return pattern, substitute
+
+
+@dataclass(frozen=True)
+class Normalizer:
+    """Lowercase, strip punctuation and fillers, expand contractions, numbers to digits."""
+
+    fillers: frozenset[str]
+    """Words dropped wherever they occur ("um", "ow")."""
+    contractions: Mapping[str, str]
+    """Phrase -> replacement, applied on word boundaries ("isn't" -> "is not")."""
+    contraction_pattern: re.Pattern[str] | None
+    """One alternation over every contraction, longest first."""
+    number_words: Mapping[str, int]
+    """Spelled-out number words and their values ("twenty" -> 20)."""
+    number_units: frozenset[str]
+    """A run of number words becomes digits only before one of these ("minutes")."""
+    durations: tuple[tuple[re.Pattern[str], Callable[..., str]], ...]
+    """Duration phrases rewritten to minutes after numbers became digits."""
+    max_chars: int = 400
+    """Input beyond this many characters is ignored, so a huge line stays cheap."""
+    max_tokens: int = 40
+    """Words beyond this many are ignored."""
+
+    @classmethod
+    def from_meta(cls, meta: Mapping[str, Any]) -> Normalizer:
+        """Build from a language pack's pack.yaml metadata."""
+        durations = tuple(
+            _duration_rule(str(k), str(v))
+            for k, v in sorted((meta.get("durations") or {}).items(), key=lambda kv: -len(kv[0]))
+        )
+        contractions = {str(k): str(v) for k, v in (meta.get("contractions") or {}).items()}
+        return cls(
+            fillers=frozenset(str(w) for w in meta.get("fillers") or []),
+            contractions=contractions,
+            contraction_pattern=_phrase_pattern(list(contractions)) if contractions else None,
+            number_words={str(k): int(v) for k, v in (meta.get("number_words") or {}).items()},
+            number_units=frozenset(str(w) for w in meta.get("number_units") or []),
+            durations=durations,
+            max_chars=int(meta.get("max_input_chars", 400)),
+            max_tokens=int(meta.get("max_tokens", 40)),
+        )
+
+    def __call__(self, text: str) -> str:
+        """The normalised text: single spaces between lowercase words, possibly empty."""
+        text = unicodedata.normalize("NFKC", text[: self.max_chars]).lower()
+        text = text.replace("\u2019", "'").replace("\u2018", "'")
+        text = _LOOSE_APOSTROPHE.sub(" ", _NOT_WORD.sub(" ", text))
+        words = [_ELONGATED.sub(r"\1", w) for w in text.split()[: self.max_tokens * 2]]
+        words = [w for w in words if w not in self.fillers and w.isprintable()]
+        text = " ".join(words)
+        if self.contraction_pattern is not None:
+            text = self.contraction_pattern.sub(lambda m: self.contractions[m.group(0)], text)
+        text = " ".join(self._numbers_to_digits(text.split()))
+        for pattern, substitute in self.durations:
+            text = pattern.sub(substitute, text)
+        return " ".join(_collapse_repeats(text.split())[: self.max_tokens])
+
+    def _numbers_to_digits(self, words: list[str]) -> list[str]:
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            end = i
+            while end < len(words) and (
+                words[end] in self.number_words
+                or (words[end] in _FILLERS_JOINERS and end > i
+                    and end + 1 < len(words) and words[end + 1] in self.number_words)
+            ):
+                end += 1
+            if end > i and self._is_quantity(words, i, end):
+                out.append(str(self._value(words[i:end])))
+                i = end
+            else:
+                out.append(words[i])
+                i += 1
+        return out
+
+    def _is_quantity(self, words: list[str], start: int, end: int) -> bool:
+        after = words[end:end + 2]
+        if after and after[0] in self.number_units:
+            return True
+        if len(after) == 2 and after[0] == "more" and after[1] in self.number_units:
+            return True
+        return end == len(words) and start > 0 and words[start - 1] in ("in", "for", "another")
+
+    def _value(self, words: list[str]) -> int:
+        total = 0
+        for word in words:
+            value = self.number_words.get(word)
+            if value is None:
+                continue
+            if value == 100:
+                total = max(total, 1) * 100
+            else:
+                total += value
+        return total
+
+
+def _collapse_repeats(words: list[str]) -> list[str]:
+    """Drop stutters: "my my calf" -> "my calf", "my calf my calf" -> "my calf"."""
+    out: list[str] = []
+    for word in words:
+        if out and out[-1] == word:
+            continue
+        out.append(word)
+        pair = out[-2:]
+        if len(out) >= 4 and pair == out[-4:-2] and max(len(w) for w in pair) >= 4:
+            del out[-2:]  # a short pair like "do i" in "what do i do i ..." is not a stutter
+    return out
