@@ -22,7 +22,7 @@ from hassil import (
     TextSlotList,
 )
 
-__all__ = ["FuzzyHit", "FuzzyIndex", "Sample", "sample_templates"]
+__all__ = ["FuzzyHit", "FuzzyIndex", "Sample", "sample_templates", "template_words"]
 
 NUMBER = "{n}"
 """Placeholder standing for any number, in samples and in heard text alike."""
@@ -95,6 +95,26 @@ class _Walker:
             yield from self.walk(value.text_in, rules, slots)
 
 
+def template_words(intents: Intents) -> frozenset[str]:
+    """Every word any template, rule or list value can produce."""
+    words: set[str] = set()
+    stack: list[Expression] = [s.expression for s in intents.expansion_rules.values()]
+    for intent in intents.intents.values():
+        for data in intent.data:
+            stack.extend(s.expression for s in data.sentences)
+            stack.extend(s.expression for s in data.expansion_rules.values())
+    for slot_list in intents.slot_lists.values():
+        if isinstance(slot_list, TextSlotList):
+            stack.extend(v.text_in for v in slot_list.values)
+    while stack:
+        expression = stack.pop()
+        if isinstance(expression, TextChunk):
+            words.update(expression.original_text.split())
+        elif isinstance(expression, (Alternative, Permutation, Sequence)):
+            stack.extend(expression.items)
+    return frozenset(words)
+
+
 def sample_templates(intents: Intents, per_template: int, placeholders: Mapping[str, str],
                      slot_names: Mapping[str, str], seed: int = 0) -> Iterator[Sample]:
     """`per_template` random sentences from every template, seeded so the index is stable.
@@ -158,7 +178,7 @@ class FuzzyIndex:
             if 2 * min(len(words), len(sample.words)) < self.threshold * total:
                 continue
             matcher.set_seq1(sample.words)
-            if matcher.real_quick_ratio() < self.threshold or matcher.quick_ratio() < self.threshold:
+            if min(matcher.real_quick_ratio(), matcher.quick_ratio()) < self.threshold:
                 continue
             score = matcher.ratio()
             current = best_by_intent.get(sample.intent)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from hassil import Intents, RecognizeResult, recognize_best
 
-from intents.fuzzy import NUMBER, FuzzyIndex, Sample, sample_templates
+from intents.fuzzy import NUMBER, FuzzyIndex, Sample, sample_templates, template_words
 from intents.language import LanguagePack
 from intents.match import IntentMatch
 from intents.normalize import Normalizer
@@ -34,9 +36,8 @@ class FuzzySettings:
     """Out-of-domain words: when heard, only an exact template match may fire."""
 
     @classmethod
-    def from_meta(cls, meta: dict[str, object]) -> FuzzySettings:
+    def from_meta(cls, meta: Mapping[str, Any]) -> FuzzySettings:
         section = meta.get("fuzzy") or {}
-        assert isinstance(section, dict)
         return cls(
             threshold=float(section.get("threshold", 0.8)),
             max_dropped_share=float(section.get("max_dropped_share", 0.34)),
@@ -62,7 +63,7 @@ class IntentMatcher:
         samples = list(sample_templates(
             self.intents, _SAMPLES_PER_TEMPLATE, {"side": "{side}"}, self.slot_names
         ))
-        self.vocabulary = frozenset(w for s in samples for w in s.words) | self._skip_vocabulary()
+        self.vocabulary = template_words(self.intents) | self._skip_vocabulary()
         self.fuzzy = FuzzyIndex.build(samples, self.settings.keywords, self.settings.threshold)
 
     def match(self, text: str) -> IntentMatch:

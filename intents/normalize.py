@@ -41,6 +41,8 @@ class Normalizer:
     """Phrase -> replacement, applied on word boundaries ("isn't" -> "is not")."""
     contraction_pattern: re.Pattern[str] | None
     """One alternation over every contraction, longest first."""
+    has_after_s: re.Pattern[str] | None
+    """Matches "'s" before a participle ("daughter's got"), which means "has"."""
     number_words: Mapping[str, int]
     """Spelled-out number words and their values ("twenty" -> 20)."""
     number_units: frozenset[str]
@@ -60,10 +62,13 @@ class Normalizer:
             for k, v in sorted((meta.get("durations") or {}).items(), key=lambda kv: -len(kv[0]))
         )
         contractions = {str(k): str(v) for k, v in (meta.get("contractions") or {}).items()}
+        participles = [str(w) for w in meta.get("has_after_s") or []]
         return cls(
             fillers=frozenset(str(w) for w in meta.get("fillers") or []),
             contractions=contractions,
             contraction_pattern=_phrase_pattern(list(contractions)) if contractions else None,
+            has_after_s=(re.compile(rf"(?<=\w)'s (?=(?:{'|'.join(participles)})\b)")
+                         if participles else None),
             number_words={str(k): int(v) for k, v in (meta.get("number_words") or {}).items()},
             number_units=frozenset(str(w) for w in meta.get("number_units") or []),
             durations=durations,
@@ -79,6 +84,8 @@ class Normalizer:
         words = [_ELONGATED.sub(r"\1", w) for w in text.split()[: self.max_tokens * 2]]
         words = [w for w in words if w not in self.fillers and w.isprintable()]
         text = " ".join(words)
+        if self.has_after_s is not None:
+            text = self.has_after_s.sub(" has ", text)
         if self.contraction_pattern is not None:
             text = self.contraction_pattern.sub(lambda m: self.contractions[m.group(0)], text)
         text = " ".join(self._numbers_to_digits(text.split()))
