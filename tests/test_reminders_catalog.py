@@ -1,4 +1,4 @@
-"""Reminder definitions (the CLI/admin API): validation naming the field, config vs user reminders."""
+"""Reminder definitions (the CLI/admin API): validation naming the field, config vs user ones."""
 
 from __future__ import annotations
 
