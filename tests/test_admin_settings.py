@@ -148,3 +148,30 @@ def test_status_page_shows_the_applied_settings(app: Flask, client, auth: AuthAc
     assert "190 words per minute" in page
     data = client.get("/status.json").get_json()
     assert data["rate"] == 190 and data["level"] == 0.25
+
+
+class _BrokenAssistant(RecordingAssistant):
+    def apply_config(self, config) -> None:  # type: ignore[no-untyped-def]
+        raise RuntimeError("speech engine gone")
+
+    def say(self, text: str) -> None:
+        raise RuntimeError("no speaker")
+
+    def bedtime_check(self):  # type: ignore[no-untyped-def]
+        raise RuntimeError("mic busy")
+
+
+def test_assistant_failures_are_reported_not_500(data_home: Path) -> None:
+    from tests.admin_support import make_app
+
+    app = make_app(data_home, _BrokenAssistant())
+    client = app.test_client()
+    AuthActions(client).login()
+    saved = client.post("/settings/", data={"speech.rate": "180"}, follow_redirects=True)
+    assert saved.status_code == 200
+    assert "speech engine gone" in saved.get_data(as_text=True)
+    assert load_config(Path(app.config["CONFIG_PATH"])).speech.rate == 180
+    said = client.post("/settings/say", data={"text": "hi"}, follow_redirects=True)
+    assert "no speaker" in said.get_data(as_text=True)
+    checked = client.post("/bedtime-check")
+    assert checked.status_code == 200 and "mic busy" in checked.get_data(as_text=True)

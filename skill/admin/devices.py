@@ -20,6 +20,12 @@ def query_devices() -> Devices:
         import sounddevice
 
         found = sounddevice.query_devices()
+        if len(found) == 0:
+            # PortAudio lists devices once at start-up; a sound server started later is seen only
+            # after re-initialising it, which is safe here because no device is in use.
+            sounddevice._terminate()
+            sounddevice._initialize()
+            found = sounddevice.query_devices()
     except Exception as exc:  # no PortAudio, no server: the page still works with "system default"
         log.warning("cannot list audio devices: %s", exc)
         return Devices()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time
@@ -15,6 +16,8 @@ from skill.admin.devices import Devices, query_devices
 from skill.admin.state import current
 from skill.config import Config
 from skill.config_write import ConfigWriteError, save_settings
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
@@ -228,18 +231,17 @@ def save():
                     values[name] = request.form.get(name, "")
             return _render(config, values, errors, 400)
         state.config = config
-    if changes:
-        state.control.apply_config(config)
-        flash(
-            "Saved and applied."
-            + (
-                " LAN access changes take effect when the admin page restarts."
-                if "admin" in changes
-                else ""
-            )
-        )
-    else:
+    if not changes:
         flash("Nothing changed.")
+        return redirect(url_for("settings.index"))
+    try:
+        state.control.apply_config(config)
+    except Exception as exc:  # saved is saved; say so and let a restart apply it
+        log.exception("could not apply the new settings")
+        flash(f"Saved, but the assistant could not apply it now ({exc}); restart it.", "error")
+    else:
+        restart = " LAN access changes take effect when the admin page restarts."
+        flash("Saved and applied." + (restart if "admin" in changes else ""))
     return redirect(url_for("settings.index"))
 
 
@@ -251,6 +253,11 @@ def say() -> BaseResponse:
     elif len(text) > MAX_SAY_LENGTH or "\x00" in text:
         flash(f"The sentence must be at most {MAX_SAY_LENGTH} characters.", "error")
     else:
-        current().control.say(text)
-        flash("Speaking the test sentence.")
+        try:
+            current().control.say(text)
+        except Exception as exc:
+            log.exception("could not say the test sentence")
+            flash(f"Could not speak: {exc}", "error")
+        else:
+            flash("Speaking the test sentence.")
     return redirect(url_for("settings.index"))

@@ -138,6 +138,14 @@ def speaker_item(config: Config, spoken: list[Any], finished: bool) -> CheckItem
     return CheckItem("speaker", True, f'played "{spoken[-1].text}"')
 
 
+def _has_input(sd: Any) -> bool:
+    try:
+        sd.query_devices(kind="input")
+    except Exception:
+        return False
+    return True
+
+
 class Listener:
     """Records 16 kHz mono on a thread until stopped; keeps the loudest 50 ms window."""
 
@@ -162,18 +170,35 @@ class Listener:
         try:
             import sounddevice
 
-            device: int | str | None = self.device or None
-            if isinstance(device, str) and device.isdigit():
-                device = int(device)
-            with sounddevice.RawInputStream(
-                samplerate=_RATE, channels=1, dtype="int16", device=device, blocksize=800
-            ) as stream:
+            with self._open(sounddevice) as stream:
                 deadline = time.monotonic() + MAX_CHECK_SECONDS + 5
                 while not self._stop.is_set() and time.monotonic() < deadline:
-                    data, _overflowed = stream.read(800)
+                    data, _overflowed = stream.read(stream.blocksize)
                     self._measure(bytes(data))
         except Exception as exc:  # PortAudio reports a missing or busy device this way
             self._error = str(exc) or type(exc).__name__
+
+    def _open(self, sd: Any) -> Any:
+        from skill.audio.microphone import parse_device
+
+        device = parse_device(self.device)
+        if not _has_input(sd):
+            # PortAudio lists devices once at start-up; a sound server that came up later is
+            # only seen after re-initialising it (safe: with no input nothing is recording).
+            sd._terminate()
+            sd._initialize()
+        try:
+            rate = _RATE
+            return sd.RawInputStream(
+                samplerate=rate, channels=1, dtype="int16", device=device, blocksize=rate // 20
+            )
+        except sd.PortAudioError as exc:
+            if "sample rate" not in str(exc).lower():
+                raise
+            rate = int(sd.query_devices(device, "input")["default_samplerate"])
+            return sd.RawInputStream(
+                samplerate=rate, channels=1, dtype="int16", device=device, blocksize=rate // 20
+            )
 
     def _measure(self, data: bytes) -> None:
         samples = np.frombuffer(data, dtype=np.int16).astype(np.float64) / 32768.0

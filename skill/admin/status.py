@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -9,8 +10,10 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template
 
 from skill.admin import history, schedule
-from skill.admin.assistant import BedtimeReport
+from skill.admin.assistant import BedtimeReport, CheckItem
 from skill.admin.state import current
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("status", __name__)
 
@@ -48,4 +51,9 @@ def status_json() -> Response:
 
 @bp.post("/bedtime-check")
 def bedtime_check() -> str:
-    return _page(current().control.bedtime_check())
+    try:
+        report = current().control.bedtime_check()
+    except Exception as exc:  # report it on the page instead of a server error
+        log.exception("bedtime check failed")
+        report = BedtimeReport((CheckItem("assistant", False, f"the check itself failed: {exc}"),))
+    return _page(report)

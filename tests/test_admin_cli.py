@@ -1,0 +1,84 @@
+"""`cramp-coach admin set-password` (stdin, scriptable) and `admin serve` (waitress, setup link)."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+from skill.admin.security import PasswordStore
+
+CLI = [sys.executable, "-m", "skill.cli.main"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_set_password_reads_stdin(data_home: Path) -> None:
+    result = subprocess.run(
+        [*CLI, "admin", "set-password"],
+        input="a long enough secret\n",
+        text=True,
+        capture_output=True,
+        env=os.environ.copy(),
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert PasswordStore(data_home).check("a long enough secret")
+
+
+def test_set_password_refuses_a_short_one(data_home: Path) -> None:
+    result = subprocess.run(
+        [*CLI, "admin", "set-password"],
+        input="short\n",
+        text=True,
+        capture_output=True,
+        env=os.environ.copy(),
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "at least 8" in result.stderr
+    assert not PasswordStore(data_home).is_set()
+
+
+def test_serve_prints_a_one_time_setup_link_and_answers(data_home: Path) -> None:
+    port = _free_port()
+    process = subprocess.Popen(
+        [*CLI, "admin", "serve", "--port", str(port)],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
+    )
+    try:
+        assert process.stderr is not None
+        link = None
+        for line in process.stderr:
+            found = re.search(r"(http://127\.0\.0\.1:\d+/setup\?token=\S+)", line)
+            if found:
+                link = found.group(1)
+                break
+        assert link is not None and f":{port}/" in link
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as reply:
+            assert reply.read() == b"ok\n"
+            assert reply.headers["Server"] == "cramp-coach"
+        with urllib.request.urlopen(link, timeout=10) as reply:
+            assert b'name="token"' in reply.read()
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=15)
+        if process.stderr is not None:
+            process.stderr.close()
+
+
+def test_serve_without_an_action_prints_help(data_home: Path) -> None:
+    result = subprocess.run([*CLI, "admin"], capture_output=True, text=True, check=False)
+    assert result.returncode == 2
+    assert "set-password" in result.stdout
