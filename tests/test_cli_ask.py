@@ -1,0 +1,115 @@
+"""`cramp-coach ask` and `history` run as real processes with a private data directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+CONVERSATION = "my calf is cramping\nnext\nrepeat\nit has passed\n"
+
+
+def cli(home: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CRAMP_COACH_HOME": str(home)}
+    result = subprocess.run(
+        [sys.executable, "-m", "skill", *args], input=stdin, env=env, capture_output=True,
+        timeout=240, check=False,
+    )
+    return subprocess.CompletedProcess(
+        result.args, result.returncode,
+        result.stdout.decode("utf-8"), result.stderr.decode("utf-8", errors="replace"),
+    )
+
+
+def json_lines(text: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_ask_prints_the_first_steps(data_home: Path) -> None:
+    result = cli(data_home, "ask", "--silent", "my calf is cramping")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Cramps usually pass")
+    assert "straighten" in lines[1]
+    assert "Traceback" not in result.stderr
+
+
+def test_ask_json_has_the_documented_fields(data_home: Path) -> None:
+    result = cli(data_home, "ask", "--silent", "--json", "my calf is cramping")
+    (turn,) = json_lines(result.stdout)
+    assert set(turn) == {"text", "intent", "slots", "say", "reply_keys"}
+    assert turn["text"] == "my calf is cramping"
+    assert turn["intent"] == "cramp.calf"
+    assert turn["reply_keys"][:2] == ["reassure.open", "first_aid.calf.straighten"]
+    assert len(turn["say"]) == len(turn["reply_keys"])
+
+
+def test_stdin_is_one_conversation(data_home: Path) -> None:
+    result = cli(data_home, "ask", "--silent", "--json", stdin=CONVERSATION.encode())
+    assert result.returncode == 0, result.stderr
+    turns = json_lines(result.stdout)
+    assert [t["intent"] for t in turns] == [
+        "cramp.calf", "control.next", "control.repeat", "control.better"]
+    assert turns[1]["reply_keys"][0] == "first_aid.calf.pull_toes"
+    assert turns[1]["say"][-4:] == ["Ten.", "Twenty.", "Thirty.", "And relax."]
+    assert turns[2]["reply_keys"] == turns[1]["reply_keys"]
+    assert turns[3]["reply_keys"] == ["aftercare.passed", "aftercare.sore"]
+
+
+def test_history_shows_what_ask_heard_said_and_the_episode(data_home: Path) -> None:
+    cli(data_home, "ask", "--silent", stdin=CONVERSATION.encode())
+    result = cli(data_home, "history", "--json", "--limit", "100")
+    assert result.returncode == 0, result.stderr
+    history = json.loads(result.stdout)
+    (episode,) = history["episodes"]
+    assert (episode["muscle"], episode["outcome"]) == ("calf", "passed")
+    assert {"heard", "intent", "spoken", "episode"} <= {e["kind"] for e in history["events"]}
+    text = cli(data_home, "history", "--limit", "3").stdout
+    assert "Episodes (1, newest first):" in text
+    assert "calf  passed" in text
+    assert "Events (3, newest first):" in text
+
+
+def test_bad_input_gets_no_intent_and_no_traceback(data_home: Path) -> None:
+    junk = b"\n" + b"\x00\xff\xfe\x80 binary \x1b[2J junk\n" + b"a" * 100_000 + b"\n"
+    result = cli(data_home, "ask", "--silent", "--json", stdin=junk)
+    assert result.returncode == 0, result.stderr
+    turns = json_lines(result.stdout)
+    assert len(turns) == 3
+    assert [t["intent"] for t in turns] == [None, None, None]
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_input_in_text_mode_says_why_nothing_was_said(data_home: Path) -> None:
+    result = cli(data_home, "ask", "--silent", stdin=b"\n")
+    assert result.returncode == 0
+    assert "no intent matched" in result.stderr
+
+
+def test_a_thousand_lines_run_as_one_conversation(data_home: Path) -> None:
+    lines = (CONVERSATION + "what causes cramps\nthe weather is nice today\n") * 167
+    lines = "\n".join(lines.splitlines()[:1000]) + "\n"
+    result = cli(data_home, "ask", "--silent", "--json", stdin=lines.encode())
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 1000
+
+
+def test_realtime_flag_prints_as_it_goes(data_home: Path) -> None:
+    result = cli(data_home, "ask", "--silent", "--realtime", "what causes cramps")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith("Often there's no clear reason")
+
+
+def test_unknown_language_is_one_clear_line(data_home: Path) -> None:
+    result = cli(data_home, "ask", "--silent", "--lang", "xx", "hello")
+    assert result.returncode == 2
+    assert "no language pack 'xx'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_history_on_a_fresh_install_is_empty(data_home: Path) -> None:
+    result = cli(data_home, "history", "--json")
+    assert json.loads(result.stdout) == {"episodes": [], "events": []}
