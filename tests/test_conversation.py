@@ -565,3 +565,32 @@ def test_bad_input_gives_no_intent_and_no_traceback(clock: FakeClock, junk: str)
 
 def test_clean_text_drops_control_characters() -> None:
     assert clean_text("my\x00 calf\tis\r\ncramping\ufffd") == "my calf is cramping"
+
+
+def test_real_matcher_walks_the_night_conversation(clock: FakeClock, diary: Diary) -> None:
+    from intents.matcher import IntentMatcher
+
+    convo = Conversation(load_pack("en"), IntentMatcher(load_pack("en")), make_config(),
+                         clock=clock, diary=diary)
+    turns = []
+    for line in ("um my left calf is cramping", "next", "repeat", "it has passed"):
+        turns.append(convo.handle_text(line))
+        clock.advance(10)
+    assert [t.intent for t in turns] == ["cramp.calf", "control.next", "control.repeat",
+                                         "control.better"]
+    assert turns[0].slots == {"side": "left"}
+    assert turns[1].reply_keys == turns[2].reply_keys == ["first_aid.calf.pull_toes", *COUNT]
+    (episode,) = diary.recent_episodes()
+    assert (episode.side, episode.outcome) == ("left", "passed")
+
+
+def test_korean_pack_answers_in_korean_with_the_same_keys(clock: FakeClock) -> None:
+    from intents.matcher import IntentMatcher
+
+    pack = load_pack("ko")
+    convo = Conversation(pack, IntentMatcher(pack), make_config(), clock=clock)
+    turn = convo.handle_text("종아리에 쥐가 났어요")
+    assert turn.intent == "cramp.calf"
+    assert turn.reply_keys == CALF
+    assert turn.say[1] == pack.reply("first_aid.calf.straighten")
+
