@@ -81,20 +81,21 @@ class IntentMatcher:
     def _fuzzy(self, words: list[str], text: str) -> IntentMatch:
         if self.settings.veto.intersection(words):
             return IntentMatch(None, text=text)
-        known = [self._correct(w) for w in words]
-        kept = [w for w in known if w is not None]
+        corrected = [self._correct(w) for w in words]
+        kept = [w for w in corrected if w is not None]
         if not self.settings.keywords.intersection(kept):
             return IntentMatch(None, text=text)
         dropped_share = 1 - len(kept) / len(words)
-        if dropped_share > self.settings.max_dropped_share:
-            return IntentMatch(None, text=text)
-        if kept != words:
+        if kept != words and dropped_share <= self.settings.max_dropped_share:
             result = self._recognize(" ".join(kept))
             if result is not None:
                 return self._from_result(result, text, 0.9 - dropped_share / 2, "fuzzy")
-        result = self._leave_one_out(kept)
-        if result is not None:
-            return self._from_result(result, text, 0.85 - dropped_share / 2, "fuzzy")
+        if len(kept) == len(words):  # one edit at most: an unknown word already counts as one
+            result = self._leave_one_out(kept)
+            if result is not None:
+                return self._from_result(result, text, 0.85, "fuzzy")
+        if len(kept) < len(words):
+            return IntentMatch(None, text=text)  # words no template knows: too far to compare
         hit = self.fuzzy.best([self._placeholder(w) for w in kept])
         if hit is None:
             return IntentMatch(None, text=text)
@@ -118,12 +119,13 @@ class IntentMatcher:
         return recognize_best(text, self.intents, language=self.pack.language)
 
     def _correct(self, word: str) -> str | None:
-        """The word if known, a close known spelling for ASR noise, or None to drop it."""
+        """The word if known, a close keyword spelling ("crampin"), or None to drop it."""
         if word in self.vocabulary or word.isdigit():
             return word
         if len(word) < 5:
             return None
-        close = difflib.get_close_matches(word, self.vocabulary, n=1,
+        # only domain words are worth rescuing; a near-spelling of anything else is a guess
+        close = difflib.get_close_matches(word, self.settings.keywords, n=1,
                                           cutoff=self.settings.spelling_cutoff)
         return close[0] if close else None
 
