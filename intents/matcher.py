@@ -28,6 +28,8 @@ class FuzzySettings:
     """Word-sequence similarity a near-miss needs against a sampled template sentence."""
     max_dropped_share: float
     """Share of the words that may be unknown (and dropped) before the templates are retried."""
+    min_kept_words: int
+    """Fewest words that must remain after dropping unknown ones."""
     spelling_cutoff: float
     """Character similarity for correcting an unknown word to a known one (ASR noise)."""
     keywords: frozenset[str]
@@ -41,6 +43,7 @@ class FuzzySettings:
         return cls(
             threshold=float(section.get("threshold", 0.8)),
             max_dropped_share=float(section.get("max_dropped_share", 0.34)),
+            min_kept_words=int(section.get("min_kept_words", 4)),
             spelling_cutoff=float(section.get("spelling_cutoff", 0.84)),
             keywords=frozenset(str(w) for w in section.get("keywords") or []),
             veto=frozenset(str(w) for w in section.get("veto") or []),
@@ -86,7 +89,8 @@ class IntentMatcher:
         if not self.settings.keywords.intersection(kept):
             return IntentMatch(None, text=text)
         dropped_share = 1 - len(kept) / len(words)
-        if kept != words and dropped_share <= self.settings.max_dropped_share:
+        if (kept != words and dropped_share <= self.settings.max_dropped_share
+                and len(kept) >= self.settings.min_kept_words):
             result = self._recognize(" ".join(kept))
             if result is not None:
                 return self._from_result(result, text, 0.9 - dropped_share / 2, "fuzzy")
