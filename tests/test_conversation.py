@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -143,15 +145,15 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def diary(tmp_path: Path) -> Diary:
+def diary(tmp_path: Path) -> Iterator[Diary]:
     with Diary(tmp_path / "history.db") as opened:
         yield opened
 
 
-def talk(clock: FakeClock, diary: Diary | None = None, **kwargs: object) -> Conversation:
-    config = kwargs.pop("config", None) or make_config()
-    return Conversation(load_pack("en"), FakeMatcher(), config, clock=clock, diary=diary,
-                        **kwargs)  # type: ignore[arg-type]
+def talk(clock: FakeClock, diary: Diary | None = None, config: Config | None = None,
+         **kwargs: Any) -> Conversation:
+    return Conversation(load_pack("en"), FakeMatcher(), config or make_config(), clock=clock,
+                        diary=diary, **kwargs)
 
 
 def test_calf_flow_walks_every_step_in_content_order(clock: FakeClock) -> None:

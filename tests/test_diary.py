@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
@@ -18,7 +19,7 @@ DAY = 86_400
 
 
 @pytest.fixture
-def diary(tmp_path: Path) -> Diary:
+def diary(tmp_path: Path) -> Iterator[Diary]:
     with Diary(tmp_path / "history.db") as opened:
         yield opened
 
