@@ -197,6 +197,16 @@ def test_realtime_queues_timed_pauses_between_counts(clock: FakeClock) -> None:
     ]
 
 
+def test_a_new_cramp_cuts_a_reminder_that_is_still_talking(clock: FakeClock) -> None:
+    speaker = RecordingSpeaker()
+    convo = talk(clock, speaker=speaker)
+    convo.remind("hydration")
+    speaker.calls.clear()
+    convo.handle_text("my calf is cramping")
+    assert speaker.calls[0] == ("stop", None, "")
+    assert speaker.calls[1][:2] == ("say", "reassure.open")
+
+
 def test_without_realtime_the_speaker_gets_no_pauses(clock: FakeClock) -> None:
     speaker = RecordingSpeaker()
     convo = talk(clock, speaker=speaker)

@@ -277,7 +277,9 @@ class Conversation:
             self._say_steps(plan, list(flow.steps))
             self._disclaim(plan)
             return self._active.name if self._active else ""
-        if self._active is not None:
+        if flow.kind == "first_aid":
+            self._stop_speech("")  # someone in pain: cut whatever is talking (a reminder, a count)
+        elif self._active is not None:
             self._stop_speech(self._active.name)
         self._flow_count += 1
         self._active = _Active(flow, f"{flow.intent}#{self._flow_count}", index=0)
