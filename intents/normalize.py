@@ -141,6 +141,6 @@ def _collapse_repeats(words: list[str]) -> list[str]:
             continue
         out.append(word)
         pair = out[-2:]
-        if len(out) >= 4 and pair == out[-4:-2] and max(len(w) for w in pair) >= 4:
+        if len(out) >= 4 and pair == out[-4:-2] and max(len(w) for w in pair) >= 3:
             del out[-2:]  # a short pair like "do i" in "what do i do i ..." is not a stutter
     return out
