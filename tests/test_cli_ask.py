@@ -73,6 +73,12 @@ def test_history_shows_what_ask_heard_said_and_the_episode(data_home: Path) -> N
     assert "Events (3, newest first):" in text
 
 
+def test_a_one_shot_question_leaves_no_episode_open(data_home: Path) -> None:
+    cli(data_home, "ask", "--silent", "my calf is cramping")
+    history = json.loads(cli(data_home, "history", "--json").stdout)
+    assert [e["outcome"] for e in history["episodes"]] == ["unfinished"]
+
+
 def test_bad_input_gets_no_intent_and_no_traceback(data_home: Path) -> None:
     junk = b"\n" + b"\x00\xff\xfe\x80 binary \x1b[2J junk\n" + b"a" * 100_000 + b"\n"
     result = cli(data_home, "ask", "--silent", "--json", stdin=junk)

@@ -454,6 +454,20 @@ def test_episode_nobody_mentions_for_half_an_hour_is_closed(
     assert convo.handle_text("my calf is cramping").reply_keys[0] == "reassure.open"
 
 
+def test_closing_the_session_records_an_open_episode_as_unfinished(
+    clock: FakeClock, diary: Diary
+) -> None:
+    convo = talk(clock, diary)
+    convo.handle_text("my calf is cramping")
+    clock.advance(5)
+    convo.handle_text("next")
+    clock.advance(100)
+    convo.close()
+    (episode,) = diary.recent_episodes()
+    assert episode.outcome == "unfinished"
+    assert episode.end is not None and episode.end - episode.start == 5
+
+
 def _episodes_on_nights(diary: Diary, nights: int) -> None:
     for night in range(nights):
         start = NIGHT - night * 86_400 - 3600

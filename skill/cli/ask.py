@@ -91,6 +91,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     except BrokenPipeError:
         sys.stderr.close()
     finally:
+        conversation.close()
         diary.close()
         close = getattr(speaker, "close", None)
         if close is not None:

@@ -157,6 +157,14 @@ class Conversation:
             self._offer = offered if self.flows.get(offered) else None
             return self._finish(Turn("", None), plan, now, flow="reminder")
 
+    def close(self) -> None:
+        """End of session: an episode still open is recorded as 'unfinished' at its last word."""
+        with self._lock:
+            episode = self.episodes.current
+            if episode is not None:
+                self.episodes.close(episode.last_activity, "unfinished")
+            self._active = None
+
     def is_busy(self) -> bool:
         """A guided flow is in its follow-up window, or speech is playing: reminders wait."""
         with self._lock:

@@ -64,7 +64,7 @@ class Episode:
     steps: list[str]
     """Reply keys of the steps said during the episode, in order."""
     outcome: str
-    """'passed', 'stopped', 'escalated', 'no_reply', or '' while open."""
+    """'passed', 'stopped', 'escalated', 'no_reply', 'unfinished', or '' while open."""
 
 
 class Diary:
