@@ -1,11 +1,23 @@
-"""How the admin page talks to the assistant: the AssistantControl Protocol and its standalone form.
+"""How the admin page talks to the assistant: the AssistantControl Protocol and its snapshots.
 
-`cramp-coach run` passes its live implementation to `create_app(control=...)`; `cramp-coach admin
-serve` without a running assistant uses `skill.admin.standalone.StandaloneAssistant`, which reads
-the config and opens the speaker and microphone only when asked (say, bedtime check).
+Wiring in `cramp-coach run` (the integrator's side)::
 
-Every method is called on a web-server worker thread, possibly several at once, so implementations
-must be thread-safe, and `status()` must return at once (no audio work in it).
+    app = create_app(config=config, control=live)          # live: an AssistantControl
+    server = AdminServer(app, config.admin.host, config.admin.port).start()
+    if message := server.setup_message():                  # no password yet: one-time link
+        print(message, file=sys.stderr)
+    ...
+    server.stop()
+
+`cramp-coach admin serve` without a running assistant uses
+`skill.admin.standalone.StandaloneAssistant`, which reads the config and opens the speaker and
+microphone only when asked (say, bedtime check). Reminders and the diary are not part of this
+Protocol: the page edits the reminder definitions file (a running ReminderService re-syncs from its
+change counter) and reads history.db directly, so both work with or without `run`.
+
+Every method is called on a waitress worker thread, possibly several at once, so implementations
+must be thread-safe, and `status()` must return at once (no audio work in it). An exception from
+`say`, `bedtime_check` or `apply_config` is shown on the page, never a server error.
 """
 
 from __future__ import annotations
@@ -81,5 +93,13 @@ class AssistantControl(Protocol):
         ...
 
     def apply_config(self, config: Config) -> None:
-        """Take a newly saved config into use without a restart (voice, rate, devices, ...)."""
+        """Take a newly saved config into use without a restart.
+
+        Called after config.toml was written and validated. The live side should at least pass
+        `config.speech` to the speech queue (`SpeechQueue.apply_settings`), `config.reminders`
+        to the ReminderService (`update_settings`: quiet hours, bedtime), the follow-up window,
+        wake word and emergency number to the dialogue, and reopen the microphone when
+        `config.voice.input_device` changed. `config.admin` (LAN access, port) applies when the
+        admin server restarts. Raise with a short message for what cannot be applied live.
+        """
         ...

@@ -7,9 +7,10 @@ from datetime import date, timedelta
 
 from markupsafe import Markup, escape
 
-WIDTH = 720
-HEIGHT = 240
-_LEFT, _RIGHT, _TOP, _BOTTOM = 36, 8, 12, 40
+WIDTH = 600
+HEIGHT = 260
+_LEFT, _RIGHT, _TOP, _BOTTOM = 36, 10, 14, 34
+FONT = 17
 
 
 def nights(last: date, count: int) -> list[date]:
@@ -36,7 +37,7 @@ def episodes_svg(per_night: Mapping[date, int], days: list[date]) -> Markup:
         parts.append(
             f'<line x1="{_LEFT}" y1="{y:.1f}" x2="{WIDTH - _RIGHT}" y2="{y:.1f}" '
             'stroke="#2a3540" stroke-width="1"/>'
-            f'<text x="{_LEFT - 6}" y="{y + 4:.1f}" fill="#9aa7b2" font-size="12" '
+            f'<text x="{_LEFT - 6}" y="{y + 6:.1f}" fill="#9aa7b2" font-size="{FONT}" '
             f'text-anchor="end">{tick}</text>'
         )
     for index, night in enumerate(days):
@@ -53,7 +54,7 @@ def episodes_svg(per_night: Mapping[date, int], days: list[date]) -> Markup:
         if index % 7 == 0:
             parts.append(
                 f'<text x="{x + step / 2:.1f}" y="{HEIGHT - _BOTTOM + 18}" fill="#9aa7b2" '
-                f'font-size="12" text-anchor="middle">{escape(night.strftime("%d %b"))}</text>'
+                f'font-size="{FONT}" text-anchor="middle">{escape(night.strftime("%d %b"))}</text>'
             )
     parts.append(
         f'<line x1="{_LEFT}" y1="{_TOP + plot_h}" x2="{WIDTH - _RIGHT}" y2="{_TOP + plot_h}" '

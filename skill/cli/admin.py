@@ -31,7 +31,15 @@ def run_serve(args: argparse.Namespace, config: Config) -> int:
     if not 1 <= port <= 65535:
         print(f"cramp-coach admin serve: --port {port}: must be 1 to 65535", file=sys.stderr)
         return 2
-    server = AdminServer(create_app(config=config), config.admin.host, port)
+    try:
+        server = AdminServer(create_app(config=config), config.admin.host, port)
+    except OSError as exc:
+        print(
+            f"cramp-coach admin serve: cannot listen on {config.admin.host}:{port} ({exc}); "
+            "is `cramp-coach run` already serving the admin page? Try --port.",
+            file=sys.stderr,
+        )
+        return 1
     print(f"Cramp Coach admin page: {server.url}", file=sys.stderr)
     if config.admin.allow_lan:
         print("LAN access is on: any device on this network can reach the page.", file=sys.stderr)
