@@ -118,3 +118,14 @@ def test_pages_send_a_strict_content_security_policy(client, auth) -> None:
     response = client.get("/")
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_pages_load_nothing_from_elsewhere(client, auth) -> None:
+    auth.login()
+    for url in ("/", "/settings/", "/reminders/", "/diary/", "/login"):
+        page = client.get(url).get_data(as_text=True)
+        for found in re.findall(r'(?:src|href|action)="([^"]*)"', page):
+            assert found.startswith(("/", "#", "?")), (url, found)
+    css = client.get("/static/style.css")
+    assert css.status_code == 200 and b"url(" not in css.data and b"@import" not in css.data
+    css.close()
