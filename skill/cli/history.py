@@ -52,7 +52,7 @@ def _episode_line(episode: Episode, when: Callable[[float], str]) -> str:
     end = when(episode.end)[11:] if episode.end else "still open"
     where = " ".join(part for part in (episode.side, episode.muscle) if part) or "unknown"
     return (f"{when(episode.start)} to {end}  {where}  {episode.outcome or '-'}"
-            f"  ({len(episode.steps)} steps)")
+            f"  ({len(episode.steps)} step{'' if len(episode.steps) == 1 else 's'})")
 
 
 def _event_detail(event: Event) -> str:
