@@ -112,6 +112,8 @@ class ReminderService:
         self._window_lock = threading.Lock()
         self._window: _Window | None = None
         self._generation = -1
+        self._known: dict[str, Reminder] = {}
+        """Reminders as of the last sync, so a firing job needs no database read."""
         self._poller: threading.Thread | None = None
 
     # -- life cycle ---------------------------------------------------------------------------
@@ -194,7 +196,8 @@ class ReminderService:
             return
         with self._sync_lock:
             generation = self.catalog.store.generation()
-            wanted = {r.id: r for r in self.catalog.reminders() if r.enabled}
+            every = self.catalog.reminders()
+            wanted = {r.id: r for r in every if r.enabled}
             if not self.settings.enabled:
                 wanted = {}
             existing = {job.id: job for job in scheduler.get_jobs()}
@@ -205,6 +208,7 @@ class ReminderService:
             for reminder in wanted.values():
                 self._ensure_job(scheduler, existing.get(reminder.id), reminder)
             self._sync_summary(scheduler, existing.get(SUMMARY_ID))
+            self._known = {r.id: r for r in every}
             self.catalog.store.set_applied(generation)
             self._generation = generation
 
@@ -250,8 +254,11 @@ class ReminderService:
 
     # -- firing ---------------------------------------------------------------------------
 
+    def _find(self, reminder_id: str) -> Reminder | None:
+        return self._known.get(reminder_id)
+
     def _fire(self, reminder_id: str, kind: str, snoozed: bool) -> None:
-        reminder = self.catalog.find(reminder_id)
+        reminder = self._find(reminder_id)
         if reminder is None or not reminder.enabled:
             log.info("reminder %s is gone or switched off; not spoken", reminder_id)
             return
@@ -312,7 +319,7 @@ class ReminderService:
 
     def _on_missed(self, event: JobExecutionEvent) -> None:
         reminder_id = event.job_id.removeprefix(SNOOZE_PREFIX)
-        reminder = self.catalog.find(reminder_id)
+        reminder = self._find(reminder_id)
         kind = reminder.kind if reminder else ("summary" if reminder_id == SUMMARY_ID else "")
         self._emit("missed", {
             "id": reminder_id, "kind": kind, "reason": "late",
@@ -375,7 +382,7 @@ class ReminderService:
         due = self._close()
         if due is None:
             return None
-        reminder = self.catalog.find(due.id)
+        reminder = self._find(due.id)
         grace = reminder.grace_seconds if reminder else 1800
         when = self._clock() + timedelta(minutes=minutes)
         scheduler.add_job(
@@ -399,7 +406,7 @@ class ReminderService:
         for job in scheduler.get_jobs() if scheduler else []:
             if job.id.startswith(SNOOZE_PREFIX) and job.next_run_time is not None:
                 when = job.next_run_time.astimezone(self._zone)
-                reminder = self.catalog.find(job.id.removeprefix(SNOOZE_PREFIX))
+                reminder = self._find(job.id.removeprefix(SNOOZE_PREFIX))
                 if reminder is not None and now <= when < midnight:
                     out.append(self._upcoming(reminder.id, reminder.kind, reminder.text,
                                               reminder.reply_key, when, True))
