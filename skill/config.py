@@ -60,7 +60,7 @@ class Config:
     """The file this was loaded from; None for built-in defaults."""
 
 
-_SECTION_CLASSES: dict[str, type] = {
+_SECTION_CLASSES: dict[str, Any] = {
     "general": GeneralSettings,
     "voice": VoiceSettings,
     "speech": SpeechSettings,

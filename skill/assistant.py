@@ -1,0 +1,240 @@
+"""The running assistant: microphone -> recogniser -> matcher -> dialogue -> speech queue,
+with the reminder service and the admin page beside it; `cramp-coach run` builds and runs it."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from cramp_common.paths import data_dir
+from intents.language import LanguagePack, load_pack
+from intents.matcher import IntentMatcher
+from scheduler.lock import ServiceLock, ServiceLockedError
+from scheduler.service import JOB_STORE_FILE, DueReminder, ReminderService
+from skill.admin.assistant import AssistantStatus, BedtimeReport
+from skill.admin.server import AdminServer
+from skill.config import Config
+from skill.dialogue.conversation import Conversation
+from skill.dialogue.diary import Diary
+from skill.interfaces import AudioSource
+from skill.listening import ListeningService
+from skill.speech import SpeechQueue, create_speaker
+
+log = logging.getLogger(__name__)
+
+RUN_LOCK = "run.lock"
+TICK_SECONDS = 1.0
+
+
+class AlreadyRunningError(RuntimeError):
+    """Another `cramp-coach run` owns this data directory."""
+
+
+class Assistant:
+    """Owns every long-lived part; also the admin page's AssistantControl while it runs."""
+
+    def __init__(self, config: Config, *, source: AudioSource | None = None,
+                 listen: bool = True) -> None:
+        self.config = config
+        self.pack: LanguagePack = load_pack(config.general.language)
+        self._lock = ServiceLock(data_dir() / RUN_LOCK)
+        self._stop = threading.Event()
+        self._source = source
+        self._want_listening = listen
+        self.listening_problem = ""
+        """Why the microphone loop is not running, for the log and the status page."""
+        self.diary = Diary()
+        self.speaker: Any = create_speaker(config, self.pack.tts_voice,
+                                           on_spoken=self._on_spoken)
+        self.reminders = ReminderService(
+            config.reminders, data_dir() / JOB_STORE_FILE,
+            on_due=self._on_due, on_event=self._on_reminder_event,
+            is_busy=lambda: self.conversation.is_busy(),
+        )
+        self.conversation = Conversation(
+            self.pack, IntentMatcher(self.pack), config, diary=self.diary,
+            speaker=self.speaker, reminders=self.reminders, realtime=True,
+        )
+        self._announce: Callable[[str], None] | None = None
+        self.listening: ListeningService | None = None
+        self._threads: list[threading.Thread] = []
+        self.admin: AdminServer | None = None
+
+    # -- life cycle
+
+    def start(self) -> None:
+        """Take the run lock, then start reminders, the voice loop and the timer thread."""
+        try:
+            self._lock.acquire()
+        except ServiceLockedError:
+            raise AlreadyRunningError(
+                f"cramp-coach is already running on {data_dir()} (lock {self._lock.path})"
+            ) from None
+        self._announce = _announcer(self.config)
+        if self.config.reminders.enabled:
+            self.reminders.start()
+        if self._want_listening:
+            self._start_listening()
+        ticker = threading.Thread(target=self._tick_loop, name="dialogue-timer", daemon=True)
+        ticker.start()
+        self._threads.append(ticker)
+
+    def wait(self) -> None:
+        """Block until request_stop()."""
+        while not self._stop.wait(0.5):
+            pass
+
+    def request_stop(self) -> None:
+        """Safe from a signal handler: wakes wait(); the caller then calls stop()."""
+        self._stop.set()
+
+    def stop(self) -> None:
+        """Stop speech first, then listening, reminders, admin page; close the database.
+        Also safe after a failed start()."""
+        self._stop.set()
+        self.speaker.stop()
+        if self.listening is not None:
+            self.listening.stop()
+        if self.reminders.running:
+            self.reminders.stop()
+        if self.admin is not None:
+            self.admin.stop()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        close = getattr(self.speaker, "close", None)
+        if close is not None:
+            close()
+        self.conversation.close()
+        self.diary.close()
+        self._lock.release()
+        self.admin = None
+
+    def handle_text(self, text: str) -> list[str]:
+        """One heard or typed utterance through the dialogue; returns what is said."""
+        return list(self.conversation.handle_text(text).say)
+
+    # -- the voice loop
+
+    def _start_listening(self) -> None:
+        from skill.asr.models import ModelLoadError, ModelNotFoundError
+        from skill.listening import build_gate, build_recognizer
+
+        voice = self.config.voice
+        try:
+            recognizer = build_recognizer(voice, self.pack.language)
+        except (ModelNotFoundError, ModelLoadError) as exc:
+            self.listening_problem = str(exc)
+            log.warning("listening is off: %s", exc)
+            return
+        source = self._source
+        if source is None:
+            from skill.audio.microphone import MicrophoneSource, parse_device
+
+            source = MicrophoneSource(parse_device(voice.input_device),
+                                      stall_seconds=voice.stall_seconds)
+        self.listening = ListeningService(
+            source, recognizer, self.handle_text, gate=build_gate(voice),
+            is_speaking=self.speaker.is_busy, speaking_tail=voice.speaking_tail,
+        )
+        self.listening.start()
+        log.info("listening (%s, %s mode)", self.pack.language, voice.mode)
+
+    def _tick_loop(self) -> None:
+        while not self._stop.wait(TICK_SECONDS):
+            try:
+                self.conversation.tick()
+            except Exception:  # the timer must outlive one bad tick
+                log.exception("dialogue timer failed")
+
+    # -- callbacks from the parts
+
+    def _on_due(self, due: DueReminder) -> None:
+        turn = self.conversation.remind(due.kind, due.text, due.items)
+        if self._announce is not None and turn.say:
+            self._announce(" ".join(turn.say))
+
+    def _on_reminder_event(self, kind: str, data: dict[str, Any]) -> None:
+        self.diary.log("reminder", {"event": kind, **data}, time.time())
+
+    def _on_spoken(self, text: str, key: str) -> None:
+        log.info("said [%s]: %s", key or "-", text)
+
+    # -- AssistantControl for the admin page
+
+    def status(self) -> AssistantStatus:
+        from skill.admin.standalone import model_path
+
+        config = self.config
+        listening = self.listening.status if self.listening is not None else None
+        notes = tuple(n for n in (self.listening_problem,) if n)
+        return AssistantStatus(
+            running=True,
+            language=config.general.language,
+            model_path=model_path(config),
+            model_loaded=self.listening is not None,
+            input_device=config.voice.input_device,
+            last_heard=listening.last_heard if listening else None,
+            level=listening.level if listening else None,
+            speech_engine=config.speech.engine,
+            voice=config.speech.voice,
+            rate=config.speech.rate,
+            volume=config.speech.volume,
+            output_device=config.speech.output_device,
+            notes=notes,
+        )
+
+    def say(self, text: str) -> None:
+        self.speaker.say(text, key="admin.say")
+
+    def bedtime_check(self) -> BedtimeReport:
+        from skill.admin.assistant import CheckItem
+        from skill.admin.standalone import model_item, speaker_item
+
+        spoken_before = len(self.speaker.last_spoken)
+        phrase = self.pack.reply("wake.listening")
+        heard_before = self.listening.status.last_heard if self.listening else None
+        self.speaker.say(phrase, key="wake.listening")
+        finished = self.speaker.wait_idle(20.0)
+        if self.listening is None:
+            mic = CheckItem("microphone", False, self.listening_problem or "not listening")
+        else:
+            status = self.listening.status
+            fresh = status.last_heard is not None and status.last_heard != heard_before
+            detail = f"level {status.level or 0.0:.3f}" + ("" if fresh else
+                                                          "; the phrase was not clearly heard")
+            mic = CheckItem("microphone", status.running, detail)
+        return BedtimeReport((
+            speaker_item(self.config, self.speaker.last_spoken[spoken_before:], finished),
+            mic,
+            model_item(self.config),
+        ))
+
+    def apply_config(self, config: Config) -> None:
+        """Voice, dialogue, safety and reminder settings change at once; language and
+        microphone changes need a restart, which the log says."""
+        if config.general.language != self.config.general.language or (
+            config.voice != self.config.voice
+        ):
+            log.warning("language and microphone settings take effect after a restart")
+        self.config = replace(config, general=self.config.general, voice=self.config.voice)
+        if isinstance(self.speaker, SpeechQueue):
+            self.speaker.apply_settings(config.speech)
+            self.speaker.quiet_hours = (config.reminders.quiet_start, config.reminders.quiet_end)
+        self.conversation.config = self.config
+        self.reminders.update_settings(config.reminders)
+
+
+def _announcer(config: Config) -> Callable[[str], None] | None:
+    """The Home Assistant announcement sink when [wyoming] configures one, else None."""
+    from skill.wyoming_service.announce import AnnounceError, HomeAssistantAnnouncer
+
+    try:
+        announcer = HomeAssistantAnnouncer.from_settings(config.wyoming)
+    except AnnounceError as exc:
+        log.warning("Home Assistant announcements are off: %s", exc)
+        return None
+    return None if announcer is None else announcer.sink(str)

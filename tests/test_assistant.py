@@ -1,0 +1,152 @@
+"""`cramp-coach run` as a whole: Korean speech in through PulseAudio, Korean first aid out, the
+single-instance lock, clean shutdown on SIGTERM, and a machine with no speech model."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import wave
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from skill.asr.models import LoadedModel
+from skill.assistant import AlreadyRunningError, Assistant
+from skill.config import parse_config
+from tests.pulse import PulseServer
+from tests.voice_support import KoreanSpeech
+
+KOREAN = """
+[general]
+language = "ko"
+[reminders]
+enabled = false
+"""
+
+
+def wait_for(condition: Callable[[], bool], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+@pytest.fixture
+def korean_assistant(pulse_server: PulseServer, ko_model: LoadedModel) -> Iterator[Assistant]:
+    config, _ = parse_config(KOREAN)
+    assistant = Assistant(config)
+    assistant.start()
+    yield assistant
+    assistant.stop()
+
+
+def voiced_seconds(path: Path) -> float:
+    with wave.open(str(path)) as recording:
+        samples = np.frombuffer(recording.readframes(recording.getnframes()), dtype=np.int16)
+    frames = samples[: len(samples) // 160 * 160].reshape(-1, 160).astype(np.float64)
+    loud = np.sqrt((frames**2).mean(axis=1)) > 300
+    return float(loud.sum()) * 0.01
+
+
+@pytest.mark.audio
+def test_korean_question_spoken_into_the_room_is_answered_aloud(
+    korean_assistant: Assistant, pulse_server: PulseServer, korean_speech: KoreanSpeech,
+    tmp_path: Path,
+) -> None:
+    question = korean_speech("왼쪽 종아리에 쥐가 났어요")
+    assert wait_for(lambda: korean_assistant.listening is not None
+                    and korean_assistant.listening.status.last_audio is not None, 15)
+    time.sleep(2.5)  # a fresh monitor source may deliver nothing for about two seconds
+    recorder = pulse_server.record(tmp_path / "room.wav", 60)
+    pulse_server.play(question)
+    spoke = wait_for(lambda: any(item.key.startswith("first_aid.")
+                                 for item in korean_assistant.speaker.last_spoken), 30)
+    korean_assistant.speaker.wait_idle(60)
+    recorder.terminate()
+    recorder.wait(10)
+
+    assert spoke, [item.key for item in korean_assistant.speaker.last_spoken]
+    intents = [e.data.get("intent") for e in korean_assistant.diary.recent_events(kind="intent")]
+    assert "cramp.calf" in intents
+    first_aid = [i for i in korean_assistant.speaker.last_spoken if i.key.startswith("first_aid.")]
+    assert all(item.audible for item in first_aid)
+    assert any("\uac00" <= ch <= "\ud7a3" for ch in first_aid[0].text)  # Hangul
+    with wave.open(str(question)) as played:
+        question_seconds = played.getnframes() / played.getframerate()
+    assert voiced_seconds(tmp_path / "room.wav") > question_seconds + 1.0
+
+
+def test_assistant_refuses_a_second_instance_on_the_same_data_directory() -> None:
+    config, _ = parse_config("[reminders]\nenabled = false\n[speech]\nengine = \"none\"\n")
+    first = Assistant(config, listen=False)
+    first.start()
+    second = Assistant(config, listen=False)
+    try:
+        with pytest.raises(AlreadyRunningError, match="already running"):
+            second.start()
+    finally:
+        second.stop()
+        first.stop()
+
+
+def _start_run(home: Path, port: int) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "skill", "run", "--port", str(port)],
+        env={**os.environ, "CRAMP_COACH_HOME": str(home)},
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_run_without_a_model_keeps_reminders_and_admin_page_and_stops_cleanly(
+    data_home: Path,
+) -> None:
+    port = _free_port()
+    process = _start_run(data_home, port)
+    try:
+        up = wait_for(lambda: _healthy(port), 60)
+        second = subprocess.run(
+            [sys.executable, "-m", "skill", "run", "--port", str(_free_port())],
+            env={**os.environ, "CRAMP_COACH_HOME": str(data_home)},
+            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+        )
+        listed = subprocess.run(
+            [sys.executable, "-m", "skill", "reminders", "list", "--json"],
+            env={**os.environ, "CRAMP_COACH_HOME": str(data_home)},
+            capture_output=True, text=True, timeout=60,
+        )
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _out, err = process.communicate(timeout=30)
+    assert up, err
+    assert process.returncode == 0, err
+    assert "no Vosk speech model for language 'en'" in err
+    assert "cramp-coach model download" in err
+    assert "Traceback" not in err
+    assert second.returncode == 1 and "already running" in second.stderr
+    assert "hydration" in listed.stdout
+    assert not _healthy(port)
+
+
+def _healthy(port: int) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as reply:
+            return reply.status == 200
+    except OSError:
+        return False
