@@ -37,8 +37,9 @@ class Reminder:
     grace_minutes: float
 
     @property
-    def reply_key(self) -> str | None:
-        return None if self.kind == "custom" else f"reminder.{self.kind}.prompt"
+    def reply_key(self) -> str:
+        """reminder.<kind>.prompt; the custom one speaks the reminder's own text as {text}."""
+        return f"reminder.{self.kind}.prompt"
 
     @property
     def grace_seconds(self) -> int:

@@ -19,6 +19,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.date import DateTrigger
 
+from cramp_common.paths import data_dir
 from scheduler import jobs
 from scheduler.catalog import Reminder, ReminderCatalog
 from scheduler.definitions import DEFINITIONS_FILE, DefinitionStore, Suppressed
@@ -43,8 +44,8 @@ class DueReminder:
     kind: str
     """hydration | footbath | stretch | custom | summary"""
     text: str
-    reply_key: str | None
-    """reminder.<kind>.prompt, reminder.summary.prompt; None for custom (speak `text`)."""
+    reply_key: str
+    """reminder.<kind>.prompt (custom: with `text` as {text}) or reminder.summary.prompt."""
     at: datetime
     snoozed: bool = False
     items: tuple[DueReminder, ...] = ()
@@ -58,11 +59,9 @@ class UpcomingReminder:
     id: str
     kind: str
     text: str
-    reply_key: str | None
+    reply_key: str
     at: datetime
     snoozed: bool = False
-    quiet: bool = False
-    """Falls in quiet hours, so it will not be spoken."""
 
 
 @dataclass
@@ -271,7 +270,7 @@ class ReminderService:
         if not held:
             return
         items = tuple(
-            DueReminder(h.id, h.kind, h.text, _reply_key(h.kind), h.at) for h in held
+            DueReminder(h.id, h.kind, h.text, f"reminder.{h.kind}.prompt", h.at) for h in held
         )
         self._deliver(DueReminder(SUMMARY_ID, "summary", "", "reminder.summary.prompt",
                                   self._clock(), items=items))
@@ -394,12 +393,15 @@ class ReminderService:
         return when
 
     def list_today(self) -> list[UpcomingReminder]:
-        """Reminders still to come today (local date), snoozed ones included, in time order."""
+        """Reminders still to be spoken today, snoozed ones included, in time order.
+
+        Ones falling in quiet hours are left out: they will not be spoken.
+        """
         now = self._clock().astimezone(self._zone)
         midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(),
                                     tzinfo=self._zone)
         out = [
-            self._upcoming(r.id, r.kind, r.text, r.reply_key, when, False)
+            UpcomingReminder(r.id, r.kind, r.text, r.reply_key, when)
             for when, r in self.catalog.upcoming(now, midnight)
         ] if self.settings.enabled else []
         scheduler = self._scheduler
@@ -408,18 +410,15 @@ class ReminderService:
                 when = job.next_run_time.astimezone(self._zone)
                 reminder = self._find(job.id.removeprefix(SNOOZE_PREFIX))
                 if reminder is not None and now <= when < midnight:
-                    out.append(self._upcoming(reminder.id, reminder.kind, reminder.text,
+                    out.append(UpcomingReminder(reminder.id, reminder.kind, reminder.text,
                                               reminder.reply_key, when, True))
-        return sorted(out, key=lambda u: u.at)
-
-    def _upcoming(self, rid: str, kind: str, text: str, key: str | None, when: datetime,
-                  snoozed: bool) -> UpcomingReminder:
-        quiet = self.settings.in_quiet_hours(when.time())
-        return UpcomingReminder(rid, kind, text, key, when, snoozed, quiet)
+        spoken = [u for u in out if not self.settings.in_quiet_hours(u.at.time())]
+        return sorted(spoken, key=lambda u: u.at)
 
 
-def _reply_key(kind: str) -> str | None:
-    return None if kind == "custom" else f"reminder.{kind}.prompt"
+def default_store_path() -> Path:
+    """The job store in the data directory; the definitions and lock file sit next to it."""
+    return data_dir() / JOB_STORE_FILE
 
 
 def _set_aside_if_corrupt(path: Path) -> Path | None:

@@ -32,7 +32,7 @@ def test_added_reminder_gets_a_new_id_that_is_never_reused(catalog: ReminderCata
     catalog.remove(first.id)
     second = catalog.add("16:00", "Short walk")
     assert (first.id, second.id) == ("custom-1", "custom-2")
-    assert first.days == ("mon", "wed") and first.reply_key is None
+    assert first.days == ("mon", "wed") and first.reply_key == "reminder.custom.prompt"
 
 
 @pytest.mark.parametrize(

@@ -144,7 +144,8 @@ def test_due_reminder_is_spoken_once_then_scheduled_for_tomorrow(
     assert_next_run_tomorrow(service, rid, due_at)
     service.stop()
     (due,) = rec.said(rid)
-    assert (due.kind, due.text, due.reply_key, due.snoozed) == ("custom", "Short walk", None, False)
+    assert (due.kind, due.text, due.reply_key, due.snoozed) == (
+        "custom", "Short walk", "reminder.custom.prompt", False)
     assert rec.kinds(rid) == ["spoken"]
 
 
@@ -354,6 +355,23 @@ def test_list_today_has_the_remaining_reminders_and_snoozes(
     snoozed = [u for u in today if u.snoozed]
     if fixed[0].date() == (fixed[0] + timedelta(minutes=60)).date():
         assert [(u.id, u.text) for u in snoozed] == [(rid, "Short walk")]
+
+
+def test_list_today_leaves_out_what_quiet_hours_would_hold_back(
+    data_home: Path, services: Callable[..., ReminderService]
+) -> None:
+    settings = ReminderSettings(timezone="Europe/London")
+    zone = settings.zone()
+    catalog = ReminderCatalog(settings, DefinitionStore(data_home / DEFINITIONS_FILE))
+    catalog.add("23:00", "Too late")
+    catalog.add("16:30", "Walk")
+    service = services(settings, clock=lambda: datetime(2025, 6, 1, 14, 10, tzinfo=zone))
+    today = [(u.at.strftime("%H:%M"), u.kind, u.text) for u in service.list_today()]
+    assert today == [
+        ("15:00", "hydration", ""), ("16:30", "custom", "Walk"), ("17:00", "hydration", ""),
+        ("19:00", "hydration", ""), ("20:30", "footbath", ""), ("21:00", "hydration", ""),
+        ("22:00", "stretch", ""),
+    ]
 
 
 def test_changes_apply_while_running_without_restart(
