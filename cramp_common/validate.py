@@ -1,4 +1,4 @@
-"""Setting validators shared by every config section; errors name the key, the value and what is allowed."""
+"""Setting validators shared by every config section; errors name key, value and what is allowed."""
 
 from __future__ import annotations
 
@@ -69,4 +69,5 @@ def get_hhmm(data: Mapping[str, Any], key: str, default: str) -> time:
     try:
         return parse_hhmm(value)
     except ValueError:
-        raise SettingError(key, value, "must be a time of day as \"HH:MM\" (00:00 to 23:59)") from None
+        allowed = 'must be a time of day as "HH:MM" (00:00 to 23:59)'
+        raise SettingError(key, value, allowed) from None

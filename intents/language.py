@@ -1,4 +1,4 @@
-"""Load a language pack: hassil sentence templates, spoken replies with source tags, pack metadata."""
+"""Load a language pack: hassil sentence templates, spoken replies with source tags, metadata."""
 
 from __future__ import annotations
 

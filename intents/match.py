@@ -1,4 +1,4 @@
-"""The result of classifying one utterance, shared by the matcher and everything that consumes it."""
+"""The result of classifying one utterance, shared by the matcher and everything that reads it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Compose every package's config section into one frozen Config; report bad values with key and line."""
+"""Compose every package's config section into one frozen Config; bad values name key and line."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ DEFAULT_CONFIG_PATH = Path(__file__).with_name("default_config.toml")
 
 
 class ConfigError(Exception):
-    """A config file that cannot be used; the message is one line naming file, line, key and value."""
+    """A config file that cannot be used; one line naming file, line, key and value."""
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def known_keys(section_cls: type) -> set[str]:
 
 
 def find_line(text: str, section: str, key: str) -> int | None:
-    """1-based line of `key` inside `[section]` (dotted keys name sub-tables), if it can be found."""
+    """1-based line of `key` inside `[section]` (dotted keys name sub-tables), if found."""
     parts = key.split(".")
     header = ".".join([section, *parts[:-1]])
     leaf = re.escape(parts[-1])
@@ -96,7 +96,7 @@ def find_line(text: str, section: str, key: str) -> int | None:
 
 
 def parse_config(text: str, source: str = "config.toml") -> tuple[Config, list[str]]:
-    """Parse TOML text into a Config; returns it with warnings. Raises ConfigError on a bad value."""
+    """Parse TOML text into a Config and its warnings; raises ConfigError on a bad value."""
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

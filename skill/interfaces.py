@@ -1,4 +1,4 @@
-"""The small interfaces the parts talk through; the voice loop only wires implementations of these."""
+"""The small interfaces the parts talk through; the voice loop only wires implementations."""
 
 from __future__ import annotations
 

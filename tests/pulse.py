@@ -1,4 +1,4 @@
-"""A private PulseAudio server with a null sink: the speaker is the sink, the microphone its monitor."""
+"""A private PulseAudio server with a null sink: the sink is the speaker, its monitor the mic."""
 
 from __future__ import annotations
 
@@ -91,7 +91,7 @@ class PulseServer:
 
 
 def synth_wav(text: str, path: Path, voice: str = "ko", lead_silence: float = 0.3) -> Path:
-    """Synthesise `text` with espeak-ng and convert to 16 kHz mono 16-bit WAV with leading silence."""
+    """Synthesise `text` with espeak-ng as a 16 kHz mono 16-bit WAV with leading silence."""
     raw = path.with_suffix(".raw.wav")
     subprocess.run(["espeak-ng", "-v", voice, "-w", str(raw), text], check=True, timeout=60)
     subprocess.run(
