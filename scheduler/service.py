@@ -178,6 +178,7 @@ class ReminderService:
     def update_settings(self, settings: ReminderSettings) -> None:
         """New config (e.g. from the admin page): re-sync the jobs without a restart."""
         self.settings = settings
+        self._zone = settings.zone()
         self.catalog = ReminderCatalog(settings, self.catalog.store)
         if self.running:
             self.sync()
