@@ -13,7 +13,12 @@ from intents.match import IntentMatch
 from intents.matcher import IntentMatcher
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
-SETS = {"labelled": DATA / "en_utterances.tsv", "holdout": DATA / "en_holdout.tsv"}
+SETS = {
+    "labelled": DATA / "en_utterances.tsv",
+    "holdout": DATA / "en_holdout.tsv",
+    "fresh": DATA / "en_fresh.tsv",
+    "fresh2": DATA / "en_fresh2.tsv",
+}
 
 
 @dataclass(frozen=True)

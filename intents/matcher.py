@@ -36,6 +36,16 @@ class FuzzySettings:
     """A near-miss must contain one of these."""
     veto: frozenset[str]
     """Out-of-domain words: when heard, only an exact template match may fire."""
+    topic: frozenset[str]
+    """Cramp and body words; only a line with one of these may be split into clauses."""
+    body: frozenset[str]
+    """Body-part words: a clause needs a keyword besides these ("his left foot" says nothing)."""
+    questions: frozenset[str]
+    """A line opening with one of these is a question and is never split."""
+    clause_joiners: frozenset[str]
+    """Words that join two clauses ("and", "because"); a split drops them."""
+    clause_starters: frozenset[str]
+    """Words that can open a new clause without a joiner ("my", "i", "it")."""
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any]) -> FuzzySettings:
@@ -47,6 +57,11 @@ class FuzzySettings:
             spelling_cutoff=float(section.get("spelling_cutoff", 0.84)),
             keywords=frozenset(str(w) for w in section.get("keywords") or []),
             veto=frozenset(str(w) for w in section.get("veto") or []),
+            topic=frozenset(str(w) for w in section.get("topic") or []),
+            body=frozenset(str(w) for w in section.get("body") or []),
+            questions=frozenset(str(w) for w in section.get("questions") or []),
+            clause_joiners=frozenset(str(w) for w in section.get("clause_joiners") or []),
+            clause_starters=frozenset(str(w) for w in section.get("clause_starters") or []),
         )
 
 
@@ -67,6 +82,8 @@ class IntentMatcher:
             self.intents, _SAMPLES_PER_TEMPLATE, {"side": "{side}"}, self.slot_names
         ))
         self.vocabulary = template_words(self.intents) | self._skip_vocabulary()
+        self._skip_phrases = sorted({tuple(str(p).split()) for p in self.intents.skip_words},
+                                    key=len, reverse=True)
         self.fuzzy = FuzzyIndex.build(samples, self.settings.keywords, self.settings.threshold)
 
     def match(self, text: str) -> IntentMatch:
@@ -86,6 +103,10 @@ class IntentMatcher:
             return IntentMatch(None, text=text)
         corrected = [self._correct(w) for w in words]
         kept = [w for w in corrected if w is not None]
+        if len(kept) == len(words):
+            result = self._without_one_skip_phrase(kept)
+            if result is not None:
+                return self._from_result(result, text, 0.9, "fuzzy")
         if not self.settings.keywords.intersection(kept):
             return IntentMatch(None, text=text)
         dropped_share = 1 - len(kept) / len(words)
@@ -98,6 +119,9 @@ class IntentMatcher:
             result = self._leave_one_out(kept)
             if result is not None:
                 return self._from_result(result, text, 0.85, "fuzzy")
+        result = self._one_clause(words, corrected)
+        if result is not None:
+            return self._from_result(result, text, 0.8, "fuzzy")
         if len(kept) < len(words):
             return IntentMatch(None, text=text)  # words no template knows: too far to compare
         hit = self.fuzzy.best([self._placeholder(w) for w in kept])
@@ -117,6 +141,48 @@ class IntentMatcher:
             result = self._recognize(" ".join(words[:i] + words[i + 1:]))
             if result is not None:
                 found.setdefault(result.intent.name, result)
+        return next(iter(found.values())) if len(found) == 1 else None
+
+    def _one_clause(self, words: list[str], corrected: list[str | None]) -> RecognizeResult | None:
+        """One clause of a two-clause line about a cramp, when exactly one intent matches:
+        "my husband has got cramp in his leg and he is yelling", "i cannot get up my leg is
+        cramped". The other clause may hold words no template knows."""
+        if not self.settings.topic.intersection(w for w in corrected if w is not None):
+            return None
+        if len(words) > _MAX_LEAVE_ONE_OUT_WORDS or words[0] in self.settings.questions:
+            return None
+        needed = self.settings.keywords - self.settings.body
+        fixed = [c if c is not None else w for w, c in zip(words, corrected, strict=True)]
+        spans: set[tuple[str, ...]] = set()
+        for j in range(1, len(fixed)):
+            if fixed[j] in self.settings.clause_joiners:
+                spans.update({tuple(fixed[:j]), tuple(fixed[j + 1:])})
+            elif fixed[j] in self.settings.clause_starters:
+                spans.update({tuple(fixed[:j]), tuple(fixed[j:])})
+        found: dict[str, RecognizeResult] = {}
+        for span in spans:
+            if len(span) < 2 or not needed.intersection(span):
+                continue
+            result = self._recognize(" ".join(span))
+            if result is not None:
+                found.setdefault(result.intent.name, result)
+        return next(iter(found.values())) if len(found) == 1 else None
+
+    def _without_one_skip_phrase(self, words: list[str]) -> RecognizeResult | None:
+        """Retry without each single skip phrase: hassil drops all of them or none, so "can you
+        say that again please" fails both ways although "can you say that again" is a template."""
+        found: dict[str, RecognizeResult] = {}
+        tried: set[str] = set()
+        for i in range(len(words)):
+            for phrase in self._skip_phrases:
+                if tuple(words[i:i + len(phrase)]) != phrase:
+                    continue
+                rest = " ".join(words[:i] + words[i + len(phrase):])
+                if rest and rest not in tried:
+                    tried.add(rest)
+                    result = self._recognize(rest)
+                    if result is not None:
+                        found.setdefault(result.intent.name, result)
         return next(iter(found.values())) if len(found) == 1 else None
 
     def _recognize(self, text: str) -> RecognizeResult | None:

@@ -21,6 +21,13 @@ def _phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w'])(?:{alternation})(?![\w'])")
 
 
+def _s_before(words: list[str]) -> re.Pattern[str] | None:
+    """A pattern for "'s " followed by one of `words`, or None when there are none."""
+    if not words:
+        return None
+    return re.compile(rf"(?<=\w)'s (?=(?:{'|'.join(map(re.escape, words))})\b)")
+
+
 def _duration_rule(phrase: str, replacement: str) -> tuple[re.Pattern[str], Callable[..., str]]:
     pattern = re.compile(r"(?<!\S)" + re.escape(phrase).replace(r"\{n\}", r"(\d+)") + r"(?!\S)")
 
@@ -43,6 +50,8 @@ class Normalizer:
     """One alternation over every contraction, longest first."""
     has_after_s: re.Pattern[str] | None
     """Matches "'s" before a participle ("daughter's got"), which means "has"."""
+    is_after_s: re.Pattern[str] | None
+    """Matches "'s" before an adjective or -ing word ("wife's pregnant"), which means "is"."""
     number_words: Mapping[str, int]
     """Spelled-out number words and their values ("twenty" -> 20)."""
     number_units: frozenset[str]
@@ -63,12 +72,13 @@ class Normalizer:
         )
         contractions = {str(k): str(v) for k, v in (meta.get("contractions") or {}).items()}
         participles = [str(w) for w in meta.get("has_after_s") or []]
+        states = [str(w) for w in meta.get("is_after_s") or []]
         return cls(
             fillers=frozenset(str(w) for w in meta.get("fillers") or []),
             contractions=contractions,
             contraction_pattern=_phrase_pattern(list(contractions)) if contractions else None,
-            has_after_s=(re.compile(rf"(?<=\w)'s (?=(?:{'|'.join(participles)})\b)")
-                         if participles else None),
+            has_after_s=_s_before(participles),
+            is_after_s=_s_before(states),
             number_words={str(k): int(v) for k, v in (meta.get("number_words") or {}).items()},
             number_units=frozenset(str(w) for w in meta.get("number_units") or []),
             durations=durations,
@@ -86,6 +96,8 @@ class Normalizer:
         text = " ".join(words)
         if self.has_after_s is not None:
             text = self.has_after_s.sub(" has ", text)
+        if self.is_after_s is not None:
+            text = self.is_after_s.sub(" is ", text)
         if self.contraction_pattern is not None:
             text = self.contraction_pattern.sub(lambda m: self.contractions[m.group(0)], text)
         text = " ".join(self._numbers_to_digits(text.split()))

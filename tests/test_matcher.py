@@ -101,6 +101,7 @@ def test_out_of_domain_talk_gives_no_intent(matcher: IntentMatcher, text: str) -
         ("my calfs cramping", "cramp.calf"),
         ("ok so my calf it's cramping", "cramp.calf"),
         ("i have got a cramp in my calf muscle there", "cramp.calf"),
+        ("can you say that again please", "control.repeat"),
     ],
 )
 def test_near_miss_matches_fuzzily(matcher: IntentMatcher, text: str, intent: str) -> None:
@@ -115,12 +116,19 @@ def test_exact_match_reports_method_and_full_score(matcher: IntentMatcher) -> No
     assert (match.method, match.score, match.text) == ("exact", 1.0, "my calf is cramping")
 
 
-@pytest.mark.parametrize("name", ["en_utterances.tsv", "en_holdout.tsv"])
-def test_labelled_set_accuracy_and_false_accepts(matcher: IntentMatcher, name: str) -> None:
+# The fresh sets were written blind, before the templates were read, so they get a lower floor.
+@pytest.mark.parametrize(
+    ("name", "floor"),
+    [("en_utterances.tsv", 0.97), ("en_holdout.tsv", 0.97), ("en_fresh.tsv", 0.95),
+     ("en_fresh2.tsv", 0.95)],
+)
+def test_labelled_set_accuracy_and_false_accepts(
+    matcher: IntentMatcher, name: str, floor: float
+) -> None:
     examples = read_examples(DATA / name)
     result = score(matcher, examples)
     wrong = [(e.text, m.intent, m.slots) for e, m in result.errors]
-    assert result.correct / result.lines >= 0.97, wrong
+    assert result.correct / result.lines >= floor, wrong
     assert result.false_accepts * 30 <= result.out_of_domain, wrong
 
 
@@ -178,6 +186,9 @@ def test_every_keyword_is_a_template_word(matcher: IntentMatcher) -> None:
         ("my daughter's got a cramp", "my daughter has got a cramp"),
         ("the foot bath", "the footbath"),
         ("’it’s’ cramping", "it is cramping"),
+        ("my wife's pregnant", "my wife is pregnant"),
+        ("my wife's leg is cramping", "my wife's leg is cramping"),
+        ("nothing's working", "nothing is working"),
     ],
 )
 def test_normalizer(text: str, normalized: str) -> None:
