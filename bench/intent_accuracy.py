@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.common import Row, Spread, argv_tail, command, write_rows
 from intents.language import load_pack
 from intents.match import IntentMatch
 from intents.matcher import IntentMatcher
@@ -72,6 +73,8 @@ def score(matcher: IntentMatcher, examples: list[Example]) -> Score:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--errors", action="store_true", help="list every wrong line")
+    parser.add_argument("--repeats", type=int, default=5, help="timed passes over each set")
+    parser.add_argument("--json", type=Path, help="write result rows here (for run_all)")
     args = parser.parse_args()
     build_start = time.perf_counter()
     matcher = IntentMatcher(load_pack("en"))
@@ -79,14 +82,22 @@ def main() -> int:
     print("| set | lines | top-1 accuracy | false accepts / out-of-domain | utterances/s |")
     print("| --- | ---: | ---: | ---: | ---: |")
     scores = {}
+    rows = []
+    cmd = command("bench.intent_accuracy", *argv_tail())
     for name, path in SETS.items():
         if not path.exists():
             continue
-        result = score(matcher, read_examples(path))
-        scores[name] = result
+        examples = read_examples(path)
+        passes = [score(matcher, examples) for _ in range(max(1, args.repeats))]
+        result = scores[name] = passes[0]
+        speed = Spread.of([r.lines / r.seconds for r in passes])
         print(f"| {name} | {result.lines} | {result.correct / result.lines:.1%} | "
-              f"{result.false_accepts} / {result.out_of_domain} | "
-              f"{result.lines / result.seconds:.0f} |")
+              f"{result.false_accepts} / {result.out_of_domain} | {speed.median:.0f} |")
+        rows.append(Row(5, f"intent matching, en {name} set ({result.lines} lines)",
+                        "utt/s", speed, command=cmd,
+                        note=f"accuracy {result.correct / result.lines:.1%}, false accepts "
+                             f"{result.false_accepts} / {result.out_of_domain} out-of-domain"))
+    write_rows(rows, args.json)
     print(f"\nmatcher built in {build:.1f} s; {len(matcher.fuzzy)} sampled sentences in the "
           "fuzzy index; accuracy counts intent and slots both right")
     if args.errors:

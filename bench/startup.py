@@ -1,0 +1,128 @@
+"""Start to ready: `cramp-coach run` (Korean) from process start until it logs that it listens,
+against a bare process that only imports vosk and loads the same model.
+
+Both are timed from just before the process is spawned to the line it prints, so interpreter
+start-up counts on both sides. `cramp-coach run` gets a private PulseAudio server (its microphone
+is the null sink's monitor), reminders and the admin page as configured by default. The first
+round warms the page cache and the tuned-model directory and is not counted.
+Run: .venv/bin/python -m bench.startup
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import Row, Spread, argv_tail, command, write_rows
+from skill.asr.models import resolve_model
+from tests.pulse import PulseServer
+
+BARE = (
+    "import time, vosk\n"
+    "vosk.SetLogLevel(-1)\n"
+    "start = time.perf_counter()\n"
+    "vosk.Model({path!r})\n"
+    "print('loaded', time.perf_counter() - start, flush=True)\n"
+)
+READY_LINE = "listening (ko"
+SLACK_SECONDS = 0.5
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_line(process: subprocess.Popen[str], needle: str, stream: str) -> str:
+    pipe = process.stderr if stream == "stderr" else process.stdout
+    assert pipe is not None
+    for line in pipe:
+        if needle in line:
+            return line
+    raise RuntimeError(f"process ended before printing {needle!r} (exit {process.wait()})")
+
+
+def bare_load(model: Path) -> tuple[float, float]:
+    """Seconds from spawn to 'loaded', and the model-load call alone."""
+    start = time.monotonic()
+    process = subprocess.Popen([sys.executable, "-c", BARE.format(path=str(model))],
+                               stdout=subprocess.PIPE, text=True)
+    line = wait_for_line(process, "loaded", "stdout")
+    elapsed = time.monotonic() - start
+    process.wait(30)
+    return elapsed, float(line.split()[1])
+
+
+def run_ready(env: dict[str, str], config: Path) -> float:
+    """Seconds from spawn to the 'listening' log line of `cramp-coach run`."""
+    start = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "skill", "--config", str(config), "run", "--port",
+         str(free_port())],
+        env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        text=True)
+    try:
+        wait_for_line(process, READY_LINE, "stderr")
+        return time.monotonic() - start
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=30)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--json", type=Path, help="write result rows here (for run_all)")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="coach-startup-"))
+    config = workdir / "config.toml"
+    config.write_text('[general]\nlanguage = "ko"\n', encoding="utf-8")
+    model = resolve_model("ko").path
+    server = PulseServer()
+    server.start()
+    env = {**os.environ, **server.env, "CRAMP_COACH_HOME": str(workdir / "home")}
+    bare: list[float] = []
+    load_call: list[float] = []
+    ready: list[float] = []
+    try:
+        for n in range(args.repeats + 1):
+            spawn_to_loaded, call = bare_load(model)
+            to_ready = run_ready(env, config)
+            if n == 0:
+                continue  # warm-up: page cache, tuned model directory, first-run config
+            bare.append(spawn_to_loaded)
+            load_call.append(call)
+            ready.append(to_ready)
+            print(f"round {n}: bare load {spawn_to_loaded:.2f} s (vosk.Model {call:.2f} s), "
+                  f"cramp-coach run ready {to_ready:.2f} s")
+    finally:
+        server.cleanup()
+    extra = [r - b for r, b in zip(ready, bare, strict=True)]
+    cmd = command("bench.startup", *argv_tail())
+    rows = [
+        Row(4, "process start -> listening (`cramp-coach run`, ko)", "s", Spread.of(ready),
+            command=cmd, note="admin page, reminders and speech queue as configured by default"),
+        Row(4, "process start -> model loaded (bare vosk)", "s", Spread.of(bare),
+            command=cmd, note=f"vosk.Model() call alone {Spread.of(load_call).median:.2f} s "
+                              "median"),
+        Row(4, "ready minus bare load (same round)", "s", Spread.of(extra),
+            f"<= {SLACK_SECONDS} s", Spread.of(extra).median <= SLACK_SECONDS, cmd),
+    ]
+    for row in rows:
+        s = row.spread
+        print(f"{row.measure}: median {s.median:.2f} s, p95 {s.p95:.2f}, "
+              f"min {s.low:.2f}, max {s.high:.2f}")
+    write_rows(rows, args.json)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
