@@ -90,12 +90,16 @@ class PulseServer:
         )
 
 
-def synth_wav(text: str, path: Path, voice: str = "ko", lead_silence: float = 0.3) -> Path:
-    """Synthesise `text` with espeak-ng as a 16 kHz mono 16-bit WAV with leading silence."""
+def synth_wav(text: str, path: Path, voice: str = "ko", lead_silence: float = 0.3,
+              speed: int = 175) -> Path:
+    """Synthesise `text` with espeak-ng (`speed` words per minute) as a 16 kHz mono 16-bit WAV
+    with leading silence."""
     raw = path.with_suffix(".raw.wav")
-    subprocess.run(["espeak-ng", "-v", voice, "-w", str(raw), text], check=True, timeout=60)
+    subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(raw), text],
+                   check=True, timeout=60)
     subprocess.run(
-        ["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(path),
+        # -D: no dither, so the same text always gives the same samples (and transcript).
+        ["sox", "-D", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(path),
          "pad", str(lead_silence), "0.8"],
         check=True, timeout=60,
     )

@@ -60,19 +60,26 @@ def test_korean_question_spoken_into_the_room_is_answered_aloud(
     korean_assistant: Assistant, pulse_server: PulseServer, korean_speech: KoreanSpeech,
     tmp_path: Path,
 ) -> None:
-    question = korean_speech("왼쪽 종아리에 쥐가 났어요")
     assert wait_for(lambda: korean_assistant.listening is not None
                     and korean_assistant.listening.status.last_audio is not None, 15)
     time.sleep(2.5)  # a fresh monitor source may deliver nothing for about two seconds
     recorder = pulse_server.record(tmp_path / "room.wav", 60)
-    pulse_server.play(question)
-    spoke = wait_for(lambda: any(item.key.startswith("first_aid.")
-                                 for item in korean_assistant.speaker.last_spoken), 30)
+    spoke = False
+    # Like a person who gets no answer, say it again (up to four times, in two ways):
+    # espeak's Korean does not always survive the sound server's resampling.
+    for text, speed in [("왼쪽 종아리에 쥐가 났어요", 130), ("종아리에 쥐가 났어요", 175)] * 2:
+        question = korean_speech(text, speed)
+        pulse_server.play(question)
+        spoke = wait_for(lambda: any(item.key.startswith("first_aid.")
+                                     for item in korean_assistant.speaker.last_spoken), 8)
+        if spoke:
+            break
     korean_assistant.speaker.wait_idle(60)
     recorder.terminate()
     recorder.wait(10)
 
-    assert spoke, [item.key for item in korean_assistant.speaker.last_spoken]
+    heard = [e.data for e in korean_assistant.diary.recent_events(kind="heard")]
+    assert spoke, (heard, [item.key for item in korean_assistant.speaker.last_spoken])
     intents = [e.data.get("intent") for e in korean_assistant.diary.recent_events(kind="intent")]
     assert "cramp.calf" in intents
     first_aid = [i for i in korean_assistant.speaker.last_spoken if i.key.startswith("first_aid.")]

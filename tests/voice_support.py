@@ -24,12 +24,15 @@ class KoreanSpeech:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self._made: dict[str, Path] = {}
+        """'speed:text' -> WAV."""
 
-    def __call__(self, text: str) -> Path:
-        if text not in self._made:
+    def __call__(self, text: str, speed: int = 175) -> Path:
+        """The question as espeak-ng says it at `speed` words per minute (175 is its default)."""
+        key = f"{speed}:{text}"
+        if key not in self._made:
             name = f"q{len(self._made)}.wav"
-            self._made[text] = synth_wav(text, self.directory / name, voice="ko")
-        return self._made[text]
+            self._made[key] = synth_wav(text, self.directory / name, voice="ko", speed=speed)
+        return self._made[key]
 
 
 @pytest.fixture(scope="session")
