@@ -130,9 +130,8 @@ def test_status_tells_when_audio_was_last_heard(ko_model: LoadedModel,
 def test_microphone_loop_survives_a_sound_server_crash(
     pulse_server: PulseServer, ko_model: LoadedModel, korean_speech: KoreanSpeech
 ) -> None:
-    from intents.matcher import IntentMatcher
-
     from intents.language import load_pack
+    from intents.matcher import IntentMatcher
 
     matcher = IntentMatcher(load_pack("ko"))
     heard: list[str] = []
