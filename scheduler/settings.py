@@ -9,6 +9,7 @@ from datetime import time, tzinfo
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from cramp_common.localtime import in_quiet_hours, zone_named
 from cramp_common.validate import SettingError, get_bool, get_float, get_hhmm, get_int, get_str
 
 log = logging.getLogger(__name__)
@@ -215,19 +216,10 @@ class ReminderSettings:
 
     def zone(self) -> tzinfo:
         """The configured zone, else the system's."""
-        if self.timezone:
-            return ZoneInfo(self.timezone)
-        import tzlocal
-
-        return tzlocal.get_localzone()
+        return zone_named(self.timezone)
 
     def in_quiet_hours(self, moment: time) -> bool:
-        start, end = self.quiet_start, self.quiet_end
-        if start == end:
-            return False
-        if start < end:
-            return start <= moment < end
-        return moment >= start or moment < end
+        return in_quiet_hours(moment, self.quiet_start, self.quiet_end)
 
 
 def _custom_list(value: Any) -> tuple[CustomReminderSettings, ...]:

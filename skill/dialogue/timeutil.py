@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, datetime, timedelta, tzinfo
+
+from cramp_common.localtime import in_quiet_hours, zone_named
 
 Clock = Callable[[], float]
 """Returns the time as epoch seconds (time.time); tests pass a controllable one."""
+
+__all__ = ["Clock", "in_quiet_hours", "local_time", "local_zone", "night_of"]
 
 NIGHT_SHIFT = timedelta(hours=12)
 """A cramp at 3 a.m. belongs to the night that began the evening before."""
@@ -15,14 +18,7 @@ NIGHT_SHIFT = timedelta(hours=12)
 
 def local_zone(name: str = "") -> tzinfo:
     """The IANA zone `name`, or the system's zone when empty or unknown."""
-    if name:
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    zone = datetime.now().astimezone().tzinfo
-    assert zone is not None
-    return zone
+    return zone_named(name)
 
 
 def local_time(ts: float, zone: tzinfo) -> datetime:
@@ -34,10 +30,3 @@ def night_of(ts: float, zone: tzinfo) -> date:
     return (local_time(ts, zone) - NIGHT_SHIFT).date()
 
 
-def in_quiet_hours(moment: time, start: time, end: time) -> bool:
-    """Whether `moment` is within [start, end), which may wrap past midnight."""
-    if start == end:
-        return False
-    if start < end:
-        return start <= moment < end
-    return moment >= start or moment < end

@@ -5,17 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import time
 
+from cramp_common.localtime import in_quiet_hours
 from skill.speech.settings import SpeechSettings
 from skill.speech.synth import Voice
 
+__all__ = ["Profile", "in_quiet_hours", "profile_for"]
 
-def in_quiet_hours(now: time, start: time, end: time) -> bool:
-    """True from start (inclusive) to end (exclusive); the span may cross midnight."""
-    if start == end:
-        return False
-    if start < end:
-        return start <= now < end
-    return now >= start or now < end
+
 
 
 @dataclass(frozen=True)
