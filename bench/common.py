@@ -63,8 +63,17 @@ def write_rows(rows: list[Row], path: Path | None) -> None:
     """Hand the rows to run_all (a JSON file), when it asked for them."""
     if path is None:
         return
-    path.write_text(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=1),
-                    encoding="utf-8")
+    text = json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=1,
+                      default=_plain)
+    path.write_text(text, encoding="utf-8")
+
+
+def _plain(value: object) -> object:
+    """numpy scalars (np.bool_, np.float64 from a comparison or a mean) as Python values."""
+    item = getattr(value, "item", None)
+    if item is None:
+        raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+    return item()
 
 
 def read_rows(path: Path) -> list[Row]:
