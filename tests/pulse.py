@@ -38,6 +38,10 @@ class PulseServer:
             [
                 "pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1",
                 "--disallow-exit", "--log-target=stderr", "--log-level=error",
+                # The default speex-float-1 resampler (16 kHz -> 44.1 kHz sink -> 16 kHz
+                # capture) garbles espeak's Korean for the small model: measured 1 in 5
+                # understood, against 4 in 4 with soxr-vhq.
+                "--resample-method=soxr-vhq",
                 "-L", "module-native-protocol-unix",
                 "-L", f"module-null-sink sink_name={SINK}",
                 "-L", "module-always-sink",
