@@ -112,6 +112,9 @@ class TimedRecognizer:
     def feed(self, chunk: bytes) -> str | None:
         return self._timed(lambda: self.inner.feed(chunk))
 
+    def partial(self) -> str:
+        return str(self.inner.partial())
+
     def flush(self) -> str | None:
         return self._timed(self.inner.flush)
 

@@ -121,7 +121,7 @@ class Assistant:
 
     def _start_listening(self) -> None:
         from skill.asr.models import ModelLoadError, ModelNotFoundError
-        from skill.listening import build_gate, build_recognizer
+        from skill.listening import build_gate, build_recognizer, complete_command
 
         voice = self.config.voice
         try:
@@ -139,6 +139,8 @@ class Assistant:
         self.listening = ListeningService(
             source, recognizer, self.handle_text, gate=build_gate(voice),
             is_speaking=self.speaker.is_busy, speaking_tail=voice.speaking_tail,
+            is_complete=complete_command(self.conversation.matcher),
+            early_commit_ms=voice.early_commit_ms,
         )
         self.listening.start()
         log.info("listening (%s, %s mode)", self.pack.language, voice.mode)

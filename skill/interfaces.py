@@ -24,8 +24,12 @@ class Recognizer(Protocol):
         """Accept one chunk; return the transcript when an utterance has just ended."""
         ...
 
+    def partial(self) -> str:
+        """The utterance decoded so far (may still change); empty when nothing is pending."""
+        ...
+
     def flush(self) -> str | None:
-        """End of stream: return the last transcript, if any."""
+        """End of utterance or stream: return the last transcript, if any."""
         ...
 
     def reset(self) -> None: ...

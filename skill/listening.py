@@ -18,6 +18,7 @@ from datetime import datetime
 import numpy as np
 
 from intents.language import load_pack
+from intents.match import Matcher
 from skill.asr.grammar import Grammar, grammar_for_pack
 from skill.asr.models import LoadedModel, Tuning, load_model
 from skill.asr.vosk_recognizer import VoskRecognizer
@@ -64,8 +65,14 @@ class ListeningService:
         is_speaking: Callable[[], bool] = lambda: False,
         speaking_tail: float = 0.6,
         clock: Callable[[], float] = time.monotonic,
+        is_complete: Callable[[str], bool] | None = None,
+        early_commit_ms: int = 0,
     ) -> None:
         self.source = source
+        self.is_complete = is_complete
+        """Whether a partial transcript is already a whole command (an exact template match)."""
+        self.early_commit_ms = early_commit_ms
+        self._early_checked = False
         self.recognizer = recognizer
         self.on_transcript = on_transcript
         self.gate = gate
@@ -127,7 +134,29 @@ class ListeningService:
                 self._last_heard = self._last_audio
                 self._emit(self.recognizer.feed(output.audio))
             if output.ended:
+                self._early_checked = False
                 self._emit(self.recognizer.flush())
+        self._commit_early()
+
+    def _commit_early(self) -> None:
+        """Answer a complete command after a short pause instead of the full hangover.
+
+        Safe because only an exact template match commits; anything said after it is a new
+        utterance, and a red flag still wins over whatever was started.
+        """
+        gate = self.gate
+        if gate is None or not self.early_commit_ms or self.is_complete is None:
+            return
+        if gate.silent_ms < self.early_commit_ms:
+            self._early_checked = False
+            return
+        if self._early_checked:
+            return
+        self._early_checked = True
+        partial = self.recognizer.partial()
+        if partial and self.is_complete(partial):
+            gate.close()
+            self._emit(self.recognizer.flush())
 
     def _discarding(self) -> bool:
         now = self.clock()
@@ -154,6 +183,11 @@ class ListeningService:
             self.on_transcript(transcript)
         except Exception:  # a failing consumer must not end listening
             log.exception("handling %r failed; still listening", transcript)
+
+
+def complete_command(matcher: Matcher) -> Callable[[str], bool]:
+    """The early-commit test: the text already matches a sentence of the pack exactly."""
+    return lambda text: matcher.match(text).method == "exact"
 
 
 def build_gate(settings: VoiceSettings) -> VadGate | None:

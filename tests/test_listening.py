@@ -170,3 +170,41 @@ def test_microphone_loop_survives_a_sound_server_crash(
         assert matcher.match(heard[-1]).intent == "control.better"
     finally:
         service.stop()
+
+
+def _chunk_when_heard(pcm: bytes, **kwargs: object) -> tuple[int, list[str]]:
+    """Feed 100 ms chunks; return the index of the chunk after which the transcript came."""
+    heard: list[str] = []
+    service = ListeningService(PcmSource(pcm), build_recognizer(SETTINGS, "ko"), heard.append,
+                               gate=build_gate(SETTINGS), **kwargs)  # type: ignore[arg-type]
+    for index, chunk in enumerate(PcmSource(pcm).chunks()):
+        service.process(chunk)
+        if heard:
+            return index, heard
+    return -1, heard
+
+
+def test_a_complete_command_is_answered_without_waiting_for_the_full_hangover(
+    ko_model: LoadedModel, korean_speech: KoreanSpeech
+) -> None:
+    from intents.language import load_pack
+    from intents.matcher import IntentMatcher
+    from skill.listening import complete_command
+
+    pcm = pcm_of(korean_speech("좋아졌어요"), gap=2.0) + bytes(64000)
+    waited, heard_late = _chunk_when_heard(pcm)
+    early, heard_early = _chunk_when_heard(
+        pcm, is_complete=complete_command(IntentMatcher(load_pack("ko"))), early_commit_ms=210)
+    assert heard_late == heard_early == ["좋아졌어요"]
+    # In audio time: 210 ms of pause instead of 450 ms, two chunks sooner at least.
+    assert early <= waited - 2
+
+
+def test_an_incomplete_utterance_waits_for_the_full_hangover(
+    ko_model: LoadedModel, korean_speech: KoreanSpeech
+) -> None:
+    pcm = pcm_of(korean_speech("좋아졌어요"), gap=2.0) + bytes(64000)
+    waited, _ = _chunk_when_heard(pcm)
+    never_complete, heard = _chunk_when_heard(pcm, is_complete=lambda _t: False,
+                                              early_commit_ms=210)
+    assert never_complete == waited and heard == ["좋아졌어요"]

@@ -42,6 +42,13 @@ class VoskRecognizer:
             return self._text(self._recognizer.Result())
         return None
 
+    def partial(self) -> str:
+        """What the utterance so far decodes to (may still change)."""
+        if not self._dirty:
+            return ""
+        text = str(json.loads(self._recognizer.PartialResult()).get("partial", "")).strip()
+        return self.grammar.detokenize(text) if self.grammar is not None else text
+
     def flush(self) -> str | None:
         """End of utterance or stream: the final result of what was fed since the last one."""
         if not self._dirty:

@@ -25,6 +25,9 @@ class VoiceSettings:
     """Audio kept from before speech is detected, so the first syllable reaches the recogniser."""
     hangover_ms: int = 450
     """Non-speech after speech before the gate closes and the utterance is finalised."""
+    early_commit_ms: int = 210
+    """Non-speech after which an utterance that is already a complete, exactly matching command
+    is answered without waiting for the full hangover; 0: always wait."""
     endpoint_silence: float = 0.4
     """Trailing silence (s) after which Vosk ends a confidently decoded utterance (its rule2)."""
     speaking_tail: float = 0.6
@@ -44,6 +47,7 @@ class VoiceSettings:
             vad_gate=get_bool(data, "vad_gate", cls.vad_gate),
             pre_roll_ms=get_int(data, "pre_roll_ms", cls.pre_roll_ms, 0, 2000),
             hangover_ms=get_int(data, "hangover_ms", cls.hangover_ms, 150, 3000),
+            early_commit_ms=get_int(data, "early_commit_ms", cls.early_commit_ms, 0, 3000),
             endpoint_silence=get_float(data, "endpoint_silence", cls.endpoint_silence, 0.1, 3.0),
             speaking_tail=get_float(data, "speaking_tail", cls.speaking_tail, 0.0, 5.0),
             stall_seconds=get_float(data, "stall_seconds", cls.stall_seconds, 0.5, 60.0),

@@ -65,6 +65,17 @@ class VadGate:
         self._silent_run = 0
         self.is_open = False
 
+    @property
+    def silent_ms(self) -> int:
+        """While open: how long the audio has been non-speech since the last voiced frame."""
+        return self._silent_run * FRAME_MS if self.is_open else 0
+
+    def close(self) -> None:
+        """End the utterance now (the caller has taken its transcript); wait for new speech."""
+        self.is_open = False
+        self._recent.clear()
+        self._silent_run = 0
+
     def _is_voice(self, frame: bytes) -> bool:
         """webrtcvad's verdict, only for frames clearly above the background.
 

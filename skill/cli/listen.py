@@ -60,7 +60,12 @@ def turn_record(heard: str, turn: Turn) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
-    from skill.listening import ListeningService, build_gate, build_recognizer
+    from skill.listening import (
+        ListeningService,
+        build_gate,
+        build_recognizer,
+        complete_command,
+    )
 
     language = args.lang or config.general.language
     try:
@@ -71,7 +76,6 @@ def run(args: argparse.Namespace, config: Config) -> int:
         print(f"cramp-coach listen: {exc}", file=sys.stderr)
         return 2
     from intents.matcher import IntentMatcher
-
     from skill.dialogue.diary import Diary
 
     speaker = open_speaker(args, config, pack.tts_voice)
@@ -89,7 +93,9 @@ def run(args: argparse.Namespace, config: Config) -> int:
     from_microphone = not args.wav and args.raw is None
     is_speaking = speaker.is_busy if (speaker is not None and from_microphone) else (lambda: False)
     service = ListeningService(source, recognizer, answer, gate=build_gate(config.voice),
-                               is_speaking=is_speaking, speaking_tail=config.voice.speaking_tail)
+                               is_speaking=is_speaking, speaking_tail=config.voice.speaking_tail,
+                               is_complete=complete_command(conversation.matcher),
+                               early_commit_ms=config.voice.early_commit_ms)
     try:
         service.run()
         if speaker is not None:
