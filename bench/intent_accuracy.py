@@ -19,6 +19,7 @@ SETS = {
     "holdout": DATA / "en_holdout.tsv",
     "fresh": DATA / "en_fresh.tsv",
     "fresh2": DATA / "en_fresh2.tsv",
+    "fresh3": DATA / "en_fresh3.tsv",
 }
 
 

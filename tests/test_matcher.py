@@ -120,7 +120,7 @@ def test_exact_match_reports_method_and_full_score(matcher: IntentMatcher) -> No
 @pytest.mark.parametrize(
     ("name", "floor"),
     [("en_utterances.tsv", 0.97), ("en_holdout.tsv", 0.97), ("en_fresh.tsv", 0.95),
-     ("en_fresh2.tsv", 0.95)],
+     ("en_fresh2.tsv", 0.95), ("en_fresh3.tsv", 0.95)],
 )
 def test_labelled_set_accuracy_and_false_accepts(
     matcher: IntentMatcher, name: str, floor: float
