@@ -192,6 +192,9 @@ class Assistant:
     def say(self, text: str) -> None:
         self.speaker.say(text, key="admin.say")
 
+    def stop_speaking(self) -> None:
+        self.speaker.stop()
+
     def bedtime_check(self) -> BedtimeReport:
         from skill.admin.assistant import CheckItem
         from skill.admin.standalone import model_item, speaker_item

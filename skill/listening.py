@@ -156,7 +156,9 @@ class ListeningService:
         partial = self.recognizer.partial()
         if partial and self.is_complete(partial):
             gate.close()
-            self._emit(self.recognizer.flush())
+            final = self.recognizer.flush()
+            # The final pass may still lose a word; the partial was a whole command, keep it.
+            self._emit(final if final and self.is_complete(final) else partial)
 
     def _discarding(self) -> bool:
         now = self.clock()

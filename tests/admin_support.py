@@ -27,6 +27,7 @@ class RecordingAssistant:
         self.said: list[str] = []
         self.applied: list[Config] = []
         self.checks = 0
+        self.stops = 0
         self._lock = threading.Lock()
 
     def status(self) -> AssistantStatus:
@@ -58,6 +59,10 @@ class RecordingAssistant:
     def apply_config(self, config: Config) -> None:
         with self._lock:
             self.applied.append(config)
+
+    def stop_speaking(self) -> None:
+        with self._lock:
+            self.stops += 1
 
 
 class AuthActions:

@@ -35,3 +35,11 @@ def pulse_server() -> Iterator[PulseServer]:
         else:
             os.environ[key] = value
     server.cleanup()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sound_server_first(pulse_server: PulseServer) -> PulseServer:
+    """Start the private sound server before any test initialises PortAudio: audio libraries
+    read where the server is once, so a test that lists devices first (the admin settings page)
+    would otherwise leave later audio tests talking to no server."""
+    return pulse_server

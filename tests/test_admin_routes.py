@@ -87,6 +87,7 @@ def test_every_state_changing_route_rejects_missing_or_wrong_csrf(csrf_app: Flas
         assert b"CSRF" in response.data
     assert Path(config_path).read_text() == before
     assert control.said == [] and control.applied == [] and control.checks == 0
+    assert control.stops == 0
 
 
 def test_login_itself_needs_the_csrf_token(csrf_app: Flask) -> None:

@@ -160,6 +160,9 @@ class _BrokenAssistant(RecordingAssistant):
     def bedtime_check(self):  # type: ignore[no-untyped-def]
         raise RuntimeError("mic busy")
 
+    def stop_speaking(self) -> None:
+        raise RuntimeError("speaker gone")
+
 
 def test_assistant_failures_are_reported_not_500(data_home: Path) -> None:
     from tests.admin_support import make_app
@@ -175,3 +178,11 @@ def test_assistant_failures_are_reported_not_500(data_home: Path) -> None:
     assert "no speaker" in said.get_data(as_text=True)
     checked = client.post("/bedtime-check")
     assert checked.status_code == 200 and "mic busy" in checked.get_data(as_text=True)
+    stopped = client.post("/stop-speaking", follow_redirects=True)
+    assert stopped.status_code == 200 and "speaker gone" in stopped.get_data(as_text=True)
+
+
+def test_stop_button_cuts_the_assistants_speech(client, auth, control) -> None:  # type: ignore[no-untyped-def]
+    auth.login()
+    assert client.post("/stop-speaking").status_code == 302
+    assert control.stops == 1

@@ -92,6 +92,10 @@ class AssistantControl(Protocol):
         """Play a short phrase and listen briefly; blocks for a few seconds."""
         ...
 
+    def stop_speaking(self) -> None:
+        """Cut whatever is being said now and drop what is queued (the page's stop button)."""
+        ...
+
     def apply_config(self, config: Config) -> None:
         """Take a newly saved config into use without a restart.
 

@@ -58,6 +58,12 @@ class StandaloneAssistant:
     def say(self, text: str) -> None:
         self._get_speaker().say(text)
 
+    def stop_speaking(self) -> None:
+        with self._lock:
+            speaker = self._speaker
+        if speaker is not None:
+            speaker.stop()
+
     def apply_config(self, config: Config) -> None:
         with self._lock:
             self._config = config

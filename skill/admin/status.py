@@ -7,7 +7,8 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, render_template
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, url_for
+from werkzeug.wrappers import Response as BaseResponse
 
 from skill.admin import history, schedule
 from skill.admin.assistant import BedtimeReport, CheckItem
@@ -57,3 +58,13 @@ def bedtime_check() -> str:
         log.exception("bedtime check failed")
         report = BedtimeReport((CheckItem("assistant", False, f"the check itself failed: {exc}"),))
     return _page(report)
+
+
+@bp.post("/stop-speaking")
+def stop_speaking() -> BaseResponse:
+    try:
+        current().control.stop_speaking()
+    except Exception as exc:  # report it on the page instead of a server error
+        log.exception("could not stop speech")
+        flash(f"Could not stop speech: {exc}", "error")
+    return redirect(url_for("status.index"))

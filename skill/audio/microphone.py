@@ -59,10 +59,10 @@ class MicrophoneSource:
     def _callback(self, indata: Any, frames: int, time_info: Any, status: Any) -> None:
         # Anything raised here would silently stop PortAudio's stream; record it instead.
         try:
-            samples = np.frombuffer(bytes(indata), dtype="<i2")
+            data = bytes(indata)
             if self._rate != SAMPLE_RATE:
-                samples = resample(samples, self._rate)
-            self._queue.put_nowait(samples.tobytes())
+                data = resample(np.frombuffer(data, dtype="<i2"), self._rate).tobytes()
+            self._queue.put_nowait(data)
         except queue.Full:
             pass  # the consumer is behind; dropping audio beats blocking the audio thread
         except Exception as exc:  # noqa: BLE001 - reported and handled by reopening
