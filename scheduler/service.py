@@ -152,6 +152,11 @@ class ReminderService:
     def _teardown(self) -> None:
         if self._scheduler is not None:
             if self._scheduler.running:
+                # Shutting down while the scheduler thread is between running a one-shot job and
+                # deleting it makes APScheduler raise JobLookupError in that thread. Pause first,
+                # then wait for the job-store lock (get_jobs takes it) so a round in progress ends.
+                self._scheduler.pause()
+                self._scheduler.get_jobs()
                 self._scheduler.shutdown(wait=True)
             self._scheduler = None
         jobs.unregister(self)
