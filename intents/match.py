@@ -5,6 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+CANONICAL_INTENTS = frozenset({
+    "cramp.calf", "cramp.thigh", "cramp.foot", "cramp.cannot_stand", "cramp.swimming",
+    "cramp.exercise", "cramp.persistent", "cramp.pregnancy", "cramp.child", "safety.red_flag",
+    "info.causes", "info.prevention", "info.doctor", "info.diet", "routine.footbath",
+    "routine.stretch", "routine.hydration", "control.next", "control.repeat", "control.stop",
+    "control.better", "control.help", "control.slower", "reminder.done", "reminder.snooze",
+    "reminder.list",
+})
+"""Stable intent names; later issues, the labelled sets and outside checks rely on them."""
+
 
 @dataclass(frozen=True)
 class IntentMatch:

@@ -10,17 +10,10 @@ import pytest
 import yaml
 
 from intents.language import PACKS_DIR, SOURCE_TAGS, available_languages, load_pack
+from intents.match import CANONICAL_INTENTS
 from skill.dialogue import keys
 from skill.dialogue.flows import FlowTable
 
-CANONICAL_INTENTS = {
-    "cramp.calf", "cramp.thigh", "cramp.foot", "cramp.cannot_stand", "cramp.swimming",
-    "cramp.exercise", "cramp.persistent", "cramp.pregnancy", "cramp.child", "safety.red_flag",
-    "info.causes", "info.prevention", "info.doctor", "info.diet", "routine.footbath",
-    "routine.stretch", "routine.hydration", "control.next", "control.repeat", "control.stop",
-    "control.better", "control.help", "control.slower", "reminder.done", "reminder.snooze",
-    "reminder.list",
-}
 # Answered by skill/dialogue itself (reply keys in skill/dialogue/keys.py), not by a flow.
 CODE_HANDLED = {name for name in CANONICAL_INTENTS if name.startswith(("control.", "reminder."))}
 RED_FLAGS_FIRST = ("cramp.persistent", "cramp.pregnancy", "cramp.child")

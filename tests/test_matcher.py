@@ -8,18 +8,11 @@ import pytest
 
 from bench.intent_accuracy import read_examples, score
 from intents.language import load_pack
+from intents.match import CANONICAL_INTENTS
 from intents.matcher import IntentMatcher
 from intents.normalize import Normalizer
 
 DATA = Path(__file__).parent / "data"
-CANONICAL = {
-    "cramp.calf", "cramp.thigh", "cramp.foot", "cramp.cannot_stand", "cramp.swimming",
-    "cramp.exercise", "cramp.persistent", "cramp.pregnancy", "cramp.child", "safety.red_flag",
-    "info.causes", "info.prevention", "info.doctor", "info.diet", "routine.footbath",
-    "routine.stretch", "routine.hydration", "control.next", "control.repeat", "control.stop",
-    "control.better", "control.help", "control.slower", "reminder.done", "reminder.snooze",
-    "reminder.list",
-}
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +129,7 @@ def test_labelled_set_is_big_enough_and_uses_only_canonical_intents() -> None:
     examples = read_examples(DATA / "en_utterances.tsv")
     assert len(examples) >= 300
     assert sum(1 for e in examples if e.intent is None) >= 60
-    assert {e.intent for e in examples} - {None} == CANONICAL
+    assert {e.intent for e in examples} - {None} == CANONICAL_INTENTS
 
 
 @pytest.mark.parametrize(
@@ -160,7 +153,7 @@ def test_huge_input_is_cut_before_matching(matcher: IntentMatcher) -> None:
 
 
 def test_pack_declares_exactly_the_canonical_intents(matcher: IntentMatcher) -> None:
-    assert set(matcher.intents.intents) == CANONICAL
+    assert set(matcher.intents.intents) == CANONICAL_INTENTS
 
 
 def test_veto_words_never_appear_in_templates(matcher: IntentMatcher) -> None:
