@@ -22,7 +22,7 @@ from skill.dialogue.conversation import Conversation
 from skill.dialogue.diary import Diary
 from skill.interfaces import AudioSource
 from skill.listening import ListeningService
-from skill.speech import SpeechQueue, create_speaker
+from skill.speech import SpeechQueue, close_speaker, create_speaker
 
 log = logging.getLogger(__name__)
 
@@ -105,9 +105,7 @@ class Assistant:
             self.admin.stop()
         for thread in self._threads:
             thread.join(timeout=5)
-        close = getattr(self.speaker, "close", None)
-        if close is not None:
-            close()
+        close_speaker(self.speaker)
         self.conversation.close()
         self.diary.close()
         self._lock.release()

@@ -10,11 +10,11 @@ from typing import TextIO
 
 from intents.language import PackError, load_pack
 from intents.match import Matcher
+from skill.cli.speaking import open_speaker
 from skill.config import Config
 from skill.dialogue.conversation import Conversation, Turn
 from skill.dialogue.diary import Diary
-from skill.interfaces import Speaker
-from skill.speech.print_speaker import PrintSpeaker
+from skill.speech import PrintSpeaker, close_speaker
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -33,22 +33,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--realtime", action="store_true",
                         help="wait through hold counts in real time instead of at once")
     parser.set_defaults(func=run)
-
-
-def open_speaker(args: argparse.Namespace, config: Config, voice: str) -> Speaker | None:
-    """The speaker for `ask`: the speech queue, a printer for --silent --realtime, or None.
-
-    None means this command prints the sentences itself, all at once.
-    """
-    if args.silent or config.speech.engine == "none":
-        if args.realtime:
-            return PrintSpeaker(None if args.json else sys.stdout, realtime=True)
-        return None
-    from skill.speech import SpeechQueue
-
-    quiet = (config.reminders.quiet_start, config.reminders.quiet_end)
-    # echo=None: this command prints every sentence itself, heard or not.
-    return SpeechQueue(config.speech, default_voice=voice, quiet_hours=quiet, echo=None)
 
 
 def open_matcher(language: str) -> Matcher:
@@ -75,7 +59,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
     except PackError as exc:
         print(f"cramp-coach ask: {exc}", file=sys.stderr)
         return 2
-    speaker = open_speaker(args, config, pack.tts_voice)
+    speaker = open_speaker(config, pack.tts_voice, silent=args.silent, realtime=args.realtime,
+                           printed=not args.json)
     lines = [" ".join(args.text)] if args.text else read_lines(sys.stdin)
     diary = Diary()
     conversation = Conversation(pack, matcher, config, diary=diary, speaker=speaker,
@@ -93,9 +78,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     finally:
         conversation.close()
         diary.close()
-        close = getattr(speaker, "close", None)
-        if close is not None:
-            close()
+        close_speaker(speaker)
     return 0
 
 

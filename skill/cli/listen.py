@@ -10,9 +10,11 @@ from typing import Any
 from intents.language import PackError, load_pack
 from skill.asr.models import ModelLoadError, ModelNotFoundError
 from skill.audio.sources import AudioFormatError, RawPcmSource, WavFileSource
+from skill.cli.speaking import open_speaker
 from skill.config import Config
 from skill.dialogue.conversation import Conversation, Turn
-from skill.interfaces import AudioSource, Speaker
+from skill.interfaces import AudioSource
+from skill.speech import close_speaker
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -45,15 +47,6 @@ def open_source(args: argparse.Namespace, config: Config) -> AudioSource:
                             stall_seconds=config.voice.stall_seconds)
 
 
-def open_speaker(args: argparse.Namespace, config: Config, voice: str) -> Speaker | None:
-    if args.silent or config.speech.engine == "none":
-        return None
-    from skill.speech import SpeechQueue
-
-    quiet = (config.reminders.quiet_start, config.reminders.quiet_end)
-    return SpeechQueue(config.speech, default_voice=voice, quiet_hours=quiet, echo=None)
-
-
 def turn_record(heard: str, turn: Turn) -> dict[str, Any]:
     return {"heard": heard, "intent": turn.intent, "slots": dict(turn.slots),
             "say": list(turn.say), "reply_keys": list(turn.reply_keys)}
@@ -78,7 +71,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     from intents.matcher import IntentMatcher
     from skill.dialogue.diary import Diary
 
-    speaker = open_speaker(args, config, pack.tts_voice)
+    speaker = open_speaker(config, pack.tts_voice, silent=args.silent)
     diary = Diary()
     conversation = Conversation(pack, IntentMatcher(pack), config, diary=diary, speaker=speaker)
 
@@ -104,8 +97,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
         sys.stderr.close()
     finally:
         service.stop()
+        conversation.close()
         diary.close()
-        close = getattr(speaker, "close", None)
-        if close is not None:
-            close()
+        close_speaker(speaker)
     return 0
