@@ -98,6 +98,12 @@ class IntentMatcher:
             return self._from_result(result, text, 1.0, "exact")
         return self._fuzzy(normalized.split(), text)
 
+    def is_exact(self, text: str) -> bool:
+        """Whether `text` matches a template exactly (what match() reports as 'exact'), without
+        trying the near-miss layers."""
+        normalized = self.normalize(text) if isinstance(text, str) else ""
+        return bool(normalized) and self._recognize(normalized) is not None
+
     def _fuzzy(self, words: list[str], text: str) -> IntentMatch:
         if self.settings.veto.intersection(words):
             return IntentMatch(None, text=text)

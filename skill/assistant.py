@@ -55,8 +55,9 @@ class Assistant:
             on_due=self._on_due, on_event=self._on_reminder_event,
             is_busy=lambda: self.conversation.is_busy(),
         )
+        self.matcher = IntentMatcher(self.pack)
         self.conversation = Conversation(
-            self.pack, IntentMatcher(self.pack), config, diary=self.diary,
+            self.pack, self.matcher, config, diary=self.diary,
             speaker=self.speaker, reminders=self.reminders, realtime=True,
         )
         self._announce: Callable[[str], None] | None = None
@@ -137,7 +138,7 @@ class Assistant:
         self.listening = ListeningService(
             source, recognizer, self.handle_text, gate=build_gate(voice),
             is_speaking=self.speaker.is_busy, speaking_tail=voice.speaking_tail,
-            is_complete=complete_command(self.conversation.matcher),
+            is_complete=complete_command(self.matcher),
             early_commit_ms=voice.early_commit_ms,
         )
         self.listening.start()

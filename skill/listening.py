@@ -18,7 +18,7 @@ from datetime import datetime
 import numpy as np
 
 from intents.language import load_pack
-from intents.match import Matcher
+from intents.matcher import IntentMatcher
 from skill.asr.grammar import Grammar, grammar_for_pack
 from skill.asr.models import LoadedModel, Tuning, load_model
 from skill.asr.vosk_recognizer import VoskRecognizer
@@ -187,9 +187,10 @@ class ListeningService:
             log.exception("handling %r failed; still listening", transcript)
 
 
-def complete_command(matcher: Matcher) -> Callable[[str], bool]:
-    """The early-commit test: the text already matches a sentence of the pack exactly."""
-    return lambda text: matcher.match(text).method == "exact"
+def complete_command(matcher: IntentMatcher) -> Callable[[str], bool]:
+    """The early-commit test: the text already matches a sentence of the pack exactly (only
+    the exact layer runs: this is on the listening thread)."""
+    return matcher.is_exact
 
 
 def build_gate(settings: VoiceSettings) -> VadGate | None:

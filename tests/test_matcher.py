@@ -125,6 +125,12 @@ def test_labelled_set_accuracy_and_false_accepts(
     assert result.false_accepts * 30 <= result.out_of_domain, wrong
 
 
+def test_exact_check_agrees_with_match_on_the_labelled_set(matcher: IntentMatcher) -> None:
+    """is_exact (the listening loop's early-commit test) is match()'s exact layer alone."""
+    for example in read_examples(DATA / "en_utterances.tsv")[::3]:
+        assert matcher.is_exact(example.text) == (matcher.match(example.text).method == "exact")
+
+
 def test_labelled_set_is_big_enough_and_uses_only_canonical_intents() -> None:
     examples = read_examples(DATA / "en_utterances.tsv")
     assert len(examples) >= 300

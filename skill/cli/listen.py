@@ -73,7 +73,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
 
     speaker = open_speaker(config, pack.tts_voice, silent=args.silent)
     diary = Diary()
-    conversation = Conversation(pack, IntentMatcher(pack), config, diary=diary, speaker=speaker)
+    matcher = IntentMatcher(pack)
+    conversation = Conversation(pack, matcher, config, diary=diary, speaker=speaker)
 
     def answer(heard: str) -> None:
         turn = conversation.handle_text(heard)
@@ -87,7 +88,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     is_speaking = speaker.is_busy if (speaker is not None and from_microphone) else (lambda: False)
     service = ListeningService(source, recognizer, answer, gate=build_gate(config.voice),
                                is_speaking=is_speaking, speaking_tail=config.voice.speaking_tail,
-                               is_complete=complete_command(conversation.matcher),
+                               is_complete=complete_command(matcher),
                                early_commit_ms=config.voice.early_commit_ms)
     try:
         service.run()
