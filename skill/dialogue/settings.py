@@ -18,6 +18,8 @@ class DialogueSettings:
     """Count hold steps aloud ('ten ... twenty ... thirty, and relax')."""
     escalate_after_minutes: int = 10
     """An episode still going after this long is told it needs urgent advice."""
+    diary_retention_days: int = 365
+    """Diary events and episodes older than this are deleted (skill.dialogue.retention)."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DialogueSettings:
@@ -26,6 +28,9 @@ class DialogueSettings:
             count_aloud=get_bool(data, "count_aloud", cls.count_aloud),
             escalate_after_minutes=get_int(
                 data, "escalate_after_minutes", cls.escalate_after_minutes, 5, 10
+            ),
+            diary_retention_days=get_int(
+                data, "diary_retention_days", cls.diary_retention_days, 7, 3650
             ),
         )
 

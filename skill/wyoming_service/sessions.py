@@ -11,10 +11,20 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 
+class SessionsFull(Exception):
+    """Every place is taken by a session in progress; none is dropped for a newcomer."""
+
+
+def _never_busy(session: object) -> bool:
+    return False
+
+
 class SessionStore(Generic[T]):
     """Keeps at most `max_size` sessions, each forgotten after `ttl` idle seconds (LRU + TTL).
 
-    Thread-safe: the server looks sessions up from worker threads.
+    When full, the least recently used session that is not `busy` makes room; a busy one (a
+    first-aid flow in progress) is only ever dropped by its own idle timeout, so a flood of new
+    ids cannot end it. Thread-safe: the server looks sessions up from worker threads.
     """
 
     def __init__(
@@ -23,8 +33,10 @@ class SessionStore(Generic[T]):
         max_size: int = 32,
         ttl: float = 15 * 60,
         clock: Callable[[], float] = time.monotonic,
+        busy: Callable[[T], bool] = _never_busy,
     ) -> None:
         self._factory = factory
+        self._busy = busy
         self._max_size = max_size
         self._ttl = ttl
         self._clock = clock
@@ -32,16 +44,26 @@ class SessionStore(Generic[T]):
         self._lock = threading.Lock()
 
     def get(self, key: str) -> T:
-        """The session for `key`, created fresh if unknown or expired; marks it recently used."""
+        """The session for `key`, created fresh if unknown or expired; marks it recently used.
+
+        Raises SessionsFull when a new session has no room and every session is busy.
+        """
         now = self._clock()
         with self._lock:
             self._expire(now)
             entry = self._sessions.pop(key, None)
+            if entry is None:
+                self._make_room()
             session = entry[1] if entry is not None else self._factory(key)
             self._sessions[key] = (now, session)
-            while len(self._sessions) > self._max_size:
-                self._sessions.popitem(last=False)
             return session
+
+    def _make_room(self) -> None:
+        while len(self._sessions) >= self._max_size:
+            idle = next((k for k, (_, s) in self._sessions.items() if not self._busy(s)), None)
+            if idle is None:
+                raise SessionsFull(f"all {self._max_size} conversations are in progress")
+            del self._sessions[idle]
 
     def __contains__(self, key: object) -> bool:
         with self._lock:
