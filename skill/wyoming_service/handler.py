@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -24,6 +25,8 @@ from skill.wyoming_service.guard import ServerPolicy
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+LINGER_SECONDS = 2.0
+LINGER_BYTES = 1024 * 1024
 MAX_TRANSCRIPT_CHARS = 1000
 """A spoken line is a sentence or two; longer text is refused before the matcher sees it."""
 
@@ -128,7 +131,21 @@ class CoachEventHandler(AsyncEventHandler):
         return False
 
     async def _refuse(self, code: str, text: str) -> None:
+        """Send the error, then read a little of what is still coming before closing.
+
+        Closing on unread data makes the kernel reset the connection, which can destroy the error
+        in flight; a short, bounded linger lets the client read why it was refused.
+        """
         await self._send(Error(text=text, code=code))
+        with contextlib.suppress(Exception):
+            self.writer.write_eof()
+            budget = LINGER_BYTES
+            async with asyncio.timeout(LINGER_SECONDS):
+                while budget > 0:
+                    chunk = await self.reader.read(65536)
+                    if not chunk:
+                        break
+                    budget -= len(chunk)
         self.writer.close()
 
     async def disconnect(self) -> None:
