@@ -1,4 +1,4 @@
-"""Hostile clients on a real socket: oversize and malformed frames, idle clients, too many clients."""
+"""Hostile clients on a real socket: oversize and malformed frames, idle and surplus clients."""
 
 from __future__ import annotations
 
@@ -45,7 +45,9 @@ def still_answers_describe(server: Server) -> None:
     header("audio-chunk", data={"rate": 16000, "width": 2, "channels": 1},
            payload_length=256 * MB),
 ], ids=["header", "data", "payload"])
-def test_oversize_frame_part_is_refused_and_server_still_answers(server: Server, raw: bytes) -> None:
+def test_oversize_frame_part_is_refused_and_server_still_answers(
+    server: Server, raw: bytes
+) -> None:
     answer, rest = asyncio.run(send_raw(server.port, raw))
     refused(answer, "frame-too-large")
     assert rest == b"", "the connection is closed after the refusal"

@@ -6,19 +6,15 @@ import asyncio
 import json
 import os
 import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from wyoming.event import Event
+from wyoming.info import Describe
 
-from tests.test_wyoming_server import (
-    READ_TIMEOUT,
-    Server,
-    free_port,
-    server_command,
-    wait_until_serving,
-)
+from tests.test_wyoming_server import READ_TIMEOUT, Server, ask_once, free_port, server_command
 
 DEFAULT_WYOMING = {"max_connections": 4, "idle_timeout_seconds": 5, "max_conversations": 2,
                    "diary_episodes_per_hour": 2}
@@ -36,6 +32,20 @@ def write_config(home: Path, wyoming: dict[str, object]) -> Path:
     return config
 
 
+def wait_until_answering(server: Server, deadline_s: float = 180.0) -> None:
+    """Until the server answers describe at all (an `unauthorized` error counts)."""
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"server exited: {server.log.read_text()}")
+        try:
+            asyncio.run(ask_once(server, Describe()))
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"server did not start: {server.log.read_text()}")
+
+
 @contextmanager
 def handle_server(home: Path, host: str = "127.0.0.1", **wyoming: object) -> Iterator[Server]:
     """`cramp-coach wyoming --no-asr` on a free port, with [wyoming] settings for the test."""
@@ -50,7 +60,7 @@ def handle_server(home: Path, host: str = "127.0.0.1", **wyoming: object) -> Ite
         )
     running = Server(process, port, log)
     try:
-        wait_until_serving(running)
+        wait_until_answering(running)
         yield running
     finally:
         process.terminate()
