@@ -119,9 +119,9 @@ def test_busy_speech_to_text_does_not_hold_up_a_conversation_line() -> None:
             gate.set()
             heard = []
             for client in streams:
-                event = await client.read_event()
-                assert event is not None
-                heard.append(Transcript.from_event(event).text)
+                reply = await client.read_event()
+                assert reply is not None
+                heard.append(Transcript.from_event(reply).text)
                 await client.disconnect()
         assert answer is not None
         return Handled.from_event(answer), heard
