@@ -6,6 +6,7 @@ import asyncio
 import os
 import stat
 import subprocess
+import time
 from pathlib import Path
 
 from wyoming.client import AsyncTcpClient
@@ -15,6 +16,7 @@ from wyoming.handle import Handled, NotHandled
 from wyoming.info import Describe, Info
 
 from skill.dialogue.diary import Diary
+from skill.dialogue.retention import DAY
 from skill.wyoming_service.guard import auth_event
 from tests.test_wyoming_server import (
     CALF_FIRST_STEP,
@@ -161,3 +163,20 @@ def test_diary_records_only_the_episodes_within_the_hourly_budget(tmp_path: Path
     assert len(episodes) == 2
     starts = [e for e in events if e.kind == "episode" and e.data.get("event") == "start"]
     assert sorted(e.data["episode"] for e in starts) == sorted(e.id for e in episodes)
+
+
+def test_server_prunes_the_diary_to_its_retention(tmp_path: Path) -> None:
+    now = time.time()
+    with Diary(tmp_path / "history.db") as diary:
+        diary.start_episode(now - 400 * DAY, "calf")
+        recent = diary.start_episode(now - 2 * DAY, "calf")
+
+    def kept() -> list[int]:
+        with Diary(tmp_path / "history.db") as diary:
+            return [e.id for e in diary.recent_episodes()]
+
+    with handle_server(tmp_path):
+        deadline = time.monotonic() + READ_TIMEOUT
+        while kept() != [recent] and time.monotonic() < deadline:
+            time.sleep(0.1)
+    assert kept() == [recent]
