@@ -16,7 +16,7 @@ from wyoming.event import Event
 from wyoming.info import Describe, Info
 
 from tests.test_wyoming_server import READ_TIMEOUT, Server, ask, ask_once
-from tests.wyoming_hostile import handle_server, header, rss_kib, send_raw
+from tests.wyoming_hostile import handle_server, header, read_answer, rss_kib, send_raw
 
 MB = 1024 * 1024
 RSS_GROWTH_LIMIT_KIB = 64 * 1024
@@ -185,8 +185,6 @@ def test_json_header_with_inline_data_still_works(server: Server) -> None:
         reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
         writer.write(raw)
         await writer.drain()
-        from tests.wyoming_hostile import read_answer
-
         answer = await read_answer(reader)
         writer.close()
         return answer
@@ -194,3 +192,23 @@ def test_json_header_with_inline_data_still_works(server: Server) -> None:
     answer = asyncio.run(scenario())
     assert answer is not None and answer.type == "pong"
     assert answer.data.get("text") == "hi"
+
+
+def test_trusted_address_still_gets_in_when_others_fill_every_place(tmp_path: Path) -> None:
+    async def scenario(running: Server) -> tuple[Event | None, Event | None]:
+        hogs = [await asyncio.open_connection("127.0.0.1", running.port) for _ in range(2)]
+        for reader, writer in hogs:  # each place is taken once the server answers on it
+            writer.write(header("describe"))
+            await writer.drain()
+            assert await read_answer(reader) is not None
+        over, _ = await send_raw(running.port, header("describe"))
+        trusted, _ = await send_raw(running.port, header("describe"), local="127.0.0.2",
+                                    until_close=False)
+        for _, writer in hogs:
+            writer.close()
+        return over, trusted
+
+    with handle_server(tmp_path, max_connections=2, trusted_addresses=["127.0.0.2"]) as running:
+        over, trusted = asyncio.run(scenario(running))
+    refused(over, "too-many-connections")
+    assert trusted is not None and Info.is_type(trusted.type)

@@ -87,7 +87,7 @@ async def read_answer(reader: asyncio.StreamReader) -> Event | None:
 
 
 async def send_raw(
-    port: int, raw: bytes, local: str | None = None
+    port: int, raw: bytes, local: str | None = None, until_close: bool = True
 ) -> tuple[Event | None, bytes]:
     """Send bytes on a fresh connection; (first event back, what followed until close)."""
     reader, writer = await asyncio.open_connection(
@@ -97,7 +97,7 @@ async def send_raw(
         writer.write(raw)
         await writer.drain()
         answer = await read_answer(reader)
-        rest = await asyncio.wait_for(reader.read(), READ_TIMEOUT)
+        rest = await asyncio.wait_for(reader.read(), READ_TIMEOUT) if until_close else b""
         return answer, rest
     finally:
         writer.close()

@@ -86,14 +86,16 @@ class Access:
     token: str | None = None
     trusted: tuple[str, ...] = ()
 
-    def needs_token(self, client: str) -> bool:
-        if self.token is None:
-            return False
+    def trusts(self, client: str) -> bool:
+        """The client's address is in trusted_addresses."""
         try:
             address = ipaddress.ip_address(client)
         except ValueError:
-            return True
-        return not any(address in ipaddress.ip_network(net, strict=False) for net in self.trusted)
+            return False
+        return any(address in ipaddress.ip_network(net, strict=False) for net in self.trusted)
+
+    def needs_token(self, client: str) -> bool:
+        return self.token is not None and not self.trusts(client)
 
     def accepts(self, event: Event) -> bool:
         sent = event.data.get("token") if event.type == AUTH_EVENT else None
@@ -103,14 +105,18 @@ class Access:
 
 
 class ConnectionGate:
-    """Counts open connections (all on the event loop, so no lock)."""
+    """Counts open connections (all on the event loop, so no lock).
+
+    Other clients may fill `limit` places; trusted addresses (Home Assistant) get as many again
+    on top, so a flood of connections from elsewhere cannot lock them out.
+    """
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.open = 0
 
-    def enter(self) -> bool:
-        if self.open >= self.limit:
+    def enter(self, trusted: bool = False) -> bool:
+        if self.open >= self.limit * (2 if trusted else 1):
             return False
         self.open += 1
         return True

@@ -86,7 +86,7 @@ class CoachEventHandler(AsyncEventHandler):
     async def run(self) -> None:
         """Our own read loop: wyoming's reader would buffer any announced length."""
         gate = self._policy.gate
-        if not gate.enter():
+        if not gate.enter(trusted=self._policy.access.trusts(self._client)):
             self._policy.warn(self._client, "refused %s: already %d connections (max_connections)",
                               self._client, gate.limit)
             await self._refuse("too-many-connections", "too many connections; try again later")
