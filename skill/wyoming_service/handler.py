@@ -74,7 +74,8 @@ class CoachEventHandler(AsyncEventHandler):
         except ConnectionError:
             return False
         except (KeyError, TypeError, ValueError) as exc:
-            log.warning("bad %s event: %s", event.type, exc)
+            self._policy.warn(self._client, "bad %r event from %s: %s", event.type, self._client,
+                              exc)
             self._stream = None
             return await self._send(Error(text=f"bad {event.type} event: {exc}", code="bad-event"))
         except Exception:
@@ -89,7 +90,10 @@ class CoachEventHandler(AsyncEventHandler):
         if not gate.enter(trusted=self._policy.access.trusts(self._client)):
             self._policy.warn(self._client, "refused %s: already %d connections (max_connections)",
                               self._client, gate.limit)
-            await self._refuse("too-many-connections", "too many connections; try again later")
+            # No linger here: refused connections hold no place, so they must cost nothing.
+            await self._send(Error(text="too many connections; try again later",
+                                   code="too-many-connections"))
+            self.writer.close()
             return
         try:
             while await self._next_event():
