@@ -110,4 +110,4 @@ def test_conversation_state_is_per_client_address() -> None:
     stolen = agent.handle("next", "en", context, client="192.168.1.66")
     assert "first_aid.calf.pull_toes" not in stolen.reply_keys
     own = agent.handle("next", "en", context, client="192.168.1.5")
-    assert own.reply_keys[0] == "first_aid.calf.pull_toes"
+    assert "first_aid.calf.pull_toes" in own.reply_keys

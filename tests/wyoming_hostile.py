@@ -16,7 +16,7 @@ from wyoming.info import Describe
 
 from tests.test_wyoming_server import READ_TIMEOUT, Server, ask_once, free_port, server_command
 
-DEFAULT_WYOMING = {"max_connections": 4, "idle_timeout_seconds": 5, "max_conversations": 2,
+DEFAULT_WYOMING = {"max_connections": 4, "idle_timeout_seconds": 60, "max_conversations": 2,
                    "diary_episodes_per_hour": 2}
 
 
