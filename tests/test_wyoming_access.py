@@ -129,17 +129,17 @@ def test_another_client_cannot_continue_or_stop_a_flow(tmp_path: Path) -> None:
 def test_flow_in_progress_is_never_evicted_by_new_ids(tmp_path: Path) -> None:
     async def scenario(port: int) -> dict[str, Event | None]:
         answers = {"start": await say(port, line("my calf is cramping", "bedroom"))}
-        for i in range(6):  # idle conversations take turns in the one free place
+        for i in range(6):  # the other client's idle conversations take turns in its half
             await say(port, line("hello there", f"junk-{i}"), local=OTHER_HOST)
         answers["second"] = await say(port, line("my calf is cramping", "hall"))
-        # Both places now hold flows in progress: a newcomer is answered, but not remembered.
+        # This client's half now holds flows in progress: a newcomer is answered, not remembered.
         answers["full"] = await say(port, line("my calf is cramping", "kitchen"))
         answers["full_next"] = await say(port, line("next", "kitchen"))
         answers["own_next"] = await say(port, line("next", "bedroom"))
         answers["hall_next"] = await say(port, line("next", "hall"))
         return answers
 
-    with handle_server(tmp_path, max_conversations=2) as running:
+    with handle_server(tmp_path, max_conversations=4) as running:
         answers = asyncio.run(scenario(running.port))
     assert CALF_FIRST_STEP in reply_keys(answers["start"])
     assert CALF_FIRST_STEP in reply_keys(answers["full"])

@@ -102,6 +102,21 @@ def test_new_id_is_refused_when_every_session_is_in_progress() -> None:
     assert store.get("kitchen") == ["kitchen"]
 
 
+def test_one_client_holds_at_most_its_share_of_places() -> None:
+    clock = Clock()
+    store: SessionStore[list[str]] = SessionStore(
+        lambda key: [key, "busy"], max_size=4, ttl=60.0, clock=clock,
+        busy=lambda session: "busy" in session, owner=lambda key: key.split("|")[0],
+        per_owner=2,
+    )
+    store.get("attacker|1")
+    store.get("attacker|2")
+    with pytest.raises(SessionsFull):
+        store.get("attacker|3")
+    assert store.get("bedroom|1") and store.get("bedroom|2")
+    assert len(store) == 4
+
+
 def test_conversation_state_is_per_client_address() -> None:
     agent = build_agent(Config())
     context = {"conversation_id": "01HBEDROOM"}

@@ -97,6 +97,8 @@ class HandleAgent:
         self._sessions: SessionStore[_Session] = SessionStore(
             self._create, max_conversations, ttl_seconds, clock,
             busy=lambda session: in_progress(session.dialogue),
+            owner=lambda key: key.split("|")[1],
+            per_owner=max(1, max_conversations // 2),
         )
 
     def _create(self, key: str) -> _Session:

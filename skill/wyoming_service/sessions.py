@@ -19,12 +19,17 @@ def _never_busy(session: object) -> bool:
     return False
 
 
+def _no_owner(key: str) -> str:
+    return ""
+
+
 class SessionStore(Generic[T]):
     """Keeps at most `max_size` sessions, each forgotten after `ttl` idle seconds (LRU + TTL).
 
     When full, the least recently used session that is not `busy` makes room; a busy one (a
     first-aid flow in progress) is only ever dropped by its own idle timeout, so a flood of new
-    ids cannot end it. Thread-safe: the server looks sessions up from worker threads.
+    ids cannot end it. Keys with the same `owner` (one client) hold at most `per_owner` places,
+    so one client cannot take them all. Thread-safe: the server looks sessions up from workers.
     """
 
     def __init__(
@@ -34,9 +39,13 @@ class SessionStore(Generic[T]):
         ttl: float = 15 * 60,
         clock: Callable[[], float] = time.monotonic,
         busy: Callable[[T], bool] = _never_busy,
+        owner: Callable[[str], str] = _no_owner,
+        per_owner: int | None = None,
     ) -> None:
         self._factory = factory
         self._busy = busy
+        self._owner = owner
+        self._per_owner = per_owner or max_size
         self._max_size = max_size
         self._ttl = ttl
         self._clock = clock
@@ -53,17 +62,25 @@ class SessionStore(Generic[T]):
             self._expire(now)
             entry = self._sessions.pop(key, None)
             if entry is None:
-                self._make_room()
+                self._make_room(key)
             session = entry[1] if entry is not None else self._factory(key)
             self._sessions[key] = (now, session)
             return session
 
-    def _make_room(self) -> None:
+    def _make_room(self, key: str) -> None:
+        owner = self._owner(key)
+        while sum(1 for k in self._sessions if self._owner(k) == owner) >= self._per_owner:
+            self._drop_idle(lambda k: self._owner(k) == owner, f"{self._per_owner} of this client")
         while len(self._sessions) >= self._max_size:
-            idle = next((k for k, (_, s) in self._sessions.items() if not self._busy(s)), None)
-            if idle is None:
-                raise SessionsFull(f"all {self._max_size} conversations are in progress")
-            del self._sessions[idle]
+            self._drop_idle(lambda k: True, f"all {self._max_size}")
+
+    def _drop_idle(self, among: Callable[[str], bool], what: str) -> None:
+        """Forget the least recently used session that is not busy among those `among` picks."""
+        for key, (_, session) in self._sessions.items():
+            if among(key) and not self._busy(session):
+                del self._sessions[key]
+                return
+        raise SessionsFull(f"{what} conversations are in progress")
 
     def __contains__(self, key: object) -> bool:
         with self._lock:

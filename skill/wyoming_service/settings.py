@@ -75,8 +75,8 @@ class WyomingSettings:
     asr: bool = True
     """Also offer speech-to-text with the Vosk model of [general] language (grammar mode)."""
     max_conversations: int = 32
-    """Dialogue states kept at once; when full, the least recently used one not in a first-aid flow
-    makes room (a flow in progress is never dropped for a newcomer)."""
+    """Dialogue states kept at once, at most half per client address; when full, the least
+    recently used one not in a first-aid flow makes room (a flow in progress is never dropped)."""
     conversation_minutes: int = 15
     """A conversation idle this long is forgotten; the next line starts fresh."""
     announce_url: str = ""
