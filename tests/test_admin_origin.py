@@ -37,7 +37,10 @@ def test_loopback_names_are_served(client, host: str) -> None:
 def test_other_host_names_are_refused(client, host: str) -> None:
     for path in ("/login", "/", "/settings/", "/healthz", "/static/style.css"):
         assert client.get(path, headers={"Host": host}).status_code == 400, (path, host)
-    assert client.post("/login", data={"password": PASSWORD}, headers={"Host": host}).status_code == 400
+    assert (
+        client.post("/login", data={"password": PASSWORD}, headers={"Host": host}).status_code
+        == 400
+    )
 
 
 def test_logged_in_browser_cannot_be_reached_through_a_rebound_name(client, auth) -> None:
@@ -108,9 +111,7 @@ def test_next_never_leaves_the_site(client, target: str) -> None:
 @pytest.mark.parametrize("target", ["/a\r\nSet-Cookie: x=1", "/\x00", "/diary/\n", "/\x7f"])
 def test_control_characters_in_next_are_a_400_not_a_500(client, target: str) -> None:
     for method in (client.get, client.post):
-        response = method(
-            "/login", query_string={"next": target}, data={"password": PASSWORD}
-        )
+        response = method("/login", query_string={"next": target}, data={"password": PASSWORD})
         assert response.status_code == 400
         assert "Set-Cookie: x" not in str(response.headers)
 
