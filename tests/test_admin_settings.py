@@ -227,6 +227,4 @@ def test_say_this_refuses_control_characters(client, auth, control) -> None:  # 
     auth.login()
     client.post("/settings/say", data={"text": "hello\x1b[2J"})
     assert control.said == []
-    assert "must not contain control characters" in client.get("/settings/").get_data(
-        as_text=True
-    )
+    assert "must not contain control characters" in client.get("/settings/").get_data(as_text=True)
