@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import hmac
 import json
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,18 @@ MAX_SESSIONS = 64
 RESET_LIFETIME = 30 * 60.0
 
 _lock = threading.Lock()
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """One writer at a time across threads and processes (`run` and `admin serve` may share
+    the data directory), so one login cannot undo another's."""
+    with _lock, open(path.with_name(f".{path.name}.lock"), "a") as lock_file:
+        fcntl.flock(lock_file.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file.fileno(), fcntl.LOCK_UN)
 
 
 def _digest(token: str) -> str:
@@ -48,7 +62,7 @@ class SessionStore:
     def open(self, fingerprint: str) -> str:
         """A new session id (for the cookie); only its digest is stored."""
         token = secrets.token_urlsafe(24)
-        with _lock:
+        with _locked(self.path):
             sessions = self._live(fingerprint)
             sessions[_digest(token)] = self._clock() + self.lifetime
             # Oldest out first: a browser that logs in again and again cannot grow the file.
@@ -64,7 +78,7 @@ class SessionStore:
     def close(self, token: object, fingerprint: str) -> None:
         if not isinstance(token, str):
             return
-        with _lock:
+        with _locked(self.path):
             sessions = self._live(fingerprint)
             if sessions.pop(_digest(token), None) is not None:
                 self._write(fingerprint, sessions)
