@@ -95,6 +95,9 @@ def test_a_bad_lan_host_name_is_reported_with_its_key() -> None:
         "evil.example",
         "///evil.example",
         "/\u3000/evil.example",
+        "/.//evil.example",
+        "/%2e//evil.example",
+        "/a/..//evil.example",
     ],
 )
 def test_next_never_leaves_the_site(client, target: str) -> None:
@@ -125,6 +128,7 @@ def test_next_keeps_a_same_site_path_with_its_query(client) -> None:
 
 def test_safe_next_checks_the_normalised_form() -> None:
     assert safe_next("//evil.example", "/") == "/"
+    assert safe_next("/.//evil.example", "/") == "/"
     assert safe_next("/réglages/", "/") == "/r%C3%A9glages/"
     assert safe_next(None, "/") == "/"
 

@@ -15,6 +15,7 @@ from werkzeug.urls import iri_to_uri
 from skill.admin.settings import AdminSettings
 
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "[::1]"})
+_DOT_SEGMENTS = frozenset({".", "..", "%2e", "%2e%2e", ".%2e", "%2e."})
 
 # host[:port]; an IPv6 literal in brackets. Werkzeug 3.1's own host_is_trusted cannot match an
 # IPv6 entry of its trusted list (it cuts the entry at the first ":"), hence this small check.
@@ -78,5 +79,8 @@ def safe_next(target: str | None, fallback: str) -> str:
     if parts.scheme or parts.netloc or not normalised.startswith("/"):
         return fallback
     if normalised.startswith(("//", "/\\")) or "\\" in normalised or has_control(normalised):
+        return fallback
+    # "/.//x" resolves to the path "//x": harmless in a browser, but no page here needs dots.
+    if any(segment.lower() in _DOT_SEGMENTS for segment in parts.path.split("/")):
         return fallback
     return normalised
