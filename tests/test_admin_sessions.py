@@ -15,7 +15,7 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 from urllib.error import HTTPError
 from urllib.parse import urlencode
-from urllib.request import HTTPCookieProcessor, build_opener
+from urllib.request import HTTPCookieProcessor, OpenerDirector, build_opener
 
 import pytest
 from flask import Flask
@@ -201,9 +201,9 @@ def live_server(data_home: Path) -> Iterator[AdminServer]:
     server.stop()
 
 
-def _owner_login(base: str) -> tuple[int, float]:
+def _owner_login(base: str, opener: OpenerDirector | None = None) -> tuple[int, float]:
     """Log in like a person would: on 429, wait as told and try again. (status, seconds)."""
-    opener = build_opener(HTTPCookieProcessor(CookieJar()))
+    opener = opener or build_opener(HTTPCookieProcessor(CookieJar()))
     page = opener.open(base + "login", timeout=30).read().decode()
     found = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert found is not None
@@ -239,3 +239,42 @@ def test_owner_gets_in_after_100_wrong_attempts_from_another_local_process(
     assert status == 200  # the redirect to the status page, followed
     # The issue demands a bounded wait: the cap, plus a margin for hashing on a busy machine.
     assert waited <= CAP + 5.0
+
+
+def test_a_known_browser_gets_in_at_once_while_another_process_keeps_hammering(
+    live_server: AdminServer,
+) -> None:
+    owner = build_opener(HTTPCookieProcessor(CookieJar()))
+    assert _owner_login(live_server.url, owner)[0] == 200  # the owner's browser, known from now
+    attacker = subprocess.Popen(
+        [sys.executable, "-c", ATTACKER, live_server.url, "100000"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_until_hammering(live_server.url)
+        assert _post_login(live_server.url, owner, PASSWORD) == 200
+    finally:
+        attacker.kill()
+        attacker.wait()
+
+
+def _post_login(base: str, opener: OpenerDirector, password: str) -> int:
+    """One attempt through the real form (CSRF token included): the final HTTP status."""
+    page = opener.open(base + "login", timeout=30).read().decode()
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found is not None
+    body = urlencode({"csrf_token": found.group(1), "password": password}).encode()
+    try:
+        return int(opener.open(base + "login", body, timeout=30).status)
+    except HTTPError as exc:
+        return exc.code
+
+
+def _wait_until_hammering(base: str) -> None:
+    """Until an unknown browser is told to wait: the attacker's failures are in effect."""
+    for _ in range(600):
+        if _post_login(base, build_opener(HTTPCookieProcessor(CookieJar())), "x") == 429:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the attacker never got going")

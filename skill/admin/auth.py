@@ -172,7 +172,9 @@ def setup() -> BaseResponse | str | tuple[str, int]:
             state.reset_token.consume()
             _start_session()
             flash("Password set. Keep it somewhere safe.")
-            return redirect(url_for("status.index"))
+            response = redirect(url_for("status.index"))
+            _remember_device(response, _device_key())
+            return response
     return render_template("auth/setup.html", errors=errors, token=given), 400 if errors else 200
 
 
