@@ -24,7 +24,7 @@ from skill.admin import create_app
 from skill.admin.auth import DEVICE_COOKIE
 from skill.admin.security import PasswordStore
 from skill.admin.server import AdminServer
-from skill.admin.sessions import SESSIONS_FILE, ResetToken
+from skill.admin.sessions import MAX_SESSIONS, SESSIONS_FILE, ResetToken, SessionStore
 from tests.admin_support import PASSWORD, AuthActions, RecordingAssistant
 
 CLI = [sys.executable, "-m", "skill.cli.main"]
@@ -113,6 +113,20 @@ def test_forged_device_cookie_shares_the_unknown_browsers_wait(app: Flask) -> No
     forger = app.test_client()
     forger.set_cookie(DEVICE_COOKIE, "forged.value")
     assert AuthActions(forger).login().status_code == 429
+
+
+def test_sessions_end_on_the_server_after_their_lifetime_and_are_capped(
+    data_home: Path,
+) -> None:
+    now = [1000.0]
+    store = SessionStore(data_home, lifetime=60.0, clock=lambda: now[0])
+    first = store.open("fp")
+    assert store.is_open(first, "fp") and not store.is_open(first, "other-fp")
+    now[0] += 61.0
+    assert not store.is_open(first, "fp")
+    tokens = [store.open("fp") for _ in range(MAX_SESSIONS + 5)]
+    assert sum(store.is_open(token, "fp") for token in tokens) == MAX_SESSIONS
+    assert store.is_open(tokens[-1], "fp")
 
 
 @pytest.fixture

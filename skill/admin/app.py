@@ -74,7 +74,7 @@ def create_app(
             app.config["LOGIN_BACKOFF_SECONDS"],
             app.config["LOGIN_BACKOFF_MAX_SECONDS"],
         ),
-        sessions=SessionStore(directory, float(app.config["PERMANENT_SESSION_LIFETIME"])),
+        sessions=SessionStore(directory, app.permanent_session_lifetime.total_seconds()),
         reset_token=ResetToken(directory),
     )
     app.config.setdefault("ADMIN_HOSTS", trusted_hosts(config.admin))
