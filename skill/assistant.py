@@ -20,6 +20,7 @@ from skill.admin.server import AdminServer
 from skill.config import Config
 from skill.dialogue.conversation import Conversation
 from skill.dialogue.diary import Diary
+from skill.dialogue.retention import prune_quietly
 from skill.interfaces import AudioSource
 from skill.listening import ListeningService
 from skill.speech import SpeechQueue, close_speaker, create_speaker
@@ -76,6 +77,7 @@ class Assistant:
                 f"cramp-coach is already running on {data_dir()} (lock {self._lock.path})"
             ) from None
         self._announce = _announcer(self.config)
+        prune_quietly(self.diary.path, self.config.dialogue.diary_retention_days, time.time())
         if self.config.reminders.enabled:
             self.reminders.start()
         if self._want_listening:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
 from cramp_common.validate import SettingError
+from skill.assistant import Assistant
+from skill.config import parse_config
 from skill.dialogue.diary import Diary
 from skill.dialogue.retention import DAY, prune_diary
 from skill.dialogue.settings import DialogueSettings
@@ -36,3 +39,20 @@ def test_retention_defaults_to_a_year_and_is_checked() -> None:
     with pytest.raises(SettingError) as info:
         DialogueSettings.from_dict({"diary_retention_days": 0})
     assert info.value.key == "diary_retention_days"
+
+
+def test_assistant_prunes_the_diary_when_it_starts(data_home: Path) -> None:
+    now = time.time()
+    with Diary(data_home / "history.db") as diary:
+        diary.start_episode(now - 40 * DAY, "calf")
+        recent = diary.start_episode(now - 5 * DAY, "calf")
+    config, _ = parse_config(
+        "[reminders]\nenabled = false\n[speech]\nengine = \"none\"\n"
+        "[dialogue]\ndiary_retention_days = 30\n"
+    )
+    assistant = Assistant(config, listen=False)
+    assistant.start()
+    try:
+        assert [e.id for e in assistant.diary.recent_episodes()] == [recent]
+    finally:
+        assistant.stop()

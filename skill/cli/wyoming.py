@@ -62,7 +62,7 @@ def new_token(settings: WyomingSettings) -> int:
 def open_diary(config: Config) -> tuple[Any, Callable[[], None]]:
     """The diary as Wyoming clients may write it, and the daily job that prunes it."""
     from skill.dialogue.diary import Diary
-    from skill.dialogue.retention import prune_diary
+    from skill.dialogue.retention import prune_quietly
     from skill.wyoming_service.diary_guard import GuardedDiary
 
     diary = Diary()
@@ -71,7 +71,7 @@ def open_diary(config: Config) -> tuple[Any, Callable[[], None]]:
                            settings.diary_events_per_minute)
 
     def prune() -> None:
-        prune_diary(diary.path, config.dialogue.diary_retention_days, time.time())
+        prune_quietly(diary.path, config.dialogue.diary_retention_days, time.time())
 
     return guarded, prune
 

@@ -30,3 +30,11 @@ def prune_diary(path: Path, days: int, now: float) -> tuple[int, int]:
         log.info("diary: deleted %d events and %d episodes older than %d days",
                  events, episodes, days)
     return events, episodes
+
+
+def prune_quietly(path: Path, days: int, now: float) -> None:
+    """prune_diary for start-up paths: a locked or damaged diary is logged, never fatal."""
+    try:
+        prune_diary(path, days, now)
+    except sqlite3.Error as exc:
+        log.warning("diary: could not delete entries older than %d days: %s", days, exc)
