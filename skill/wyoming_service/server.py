@@ -39,10 +39,13 @@ def warn_if_exposed(uri: str, policy: ServerPolicy) -> None:
         log.warning("%s is reachable from your network and asks no token: anyone there can use "
                     "it. Create one with `cramp-coach wyoming --new-token` and list Home "
                     "Assistant's address in [wyoming] trusted_addresses", uri)
+    elif policy.access.trusted:
+        log.warning("%s is reachable from your network; clients need the token, except %s",
+                    uri, ", ".join(policy.access.trusted))
     else:
-        log.warning("%s is reachable from your network; clients need the token%s", uri,
-                    " (except " + ", ".join(policy.access.trusted) + ")"
-                    if policy.access.trusted else "")
+        log.warning("%s is reachable from your network; every client needs the token, and Home "
+                    "Assistant cannot send one: list its address in [wyoming] trusted_addresses",
+                    uri)
 
 
 async def _every_day(job: Callable[[], None]) -> None:
