@@ -24,8 +24,8 @@ def toml_value(value: object) -> str:
     return json.dumps(value)
 
 
-def write_config(home: Path, wyoming: dict[str, object]) -> Path:
-    lines = ['[general]', 'language = "en"', '[wyoming]']
+def write_config(home: Path, wyoming: dict[str, object], language: str = "en") -> Path:
+    lines = ['[general]', f'language = "{language}"', '[wyoming]']
     lines += [f"{key} = {toml_value(value)}" for key, value in wyoming.items()]
     config = home / "config.toml"
     config.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -47,14 +47,17 @@ def wait_until_answering(server: Server, deadline_s: float = 180.0) -> None:
 
 
 @contextmanager
-def handle_server(home: Path, host: str = "127.0.0.1", **wyoming: object) -> Iterator[Server]:
-    """`cramp-coach wyoming --no-asr` on a free port, with [wyoming] settings for the test."""
+def handle_server(
+    home: Path, host: str = "127.0.0.1", asr: bool = False, **wyoming: object
+) -> Iterator[Server]:
+    """`cramp-coach wyoming` (--no-asr unless `asr`) on a free port, with [wyoming] settings."""
     port = free_port()
     log = home / "server.log"
-    config = write_config(home, {**DEFAULT_WYOMING, **wyoming})
+    # Speech-to-text needs the Korean Vosk model the tests install.
+    config = write_config(home, {**DEFAULT_WYOMING, **wyoming}, "ko" if asr else "en")
     with log.open("wb") as stderr:
         process = subprocess.Popen(
-            server_command(config, f"tcp://{host}:{port}", "--no-asr"),
+            server_command(config, f"tcp://{host}:{port}", *([] if asr else ["--no-asr"])),
             env={**os.environ, "CRAMP_COACH_HOME": str(home)},
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
         )
