@@ -22,7 +22,8 @@ class EngineHealth:
     """Counts synthesis timeouts; says whether the engine may be asked now and why not."""
 
     def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
-        self._monotonic = monotonic
+        self.monotonic = monotonic
+        """The clock of the down period (a test moves it on)."""
         self._down_until = 0.0
         self._problem = ""
         self.timeouts = 0
@@ -30,7 +31,7 @@ class EngineHealth:
 
     def usable(self) -> bool:
         """False while the engine is marked down; afterwards one sentence probes it."""
-        return self._monotonic() >= self._down_until
+        return self.monotonic() >= self._down_until
 
     @property
     def problem(self) -> str:
@@ -59,7 +60,7 @@ class EngineHealth:
     def down(self, why: str, seconds: float) -> None:
         """Print instead of synthesising for `seconds` (cached sentences still play); logged
         once per period."""
-        self._down_until = self._monotonic() + seconds
+        self._down_until = self.monotonic() + seconds
         until = (datetime.now() + timedelta(seconds=seconds)).strftime("%H:%M:%S")
         self._problem = f"speech engine down: {why}; replies printed until {until}"
         log.error("%s, then one sentence tries it again", self._problem)
