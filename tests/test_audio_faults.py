@@ -39,6 +39,25 @@ CALF = [("왼쪽 종아리에 쥐가 났어요", 130), ("종아리에 쥐가 났
 BETTER = "좋아졌어요"
 
 
+STOP_ON_DEAD_SERVER = """
+import sys, time
+from datetime import datetime
+from skill.speech import SpeechQueue
+from skill.speech.settings import SpeechSettings
+q = SpeechQueue(SpeechSettings(), default_voice="en", clock=lambda: datetime(2024, 5, 1, 12),
+                echo=None)
+q.say(sys.argv[1])
+while not q.last_spoken:
+    time.sleep(0.01)
+print("speaking", flush=True)
+sys.stdin.readline()  # the sound server has just been killed
+q.stop()
+print("idle" if q.wait_idle(30) else "busy", flush=True)
+q.close()
+"""
+"""Stops speech right after the sound server died: PortAudio's restart of the stream hangs."""
+
+
 def noon() -> datetime:
     return datetime(2024, 5, 1, 12, 0)
 
@@ -72,6 +91,31 @@ def test_speech_is_back_within_5_s_after_the_sound_server_restarts_mid_sentence(
         q.close()
     print(f"speech back {back - restarted:.2f} s after the sound server")
     assert back - restarted <= RECOVERY_SECONDS
+
+
+def test_stop_on_a_dead_sound_server_neither_hangs_the_queue_nor_aborts_the_exit(
+    private_server: PulseServer, data_home: Path,
+) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-c", STOP_ON_DEAD_SERVER, LONG_TEXT],
+        env={**os.environ, **private_server.env, "CRAMP_COACH_HOME": str(data_home)},
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert process.stdout is not None and process.stdin is not None
+    try:
+        assert process.stdout.readline() == "speaking\n"
+        time.sleep(0.5)
+        private_server.kill()
+        process.stdin.write("stop\n")
+        process.stdin.flush()
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert out == "idle\n", err
+    assert "hung for" in err and "abandoned" in err, "the stop did not meet the hang"
+    assert process.returncode == 0, err
 
 
 def _first_audible_sentence(q: SpeechQueue, played: dict[str, Played], until: float) -> float:
