@@ -1,5 +1,5 @@
-"""Real sound-server faults: PulseAudio killed and restarted (kill -9) while the assistant speaks,
-in-process and in a real `cramp-coach run`, and the console lines of `run` with the microphone on."""
+"""Real sound-server faults: PulseAudio killed (kill -9) and restarted while the assistant speaks,
+in-process and in a real `cramp-coach run`; the console lines of `run` with the microphone on."""
 
 from __future__ import annotations
 
