@@ -58,6 +58,41 @@ q.close()
 """Stops speech right after the sound server died: PortAudio's restart of the stream hangs."""
 
 
+LATE_SERVER = """
+import logging, sys, threading, time
+logging.basicConfig(level=logging.INFO)
+from datetime import datetime
+from skill.audio.microphone import MicrophoneSource
+from skill.speech import SpeechQueue
+from skill.speech.settings import SpeechSettings
+mic = MicrophoneSource()
+heard = []
+threading.Thread(target=lambda: [heard.append(time.monotonic()) for _ in mic.chunks()],
+                 daemon=True).start()
+played = {}
+q = SpeechQueue(SpeechSettings(), default_voice="en", clock=lambda: datetime(2024, 5, 1, 12),
+                on_played=lambda text, p: played.__setitem__(text, p), echo=None)
+q.render("Can you hear me?")
+print("ready", flush=True)
+sys.stdin.readline()  # the sound server is up now
+up = time.monotonic()
+spoken = None
+while spoken is None and time.monotonic() < up + 15:
+    q.say("Can you hear me?")
+    q.wait_idle(30)
+    p = played.pop("Can you hear me?", None)
+    spoken = p.started_at if p is not None and p.completed else None
+while not [t for t in heard if t > up] and time.monotonic() < up + 15:
+    time.sleep(0.05)
+first = [t for t in heard if t > up]
+print(f"{spoken - up if spoken else -1:.2f} {first[0] - up if first else -1:.2f}", flush=True)
+mic.close()
+q.close()
+"""
+"""Microphone and speaker started before the sound server: PortAudio then lists no device at all
+and must be re-initialised once, by whichever of them gets there first."""
+
+
 def noon() -> datetime:
     return datetime(2024, 5, 1, 12, 0)
 
@@ -115,6 +150,36 @@ def test_stop_on_a_dead_sound_server_neither_hangs_the_queue_nor_aborts_the_exit
             process.communicate()
     assert out == "idle\n", err
     assert "hung for" in err and "abandoned" in err, "the stop did not meet the hang"
+    assert process.returncode == 0, err
+
+
+def test_speech_and_microphone_start_working_when_the_sound_server_comes_up_later(
+    tmp_path: Path, data_home: Path,
+) -> None:
+    server = PulseServer(tmp_path / "pulse")
+    process = subprocess.Popen(
+        [sys.executable, "-c", LATE_SERVER],
+        env={**os.environ, **server.env, "CRAMP_COACH_HOME": str(data_home)},
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert process.stdout is not None and process.stdin is not None
+    try:
+        assert process.stdout.readline() == "ready\n"
+        time.sleep(2.0)  # both fail and retry meanwhile
+        server.start()
+        process.stdin.write("up\n")
+        process.stdin.flush()
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+        server.cleanup()
+    speech, hearing = (float(x) for x in out.split())
+    print(f"after the sound server came up: speech {speech:.2f} s, microphone {hearing:.2f} s")
+    assert 0 <= speech <= RECOVERY_SECONDS, err
+    assert 0 <= hearing <= RECOVERY_SECONDS, err
+    assert "PortAudio re-initialised" in err
     assert process.returncode == 0, err
 
 
