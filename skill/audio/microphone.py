@@ -60,9 +60,13 @@ class MicrophoneSource:
         self.last_error: str | None = None
         self._generation = -1
         self._hung = False
+        self._epoch = 0
+        """Numbers each open; a stream from an abandoned open that returns late is ignored."""
 
-    def _callback(self, indata: Any, frames: int, time_info: Any, status: Any) -> None:
+    def _callback(self, epoch: int, indata: Any) -> None:
         # Anything raised here would silently stop PortAudio's stream; record it instead.
+        if epoch != self._epoch:
+            return
         try:
             data = bytes(indata)
             if self._rate != SAMPLE_RATE:
@@ -77,8 +81,11 @@ class MicrophoneSource:
         sd = portaudio.sounddevice()
         seen = portaudio.generation()
         self._hung = False
+        self._epoch += 1
+        epoch = self._epoch
         try:
-            stream, self._generation = portaudio.open_stream(lambda: self._start(sd), "open input")
+            stream, self._generation = portaudio.open_stream(lambda: self._start(sd, epoch),
+                                                             "open input")
         except portaudio.PortAudioTimeout:
             raise
         except Exception:
@@ -86,14 +93,18 @@ class MicrophoneSource:
             # only seen after re-initialising it (shared with the speech player).
             if _has_input(sd) or not portaudio.reinitialize(seen):
                 raise
-            stream, self._generation = portaudio.open_stream(lambda: self._start(sd), "open input")
+            stream, self._generation = portaudio.open_stream(lambda: self._start(sd, epoch),
+                                                             "open input")
         return stream
 
-    def _start(self, sd: Any) -> Any:
+    def _start(self, sd: Any, epoch: int) -> Any:
+        def callback(indata: Any, frames: int, time_info: Any, status: Any) -> None:
+            self._callback(epoch, indata)
+
         def start(rate: int) -> Any:
             stream = sd.RawInputStream(
                 samplerate=rate, channels=1, dtype="int16", device=self.device,
-                blocksize=rate // 10, callback=self._callback,
+                blocksize=rate // 10, callback=callback,
             )
             try:
                 stream.start()

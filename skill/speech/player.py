@@ -63,6 +63,8 @@ class StreamPlayer:
         self._started_at: float | None = None
         self._done = threading.Event()
         self._generation = -1
+        self._epoch = 0
+        """Numbers each open; a stream from an abandoned open that returns late stays silent."""
         self._last_callback = 0.0
         self._failures = 0
         self._retry_at = 0.0
@@ -189,8 +191,10 @@ class StreamPlayer:
             raise PlaybackError(f"PortAudio is not available: {exc}") from exc
         device = _device_arg(self.device)
         seen = portaudio.generation()
+        self._epoch += 1
+        epoch = self._epoch
         try:
-            return portaudio.open_stream(lambda: self._open(sd, device), "open output")
+            return portaudio.open_stream(lambda: self._open(sd, device, epoch), "open output")
         except Exception as first:
             # PortAudio lists devices once at start-up; a sound server that came up later
             # (or a replugged speaker) is only seen after re-initialising it.
@@ -198,18 +202,18 @@ class StreamPlayer:
                 raise PlaybackError(f"cannot open output device {self.device or 'default'!r}: "
                                     f"{first}") from first
             try:
-                return portaudio.open_stream(lambda: self._open(sd, device), "open output")
+                return portaudio.open_stream(lambda: self._open(sd, device, epoch), "open output")
             except Exception as exc:
                 raise PlaybackError(f"cannot open output device {self.device or 'default'!r}: "
                                     f"{exc}") from first
 
-    def _open(self, sd: Any, device: int | str | None) -> Any:
+    def _open(self, sd: Any, device: int | str | None, epoch: int) -> Any:
         try:
-            stream = self._stream_at(sd, device, self.rate)
+            stream = self._stream_at(sd, device, self.rate, epoch)
         except sd.PortAudioError:
             # Some hardware devices take only their own rate; clips are resampled to it.
             native = int(sd.query_devices(device, "output")["default_samplerate"])
-            stream = self._stream_at(sd, device, native)
+            stream = self._stream_at(sd, device, native, epoch)
             self.rate = native
         try:
             stream.start()
@@ -218,9 +222,15 @@ class StreamPlayer:
             raise
         return stream
 
-    def _stream_at(self, sd: Any, device: int | str | None, rate: int) -> Any:
+    def _stream_at(self, sd: Any, device: int | str | None, rate: int, epoch: int) -> Any:
+        def callback(out: Any, frames: int, time_info: Any, status: Any) -> None:
+            if epoch == self._epoch:
+                self._callback(out, frames, time_info, status)
+            else:
+                out.fill(0)
+
         return sd.OutputStream(samplerate=rate, channels=1, dtype="int16",
-                               latency=self.latency, device=device, callback=self._callback)
+                               latency=self.latency, device=device, callback=callback)
 
 
 def _device_arg(device: str) -> int | str | None:
