@@ -4,24 +4,20 @@ in-process and in a real `cramp-coach run`; the console lines of `run` with the 
 from __future__ import annotations
 
 import os
-import re
-import signal
 import subprocess
 import sys
-import threading
 import time
-import wave
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from skill.speech import SpeechQueue
 from skill.speech.player import Played
 from skill.speech.settings import SpeechSettings
 from tests.pulse import PulseServer
+from tests.run_process import RunProcess, seconds, voiced_seconds
 from tests.voice_support import KoreanSpeech
 
 pytestmark = pytest.mark.audio
@@ -34,7 +30,6 @@ RECOVERY_SECONDS = 5.0
 """The issue's bound: speech is back this long after the sound server is."""
 ANSWER_SECONDS = 10.0
 """The issue's bound: a question asked after the restart is answered this long after it."""
-KOREAN = '[general]\nlanguage = "ko"\n[reminders]\nenabled = false\n'
 CALF = [("왼쪽 종아리에 쥐가 났어요", 130), ("종아리에 쥐가 났어요", 175)]
 BETTER = "좋아졌어요"
 
@@ -199,62 +194,6 @@ def _first_audible_sentence(q: SpeechQueue, played: dict[str, Played], until: fl
     raise AssertionError("speech never came back")
 
 
-class RunProcess:
-    """`cramp-coach run` in Korean on a private sound server, its stderr lines timestamped."""
-
-    def __init__(self, home: Path, server: PulseServer, *args: str) -> None:
-        config = home / "config.toml"
-        config.write_text(KOREAN, encoding="utf-8")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "skill", "--config", str(config), "run", *args],
-            env={**os.environ, **server.env, "CRAMP_COACH_HOME": str(home)},
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            text=True,
-        )
-        self.lines: list[tuple[float, str]] = []
-        self._changed = threading.Condition()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stderr is not None
-        for line in self.process.stderr:
-            with self._changed:
-                self.lines.append((time.monotonic(), line.rstrip("\n")))
-                self._changed.notify_all()
-
-    def wait_line(self, pattern: str, after: float, timeout: float) -> float | None:
-        """When a line matching `pattern` came after `after` (monotonic), or None."""
-        regex = re.compile(pattern)
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while True:
-                for at, line in self.lines:
-                    if at >= after and regex.search(line):
-                        return at
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return None
-                self._changed.wait(left)
-
-    @property
-    def text(self) -> str:
-        with self._changed:
-            return "\n".join(line for _, line in self.lines)
-
-    def terminate(self) -> int:
-        """SIGTERM; the exit code (the process is killed after 30 s)."""
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            code = self.process.wait(30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            code = self.process.wait(10)
-        self._reader.join(10)
-        assert self.process.stderr is not None
-        self.process.stderr.close()
-        return code
-
 
 @pytest.fixture
 def private_server(tmp_path: Path) -> Iterator[PulseServer]:
@@ -305,7 +244,7 @@ def test_question_after_a_sound_server_restart_is_answered_within_10_s(
     print(f"{state}: hearing {hearing - restarted:.1f} s, answer {answered - restarted:.1f}"
           " s after the restart")
     assert answered - restarted <= ANSWER_SECONDS
-    assert _voiced_seconds(tmp_path / "room.wav") > _seconds(korean_speech(BETTER)) + 1.0
+    assert voiced_seconds(tmp_path / "room.wav") > seconds(korean_speech(BETTER)) + 1.0
     assert code == 0, run.text
     assert "Traceback" not in run.text and "Assertion" not in run.text
 
@@ -326,17 +265,6 @@ def _ask_until_said(run: RunProcess, server: PulseServer, speech: KoreanSpeech,
             return when
     return None
 
-
-def _seconds(path: Path) -> float:
-    with wave.open(str(path)) as wav:
-        return wav.getnframes() / wav.getframerate()
-
-
-def _voiced_seconds(path: Path) -> float:
-    with wave.open(str(path)) as recording:
-        samples = np.frombuffer(recording.readframes(recording.getnframes()), dtype=np.int16)
-    frames = samples[: len(samples) // 160 * 160].reshape(-1, 160).astype(np.float64)
-    return float((np.sqrt((frames**2).mean(axis=1)) > 300).sum()) * 0.01
 
 
 @pytest.mark.parametrize("start", range(5))
