@@ -133,8 +133,15 @@ class Assistant:
             return
         source = self._source
         if source is None:
+            from skill.audio import portaudio
             from skill.audio.microphone import MicrophoneSource, parse_device
 
+            try:
+                # Here, on the main thread before the console lines: PortAudio's start-up
+                # points fd 2 at /dev/null for a moment.
+                portaudio.sounddevice()
+            except OSError as exc:  # the microphone loop reports it and keeps retrying
+                log.warning("PortAudio is not available: %s", exc)
             source = MicrophoneSource(parse_device(voice.input_device),
                                       stall_seconds=voice.stall_seconds)
         self.listening = ListeningService(
@@ -173,7 +180,9 @@ class Assistant:
 
         config = self.config
         listening = self.listening.status if self.listening is not None else None
-        notes = tuple(n for n in (self.listening_problem,) if n)
+        microphone = getattr(self.listening.source, "last_error", None) if self.listening else None
+        notes = tuple(n for n in (self.listening_problem, microphone,
+                                  getattr(self.speaker, "problem", "")) if n)
         return AssistantStatus(
             running=True,
             language=config.general.language,

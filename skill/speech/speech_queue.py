@@ -15,19 +15,18 @@ from typing import Protocol
 
 from cramp_common.paths import cache_dir
 from skill.speech.cache import SpeechCache
+from skill.speech.health import EngineHealth
 from skill.speech.player import PlaybackError, Played, StreamPlayer
 from skill.speech.profile import profile_for
 from skill.speech.settings import SpeechSettings
 from skill.speech.sound import Samples, read_wav, soft_chime
 from skill.speech.spoken import OnSpoken, SpokenItem, SpokenLog
-from skill.speech.synth import EngineUnavailable, Pyttsx3Synth, SynthError, Voice
+from skill.speech.synth import EngineUnavailable, Pyttsx3Synth, SynthError, SynthTimeout, Voice
 
 log = logging.getLogger(__name__)
 
 CHIME_AFTER_SILENCE = 5.0
 """At night the chime comes before the first sentence after this many quiet seconds."""
-ENGINE_RETRY_SECONDS = 60.0
-"""After the engine failed to start, sentences are only printed for this long before a retry."""
 
 
 class Synth(Protocol):
@@ -95,7 +94,7 @@ class SpeechQueue:
         self._current: _Item | None = None
         self._cut = threading.Event()
         self._closed = False
-        self._engine_down_until = 0.0
+        self.health = EngineHealth()
         self._last_sound_end = 0.0
         self._thread = threading.Thread(target=self._run, name="speech-queue", daemon=True)
         self._thread.start()
@@ -137,6 +136,15 @@ class SpeechQueue:
         """The engine's voices (id, name, languages) once it has started; for the admin page."""
         return list(getattr(self._synth, "voices", []))
 
+    @property
+    def problem(self) -> str:
+        """Why sentences are printed instead of heard right now, for the status page; or ''."""
+        notes = [self.health.problem] if self.health.problem else []
+        output = str(getattr(self._player, "problem", ""))
+        if output:
+            notes.append(f"no audio output: {output}")
+        return "; ".join(notes)
+
     def apply_settings(self, settings: SpeechSettings) -> None:
         """Use new voice settings from the next sentence on (old cached audio no longer matches)."""
         with self._cond:
@@ -149,7 +157,7 @@ class SpeechQueue:
                 synth = None
             if isinstance(self._synth, Pyttsx3Synth):
                 self._synth.timeout = settings.watchdog_seconds
-            self._engine_down_until = 0.0
+            self.health.reset()
             if settings.output_device != old.output_device:
                 self._player.close()
                 self._player.device = settings.output_device
@@ -254,7 +262,7 @@ class SpeechQueue:
         if synth is None:
             return None
         path = self._cache.get(text, voice, synth.engine)
-        if path is None and time.monotonic() >= self._engine_down_until:
+        if path is None and self.health.usable():
             path = self._render(synth, text, voice)
         if path is None:
             return None
@@ -270,12 +278,16 @@ class SpeechQueue:
         staged = self._cache.staging_path(final)
         try:
             synth.synthesize(text, voice, staged)
-            return self._cache.commit(staged, final)
+            path = self._cache.commit(staged, final)
         except EngineUnavailable as exc:
-            self._engine_down_until = time.monotonic() + ENGINE_RETRY_SECONDS
-            log.error("no TTS engine (%s); printing replies for %.0f s", exc, ENGINE_RETRY_SECONDS)
+            self.health.unavailable(str(exc))
+        except SynthTimeout as exc:
+            self.health.timed_out(str(exc))
         except (SynthError, OSError) as exc:
             log.warning("could not synthesise %r: %s", text, exc)
+        else:
+            self.health.succeeded()
+            return path
         staged.unlink(missing_ok=True)
         return None
 
