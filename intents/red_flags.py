@@ -114,7 +114,10 @@ class RedFlagDetector:
                 raise PackError(f"{path}: not valid YAML: {exc}") from None
         cutoff = float((pack.meta.get("fuzzy") or {}).get("spelling_cutoff", 0.84))
         known = set(known_words) or _template_words(pack)
-        return cls(data, Normalizer.from_meta(pack.meta), known, cutoff)
+        meta = dict(pack.meta)
+        if data.get("keep_fillers"):
+            meta["fillers"] = []  # a pack's filler can be a symptom word here (Korean "아파")
+        return cls(data, Normalizer.from_meta(meta), known, cutoff)
 
     def detect(self, text: str) -> RedFlag | None:
         """The most serious level any rule gives for `text`, or None when no rule fires."""
