@@ -99,6 +99,8 @@ class IntentMatcher:
         if flag is not None:
             return IntentMatch(_RED_FLAG, dict(flag.slots), text, 1.0, "red_flag")
         found = self._match_layers(text)
+        if found.intent == _RED_FLAG and self.red_flags.only_negated(text):
+            return IntentMatch(None, text=text)  # "my calf is not swollen": no danger sign
         if found.intent == _RED_FLAG and "level" not in found.slots:
             found = replace(found, slots={**found.slots, "level": self.red_flags.level_for(text)})
         return found

@@ -147,8 +147,17 @@ class RedFlagDetector:
         """Names of the concepts heard in `text` (for tests and for combining with other layers)."""
         return self.concepts_in(self._words(text))
 
-    def concepts_in(self, words: Sequence[str]) -> set[str]:
-        return {c.name for c in self.concepts if self._has(c, words)}
+    def only_negated(self, text: str) -> bool:
+        """Danger signs heard only as denied ("my calf is not swollen", "no chest pain"): another
+        layer's red flag for this line is a false alarm."""
+        words = self._words(text)
+        found = self.concepts_in(words)
+        denied = self.concepts_in(words, negation=False) - found
+        signs = {c.name for c in self.concepts if c.hint}
+        return bool(denied & signs) and not found & signs
+
+    def concepts_in(self, words: Sequence[str], negation: bool = True) -> set[str]:
+        return {c.name for c in self.concepts if self._has(c, words, negation)}
 
     # -- matching
 
@@ -165,10 +174,10 @@ class RedFlagDetector:
         close = difflib.get_close_matches(word, self.lexicon, n=1, cutoff=self.spelling_cutoff)
         return close[0] if close and close[0][0] == word[0] else word
 
-    def _has(self, concept: _Concept, words: Sequence[str]) -> bool:
+    def _has(self, concept: _Concept, words: Sequence[str], negation: bool = True) -> bool:
         for term in concept.terms:
             for start, end in self._hits(term, words):
-                if self._usable(concept, words, start, end, ()):
+                if self._usable(concept, words, start, end, (), negation):
                     return True
         for groups in concept.near:
             hits = [[h for t in group for h in self._hits(t, words)] for group in groups]
@@ -177,7 +186,7 @@ class RedFlagDetector:
                 end = max(e for _, e in combo)
                 inside = {i for s, e in combo for i in range(s, e)}
                 if end - start <= concept.window + 1 and self._usable(
-                        concept, words, start, end, inside):
+                        concept, words, start, end, inside, negation):
                     return True
         return False
 
@@ -203,12 +212,13 @@ class RedFlagDetector:
         return False
 
     def _usable(self, concept: _Concept, words: Sequence[str], start: int, end: int,
-                inside: Iterable[int]) -> bool:
+                inside: Iterable[int], negation: bool) -> bool:
         if concept.unless_next.intersection(words[end:end + 2]):
             return False
         if concept.unless_before.intersection(words[max(0, start - 2):start]):
             return False
-        return not self._negated(words, start, end, set(inside) or set(range(start, end)))
+        inside = set(inside) or set(range(start, end))
+        return not negation or not self._negated(words, start, end, inside)
 
     def _negated(self, words: Sequence[str], start: int, end: int, inside: set[int]) -> bool:
         """A negator shortly before the hit (no clause break between) or between its words:
