@@ -1,4 +1,4 @@
-"""Red-flag detector: danger-sign concepts found anywhere in a line, combined into a triage level."""
+"""Red-flag detector: danger-sign concepts found anywhere in a line, combined into a level."""
 
 from __future__ import annotations
 

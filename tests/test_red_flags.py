@@ -129,8 +129,8 @@ def test_korean_concepts_escalate(korean: RedFlagDetector, text: str, level: str
     assert flag is not None and flag.level == level
 
 
-@pytest.mark.parametrize("text", ["종아리에 쥐가 났어요", "가슴 통증은 없어요", "다리가 붓지 않았어요",
-                                  "뜨거운 물에 발을 담가도 돼요"])
+@pytest.mark.parametrize("text", ["종아리에 쥐가 났어요", "가슴 통증은 없어요",
+                                  "다리가 붓지 않았어요", "뜨거운 물에 발을 담가도 돼요"])
 def test_korean_ordinary_and_negated_lines_do_not_escalate(korean: RedFlagDetector,
                                                             text: str) -> None:
     assert korean.detect(text) is None
