@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import product
@@ -96,6 +97,9 @@ class RedFlagDetector:
         self.stems = tuple(sorted(w[:-1] for w in alternatives if w.endswith("*")))
         self.known = frozenset(known_words) | lexicon | frozenset(data.get("known_words") or [])
         self.spelling_cutoff = spelling_cutoff
+        self._patterns = {t: self._compile(t) for c in self.concepts for t in _all_terms(c)}
+        self._patterns.update((t, self._compile(t)) for t in self.not_negating)
+        self._corrections: dict[str, str] = {}
         names = {c.name for c in self.concepts}
         for rule in self.rules:
             unknown = set(rule.all + rule.any + rule.none) - names
@@ -171,8 +175,11 @@ class RedFlagDetector:
         if (word in self.known or len(word) < _MIN_CORRECTED_LENGTH or word.isdigit()
                 or word.startswith(self.stems)):
             return word
-        close = difflib.get_close_matches(word, self.lexicon, n=1, cutoff=self.spelling_cutoff)
-        return close[0] if close and close[0][0] == word[0] else word
+        if word not in self._corrections:
+            close = difflib.get_close_matches(word, self.lexicon, n=1,
+                                              cutoff=self.spelling_cutoff)
+            self._corrections[word] = close[0] if close and close[0][0] == word[0] else word
+        return self._corrections[word]
 
     def _has(self, concept: _Concept, words: Sequence[str], negation: bool = True) -> bool:
         for term in concept.terms:
@@ -191,10 +198,34 @@ class RedFlagDetector:
         return False
 
     def _hits(self, term: _Term, words: Sequence[str]) -> list[tuple[int, int]]:
+        """(first word, after last word) of every place `term` occurs; a regex over the joined
+        words finds candidates (overlapping ones too), each then checked word by word."""
+        pattern = self._patterns[term]
+        text = " ".join(words)
         size = len(term.words)
-        return [(i, i + size) for i in range(len(words) - size + 1)
-                if all(self._word_matches(alts, w)
-                       for alts, w in zip(term.words, words[i:i + size], strict=True))]
+        hits = []
+        for found in pattern.finditer(text):
+            i = text.count(" ", 0, found.start())
+            if all(self._word_matches(alts, w)
+                   for alts, w in zip(term.words, words[i:i + size], strict=True)):
+                hits.append((i, i + size))
+        return hits
+
+    def _compile(self, term: _Term) -> re.Pattern[str]:
+        def word(alternatives: tuple[str, ...]) -> str:
+            parts = []
+            for alt in alternatives:
+                if alt.startswith("#"):
+                    parts.append(r"\d+")
+                elif self.substring:
+                    parts.append(rf"\S*{re.escape(alt.rstrip('*'))}\S*")
+                elif alt.endswith("*"):
+                    parts.append(rf"{re.escape(alt[:-1])}\S*")
+                else:
+                    parts.append(re.escape(alt))
+            return "(?:" + "|".join(parts) + ")"
+
+        return re.compile(r"(?<!\S)(?=" + " ".join(word(a) for a in term.words) + r"(?!\S))")
 
     def _word_matches(self, alternatives: tuple[str, ...], word: str) -> bool:
         for alt in alternatives:
