@@ -31,8 +31,13 @@ def matcher() -> IntentMatcher:
 
 
 @pytest.fixture(scope="module")
-def korean() -> RedFlagDetector:
-    return RedFlagDetector.from_pack(load_pack("ko"))
+def korean_matcher() -> IntentMatcher:
+    return IntentMatcher(load_pack("ko"))
+
+
+@pytest.fixture(scope="module")
+def korean(korean_matcher: IntentMatcher) -> RedFlagDetector:
+    return korean_matcher.red_flags
 
 
 def test_dev_set_is_big_enough_and_covers_every_level() -> None:
@@ -174,3 +179,20 @@ def test_urgent_line_names_the_urgent_number_or_says_the_configured_wording(
         "This needs checking today. Please get urgent medical advice."]
     assert "on 111." in urgent(SafetySettings(urgent_number="111"))[0]
     assert urgent(SafetySettings(urgent_advice="Ring the GP today.")) == ["Ring the GP today."]
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("가슴이 아파요", "escalation.emergency"),
+    ("왼쪽 종아리가 부었어요", "escalation.urgent"),
+    ("매일 밤 쥐가 나요", "escalation.doctor"),
+    ("식초를 발라도 돼요", "info.remedies.rub"),
+    ("바늘로 찔러도 돼요", "info.remedies.needle"),
+    ("퀴닌은 효과 있어요", "info.remedies.quinine"),
+])
+def test_korean_conversation_answers_danger_signs_and_remedies(
+    korean_matcher: IntentMatcher, text: str, key: str
+) -> None:
+    pack = load_pack("ko")
+    turn = Conversation(pack, korean_matcher, Config()).handle_text(text)
+    assert turn.reply_keys[0] == key
+    assert turn.say[0] == pack.reply(key, emergency_number="112")
