@@ -10,6 +10,7 @@ from typing import Any
 from hassil import Intents, RecognizeResult, recognize_best
 
 from intents.fuzzy import NUMBER, FuzzyIndex, Sample, sample_templates, template_words
+from intents.keywords import KeywordLayer
 from intents.language import LanguagePack
 from intents.match import IntentMatch
 from intents.normalize import Normalizer
@@ -88,6 +89,7 @@ class IntentMatcher:
         self._skip_phrases = sorted({tuple(str(p).split()) for p in self.intents.skip_words},
                                     key=len, reverse=True)
         self.fuzzy = FuzzyIndex.build(samples, self.settings.keywords, self.settings.threshold)
+        self.keyword_layer = KeywordLayer.from_meta(pack.meta)
         self.red_flags = RedFlagDetector.from_pack(pack, self.vocabulary)
 
     # -- red flags: checked before every other layer (intents/red_flags.py) ----------------------
@@ -124,7 +126,12 @@ class IntentMatcher:
         result = self._recognize(normalized)
         if result is not None:
             return self._from_result(result, text, 1.0, "exact")
-        return self._fuzzy(normalized.split(), text)
+        fuzzy = self._fuzzy(normalized.split(), text)
+        if fuzzy.intent is None and self.keyword_layer is not None:
+            intent = self.keyword_layer.match(normalized.split())
+            if intent is not None:
+                return IntentMatch(intent, {}, text, 0.6, "keywords")
+        return fuzzy
 
     def _is_exact_template(self, text: str) -> bool:
         """Whether `text` matches a template exactly (what match() reports as 'exact'), without

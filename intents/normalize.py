@@ -58,6 +58,12 @@ class Normalizer:
     """A run of number words becomes digits only before one of these ("minutes")."""
     durations: tuple[tuple[re.Pattern[str], Callable[..., str]], ...]
     """Duration phrases rewritten to minutes after numbers became digits."""
+    stray_units: frozenset[str] = frozenset()
+    """Particles and endings that grammar-mode recognition leaves on their own ("에", "어요");
+    a lone one carries nothing and is dropped."""
+    particles: tuple[str, ...] = ()
+    """Particles a word may carry; "쥐 쥐가" (a word, then itself with a particle) keeps the
+    longer form, as a stutter."""
     max_chars: int = 400
     """Input beyond this many characters is ignored, so a huge line stays cheap."""
     max_tokens: int = 40
@@ -82,6 +88,8 @@ class Normalizer:
             number_words={str(k): int(v) for k, v in (meta.get("number_words") or {}).items()},
             number_units=frozenset(str(w) for w in meta.get("number_units") or []),
             durations=durations,
+            stray_units=frozenset(str(w) for w in meta.get("stray_units") or []),
+            particles=tuple(str(w) for w in meta.get("particles") or []),
             max_chars=int(meta.get("max_input_chars", 400)),
             max_tokens=int(meta.get("max_tokens", 40)),
         )
@@ -92,8 +100,9 @@ class Normalizer:
         text = text.replace("\u2019", "'").replace("\u2018", "'")
         text = _LOOSE_APOSTROPHE.sub(" ", _NOT_WORD.sub(" ", text))
         words = [_ELONGATED.sub(r"\1", w) for w in text.split()[: self.max_tokens * 2]]
-        words = [w for w in words if w not in self.fillers and w.isprintable()]
-        text = " ".join(words)
+        words = [w for w in words
+                 if w not in self.fillers and w not in self.stray_units and w.isprintable()]
+        text = " ".join(self._drop_particle_stutters(words))
         if self.has_after_s is not None:
             text = self.has_after_s.sub(" has ", text)
         if self.is_after_s is not None:
@@ -104,6 +113,12 @@ class Normalizer:
         for pattern, substitute in self.durations:
             text = pattern.sub(substitute, text)
         return " ".join(_collapse_repeats(text.split())[: self.max_tokens])
+
+    def _drop_particle_stutters(self, words: list[str]) -> list[str]:
+        if not self.particles or not words:
+            return words
+        return [w for w, after in zip(words, [*words[1:], ""], strict=True)
+                if not (after.startswith(w) and after[len(w):] in self.particles)]
 
     def _numbers_to_digits(self, words: list[str]) -> list[str]:
         out: list[str] = []

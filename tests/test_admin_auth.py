@@ -1,4 +1,4 @@
-"""Admin login: no default password, setup token, rate limit, session cookie, secret key file."""
+"""Admin login: no default password, setup token, back-off, session cookie, secret key file."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 
 from skill.admin import create_app
-from skill.admin.security import SECRET_KEY_FILE, PasswordStore, RateLimiter
+from skill.admin.security import SECRET_KEY_FILE, LoginBackoff, PasswordStore
 from tests.admin_support import PASSWORD, AuthActions, RecordingAssistant, make_app
 
 
@@ -36,22 +36,46 @@ def test_wrong_password_is_refused(client, auth: AuthActions) -> None:
     assert client.get("/").status_code == 302
 
 
-def test_login_is_rate_limited_per_client(client, auth: AuthActions) -> None:
-    for _ in range(5):
+def test_wrong_passwords_make_the_next_attempt_wait_without_checking_it(
+    client, auth: AuthActions
+) -> None:
+    for _ in range(3):
         assert auth.login("wrong-password").status_code == 401
-    limited = auth.login()
-    assert limited.status_code == 429
+    waiting = auth.login()
+    assert waiting.status_code == 429
+    assert 1 <= int(waiting.headers["Retry-After"]) <= 4
+    assert b"Try again in" in waiting.data
     assert client.get("/").status_code == 302
 
 
-def test_rate_limiter_window_moves_on() -> None:
+def test_backoff_doubles_up_to_its_cap_and_never_locks_out() -> None:
     now = [0.0]
-    limiter = RateLimiter(limit=2, window=60, clock=lambda: now[0])
-    assert limiter.allow("a") and limiter.allow("a")
-    assert not limiter.allow("a")
-    assert limiter.allow("b")
-    now[0] = 61.0
-    assert limiter.allow("a")
+    backoff = LoginBackoff(free=2, base=0.5, cap=4.0, clock=lambda: now[0])
+    waits = []
+    for _ in range(10):
+        backoff.failed("anyone", "epoch")
+        wait = backoff.begin("anyone", "epoch")
+        if wait:
+            now[0] += wait
+            assert backoff.begin("anyone", "epoch") == 0.0
+        waits.append(wait)
+    assert waits == [0.0, 0.5, 1.0, 2.0, 4.0, 4.0, 4.0, 4.0, 4.0, 4.0]
+    assert backoff.begin("device:mine", "epoch") == 0.0
+    backoff.succeeded("anyone", "epoch")
+    assert backoff.begin("anyone", "epoch") == 0.0
+
+
+def test_a_new_password_clears_the_backoff() -> None:
+    backoff = LoginBackoff(free=0, base=4.0, cap=4.0)
+    backoff.failed("anyone", "old-fingerprint")
+    assert backoff.begin("anyone", "old-fingerprint") > 3.0
+    assert backoff.begin("anyone", "new-fingerprint") == 0.0
+
+
+def test_parallel_attempts_cannot_share_one_slot() -> None:
+    backoff = LoginBackoff(free=0, base=2.0, cap=2.0)
+    assert backoff.begin("anyone", "e") == 0.0
+    assert backoff.begin("anyone", "e") > 1.0
 
 
 def test_session_cookie_is_httponly_and_samesite(client, auth: AuthActions) -> None:

@@ -26,6 +26,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # What a DNS-rebinding attack achieves: the attacker's name resolves to this computer.
+    "--host-resolver-rules=MAP evil.example 127.0.0.1",
 ]
 
 
@@ -120,3 +122,29 @@ def test_add_a_reminder_and_see_it_listed(page: Page) -> None:
     expect(row).to_contain_text("16:20")
     row.locator("button", has_text="Switch off").click()
     expect(row.locator("td").nth(3)).to_have_text("no")
+
+
+def test_a_rebound_name_gets_nothing_from_the_admin_page(page: Page, server: AdminServer) -> None:
+    rebound = f"http://evil.example:{server.port}"
+    for path in ("/login", "/settings/", "/diary/episodes.csv"):
+        response = page.goto(rebound + path)
+        assert response is not None and response.status == 400, path
+        assert PASSWORD not in page.content()
+    # The same server still answers its own name.
+    response = page.goto(f"{server.url}login")
+    assert response is not None and response.status == 200
+
+
+def test_login_never_redirects_off_site(page: Page, server: AdminServer) -> None:
+    for target in ("//evil.example/", "/%5Cevil.example/", "https://evil.example/"):
+        page.goto(f"{server.url}login?next={target}")
+        page.fill("#password", PASSWORD)
+        page.click("main button[type=submit]")
+        page.wait_for_load_state()
+        assert page.url == server.url, (target, page.url)
+        page.click("form[action='/logout'] button")
+        page.wait_for_url("**/login")
+    response = page.goto(f"{server.url}login?next=/%09/evil.example")
+    assert response is not None and response.status == 400
+    response = page.goto(f"{server.url}login?next=/%0d%0aSet-Cookie:%20x=1")
+    assert response is not None and response.status == 400

@@ -91,3 +91,13 @@ def test_status_page_lists_the_next_reminders(client, auth: AuthActions) -> None
     auth.login()
     page = client.get("/").get_data(as_text=True)
     assert "None scheduled" not in page
+
+
+def test_control_characters_in_a_reminder_are_a_field_error(client, auth: AuthActions) -> None:
+    auth.login()
+    response = client.post(
+        "/reminders/add", data={"at": "16:20", "text": "Stretch\x1b[31m now", "days": ["tue"]}
+    )
+    assert response.status_code == 400
+    assert "Text: must not contain control characters" in response.get_data(as_text=True)
+    assert _user_ids() == []

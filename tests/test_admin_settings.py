@@ -186,3 +186,45 @@ def test_stop_button_cuts_the_assistants_speech(client, auth, control) -> None: 
     auth.login()
     assert client.post("/stop-speaking").status_code == 302
     assert control.stops == 1
+
+
+def test_a_junk_checkbox_value_is_a_field_error_not_false(
+    client, auth: AuthActions, config_path: Path
+) -> None:
+    auth.login()
+    client.post("/settings/", data={"speech.night_chime": ["false", "true"]})
+    before = config_path.read_text()
+    for junk in (["false", "yes"], ["on"], ["TRUE"], ["false", "true", "true"], [""]):
+        response = client.post("/settings/", data={"speech.night_chime": junk})
+        assert response.status_code == 400, junk
+        page = response.get_data(as_text=True)
+        assert 'data-field="speech.night_chime"' in page
+        assert "Soft chime before speaking at night: must be ticked or not" in page
+        assert config_path.read_text() == before
+    assert load_config(config_path).speech.night_chime is True
+
+
+def test_control_characters_in_text_fields_are_a_field_error(
+    client, auth: AuthActions, config_path: Path
+) -> None:
+    auth.login()
+    before = config_path.read_text()
+    for text in ("hey\tcoach", "hey\ncoach", "coach\x07", "\u202ehcaoc", "hey\u2028coach"):
+        response = client.post("/settings/", data={"voice.wake_word": text})
+        assert response.status_code == 400, repr(text)
+        page = response.get_data(as_text=True)
+        assert "Wake word: must not contain control characters" in page
+    response = client.post("/settings/", data={"safety.emergency_number": "11\r2"})
+    assert "Emergency number: must not contain control characters" in response.get_data(
+        as_text=True
+    )
+    assert config_path.read_text() == before
+    assert client.post("/settings/", data={"voice.wake_word": "hey coach"}).status_code == 302
+    assert load_config(config_path).voice.wake_word == "hey coach"
+
+
+def test_say_this_refuses_control_characters(client, auth, control) -> None:  # type: ignore[no-untyped-def]
+    auth.login()
+    client.post("/settings/say", data={"text": "hello\x1b[2J"})
+    assert control.said == []
+    assert "must not contain control characters" in client.get("/settings/").get_data(as_text=True)

@@ -52,6 +52,19 @@ def test_spoken_korean_question_reaches_its_intent(
     assert any(understood)
 
 
+@pytest.mark.parametrize(("question", "intent"), [
+    ("쥐가 났어요", "cramp.calf"),  # the commonest way to say it, with no body part
+    ("다시 말해줘", "control.repeat"),
+])
+def test_plain_korean_is_understood_at_every_speed(
+    capsys: pytest.CaptureFixture[str], ko_model: LoadedModel, korean_speech: KoreanSpeech,
+    question: str, intent: str,
+) -> None:
+    for speed in SPEEDS:
+        _, records, _ = listen(capsys, "--wav", str(korean_speech(question, speed)))
+        assert [r["intent"] for r in records] == [intent], (speed, records)
+
+
 @pytest.mark.parametrize("question", ["정지", "다음", "뭐라고요", "물 마셨어요"])
 def test_words_the_model_mishears_never_trigger_a_wrong_intent(
     capsys: pytest.CaptureFixture[str], ko_model: LoadedModel, korean_speech: KoreanSpeech,

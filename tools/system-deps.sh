@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(espeak-ng libespeak-ng1 libportaudio2 pulseaudio pulseaudio-utils libasound2-plugins
           alsa-utils sox)
 if [ "${1:-}" = "--test" ]; then
-    packages+=(chromium)
+    packages+=(chromium systemd)
 fi
 if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
     packages+=(python3-venv)

@@ -6,12 +6,14 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, abort, current_app, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from cramp_common.paths import data_dir
 from skill.admin.assistant import AssistantControl
-from skill.admin.security import PasswordStore, RateLimiter, SetupToken, load_secret_key
+from skill.admin.origin import host_allowed, trusted_hosts
+from skill.admin.security import LoginBackoff, PasswordStore, SetupToken, load_secret_key
+from skill.admin.sessions import ResetToken, SessionStore
 from skill.admin.standalone import StandaloneAssistant
 from skill.admin.state import AdminState
 from skill.config import Config, ensure_user_config, load_config
@@ -45,8 +47,9 @@ def create_app(
         PERMANENT_SESSION_LIFETIME=12 * 3600,
         MAX_CONTENT_LENGTH=64 * 1024,
         WTF_CSRF_TIME_LIMIT=None,
-        LOGIN_LIMIT=5,
-        LOGIN_WINDOW_SECONDS=60.0,
+        LOGIN_FREE_FAILURES=3,
+        LOGIN_BACKOFF_SECONDS=0.5,
+        LOGIN_BACKOFF_MAX_SECONDS=4.0,
     )
     if test_config is not None:
         app.config.from_mapping(test_config)
@@ -66,9 +69,18 @@ def create_app(
         config=config,
         passwords=passwords,
         setup_token=None if passwords.is_set() else SetupToken(),
-        limiter=RateLimiter(app.config["LOGIN_LIMIT"], app.config["LOGIN_WINDOW_SECONDS"]),
+        backoff=LoginBackoff(
+            app.config["LOGIN_FREE_FAILURES"],
+            app.config["LOGIN_BACKOFF_SECONDS"],
+            app.config["LOGIN_BACKOFF_MAX_SECONDS"],
+        ),
+        sessions=SessionStore(directory, app.permanent_session_lifetime.total_seconds()),
+        reset_token=ResetToken(directory),
     )
+    app.config.setdefault("ADMIN_HOSTS", trusted_hosts(config.admin))
+    app.config.setdefault("ADMIN_ANY_ADDRESS", config.admin.allow_lan)
 
+    app.before_request(_refuse_untrusted_host)
     app.before_request(_refuse_uploads)
     csrf.init_app(app)
     app.after_request(_security_headers)
@@ -83,6 +95,15 @@ def create_app(
     app.register_blueprint(diary.bp)
     app.before_request(auth.require_login)
     return app
+
+
+def _refuse_untrusted_host() -> None:
+    """Against DNS rebinding: a page on another site that points its own name at this computer
+    sends that name as Host, so only this computer's names are served (Flask's TRUSTED_HOSTS
+    cannot hold an IPv6 literal in Werkzeug 3.1, hence the app's own list)."""
+    config = current_app.config
+    if not host_allowed(request.host, config["ADMIN_HOSTS"], config["ADMIN_ANY_ADDRESS"]):
+        abort(400, "This address is not one the admin page answers to.")
 
 
 def _refuse_uploads() -> Response | None:

@@ -12,6 +12,7 @@ from scheduler.catalog import Reminder, ReminderInputError
 from scheduler.definitions import ReminderStoreError
 from scheduler.settings import WEEKDAYS
 from skill.admin import schedule
+from skill.admin.origin import has_control
 from skill.admin.state import current
 
 bp = Blueprint("reminders", __name__, url_prefix="/reminders")
@@ -25,6 +26,14 @@ def _form_input() -> dict[str, str]:
         "text": request.form.get("text", ""),
         "days": ",".join(d for d in request.form.getlist("days") if isinstance(d, str)),
     }
+
+
+def _check_controls(values: Mapping[str, str]) -> None:
+    """The store keeps one line of text per field; a control character is refused, not saved."""
+    for key, value in values.items():
+        if has_control(value):
+            allowed = "must not contain control characters (tabs, line breaks and the like)"
+            raise ReminderInputError(key, value, allowed)
 
 
 def _error(exc: ReminderInputError) -> dict[str, str]:
@@ -66,6 +75,7 @@ def index() -> Page:
 def add() -> BaseResponse | Page:
     values = _form_input()
     try:
+        _check_controls(values)
         reminder = schedule.catalog(current().config).add(
             values["at"], values["text"], values["days"]
         )
@@ -94,6 +104,7 @@ def edit(reminder_id: str) -> BaseResponse | Page:
     if request.method == "POST":
         values = _form_input()
         try:
+            _check_controls(values)
             schedule.catalog(current().config).update(
                 reminder_id, at=values["at"], text=values["text"], days=values["days"]
             )

@@ -1,4 +1,4 @@
-"""Admin page secrets in the data directory: session key, password hash; setup token, rate limit."""
+"""Admin page secrets in the data directory: session key, password hash; setup token, back-off."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import os
 import secrets
 import threading
 import time
-from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -23,7 +23,7 @@ class PasswordError(ValueError):
     """A new password that cannot be used; the message says why."""
 
 
-def _write_private(path: Path, data: bytes) -> None:
+def write_private(path: Path, data: bytes) -> None:
     """Create or replace `path` with mode 0600 atomically (temp file, fsync, rename)."""
     temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -48,7 +48,7 @@ def load_secret_key(directory: Path) -> bytes:
     except FileNotFoundError:
         pass
     key = secrets.token_bytes(32)
-    _write_private(path, key)
+    write_private(path, key)
     return key
 
 
@@ -63,7 +63,7 @@ class PasswordStore:
 
     def set(self, password: str) -> None:
         check_new_password(password)
-        _write_private(self.path, generate_password_hash(password).encode("utf-8"))
+        write_private(self.path, generate_password_hash(password).encode("utf-8"))
 
     def fingerprint(self) -> str:
         """Changes whenever the password changes, so older sessions stop being accepted."""
@@ -105,34 +105,67 @@ class SetupToken:
         self._token = None
 
 
-class RateLimiter:
-    """At most `limit` attempts per `window` seconds for each client address (in-process)."""
+class LoginBackoff:
+    """Failed logins make the next check wait: `free` failures cost nothing, then the wait doubles
+    from `base` up to `cap` seconds. Never a lockout: `cap` seconds after the last failure the
+    next attempt is always checked; a right password clears the wait, and so does a new password
+    (`epoch`, the password fingerprint). Each key (one shared by every unknown browser, one per
+    known device) has its own count, so nobody else's failures delay a known device."""
 
-    def __init__(self, limit: int = 5, window: float = 60.0, clock=time.monotonic) -> None:
-        self.limit = limit
-        self.window = window
+    def __init__(
+        self,
+        free: int = 3,
+        base: float = 0.5,
+        cap: float = 4.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.free = free
+        self.base = base
+        self.cap = cap
         self._clock = clock
-        self._attempts: dict[str, deque[float]] = {}
+        self._epoch = ""
+        self._failures: dict[str, int] = {}
+        self._not_before: dict[str, float] = {}
         self._lock = threading.Lock()
 
-    def allow(self, client: str) -> bool:
-        """Record an attempt by `client`; False once it is over the limit in the current window."""
+    def delay(self, failures: int) -> float:
+        """Seconds to wait after `failures` failures in a row."""
+        if failures < self.free:
+            return 0.0
+        return min(self.cap, self.base * 2 ** (failures - self.free))
+
+    def begin(self, key: str, epoch: str) -> float:
+        """0.0: check this attempt now (its slot is taken as if it will fail, so parallel
+        attempts cannot share one slot); else the seconds to wait before trying again."""
         now = self._clock()
         with self._lock:
-            attempts = self._attempts.setdefault(client, deque())
-            while attempts and now - attempts[0] >= self.window:
-                attempts.popleft()
-            if len(attempts) >= self.limit:
-                return False
-            attempts.append(now)
-            if len(self._attempts) > 10_000:
-                self._forget_idle(now)
-            return True
+            self._new_epoch(epoch)
+            wait = self._not_before.get(key, 0.0) - now
+            if wait > 0:
+                return wait
+            failures = self._failures.get(key, 0)
+            self._not_before[key] = now + self.delay(failures + 1)
+            return 0.0
 
-    def reset(self, client: str) -> None:
+    def failed(self, key: str, epoch: str) -> None:
+        now = self._clock()
         with self._lock:
-            self._attempts.pop(client, None)
+            self._new_epoch(epoch)
+            failures = self._failures.get(key, 0) + 1
+            self._failures[key] = failures
+            self._not_before[key] = now + self.delay(failures)
+            if len(self._failures) > 10_000:  # keys are minted only by right passwords
+                self._failures.clear()
+                self._not_before.clear()
 
-    def _forget_idle(self, now: float) -> None:
-        for client in [c for c, a in self._attempts.items() if not a or now - a[-1] >= self.window]:
-            del self._attempts[client]
+    def succeeded(self, key: str, epoch: str) -> None:
+        with self._lock:
+            self._new_epoch(epoch)
+            self._failures.pop(key, None)
+            self._not_before.pop(key, None)
+
+    def _new_epoch(self, epoch: str) -> None:
+        if epoch != self._epoch:
+            self._epoch = epoch
+            self._failures.clear()
+            self._not_before.clear()

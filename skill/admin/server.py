@@ -52,9 +52,15 @@ class AdminServer:
         return self
 
     def stop(self) -> None:
-        self._server.close()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
+        thread = self._thread
+        if thread is None or not thread.is_alive():
+            self._server.close()
+            return
+        # Workers first (they wake the loop when done), then the sockets from inside waitress's
+        # own loop: closing them from this thread races the loop's select() (EBADF).
+        self._server.task_dispatcher.shutdown()
+        self._server.trigger.pull_trigger(self._server.close)
+        thread.join(timeout=10)
 
     def setup_message(self) -> str | None:
         """The one-time setup link to print while no password is set, else None."""

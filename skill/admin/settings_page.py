@@ -13,6 +13,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from werkzeug.wrappers import Response as BaseResponse
 
 from skill.admin.devices import Devices, query_devices
+from skill.admin.origin import has_control
 from skill.admin.state import current
 from skill.config import Config
 from skill.config_write import ConfigWriteError, save_settings
@@ -160,6 +161,20 @@ def _convert(field: Field, raw: str) -> Any:
     return text
 
 
+CHECKBOX_VALUES = frozenset({"true", "false"})
+
+
+def _form_problem(field: Field, texts: list[str]) -> str | None:
+    """Refuse what the page's own form never sends, rather than guess what was meant."""
+    if field.kind == "bool":
+        if len(texts) > 2 or any(text not in CHECKBOX_VALUES for text in texts):
+            return "must be ticked or not (the form sends true or false)"
+        return None
+    if any(has_control(text) for text in texts):
+        return "must not contain control characters (tabs, line breaks and the like)"
+    return None
+
+
 def changes_from_form(
     form: Mapping[str, Any], config: Config, devices: Devices
 ) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
@@ -170,6 +185,10 @@ def changes_from_form(
         raw = form.getlist(field.name) if hasattr(form, "getlist") else [form.get(field.name)]
         texts: list[str] = [v for v in raw if isinstance(v, str)]
         if not texts:
+            continue
+        problem = _form_problem(field, texts)
+        if problem:
+            errors[field.name] = problem
             continue
         # A checkbox posts a hidden "false" then, when ticked, "true": the last one counts.
         value = _convert(field, texts[-1])
@@ -250,8 +269,10 @@ def say() -> BaseResponse:
     text = request.form.get("text", "").strip()
     if not text:
         flash("Type a sentence to say.", "error")
-    elif len(text) > MAX_SAY_LENGTH or "\x00" in text:
+    elif len(text) > MAX_SAY_LENGTH:
         flash(f"The sentence must be at most {MAX_SAY_LENGTH} characters.", "error")
+    elif has_control(text):
+        flash("The sentence must not contain control characters.", "error")
     else:
         try:
             current().control.say(text)

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from flask import current_app
 
 from skill.admin.assistant import AssistantControl
-from skill.admin.security import PasswordStore, RateLimiter, SetupToken
+from skill.admin.security import LoginBackoff, PasswordStore, SetupToken
+from skill.admin.sessions import ResetToken, SessionStore
 from skill.config import Config
 
 
@@ -20,7 +21,10 @@ class AdminState:
     passwords: PasswordStore
     setup_token: SetupToken | None
     """Set while no password exists; consumed by the first visitor who uses it."""
-    limiter: RateLimiter
+    backoff: LoginBackoff
+    sessions: SessionStore
+    reset_token: ResetToken
+    """Written by `cramp-coach admin setup-link`; lets the owner choose a new password."""
     save_lock: threading.Lock = field(default_factory=threading.Lock)
 
 

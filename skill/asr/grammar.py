@@ -52,8 +52,11 @@ class Grammar:
 def sample_sentences(pack: LanguagePack, limit: int = MAX_SENTENCES_PER_INTENT) -> list[str]:
     """Every sentence the pack's templates can produce (up to `limit` per intent), deduplicated."""
     intents = Intents.from_dict(pack.sentences)
+    left_out = tuple(str(p) for p in pack.meta.get("grammar_leaves_out") or [])
     seen: dict[str, None] = {}
-    for _intent, text in sample_intents(intents, max_sentences_per_intent=limit):
+    for intent, text in sample_intents(intents, max_sentences_per_intent=limit):
+        if left_out and str(intent).startswith(left_out):
+            continue
         cleaned = " ".join(text.lower().split())
         if cleaned:
             seen[cleaned] = None

@@ -1,4 +1,4 @@
-"""`cramp-coach admin`: serve the admin page, or set its password from stdin."""
+"""`cramp-coach admin`: serve the admin page, set its password from stdin, or print a reset link."""
 
 from __future__ import annotations
 
@@ -20,6 +20,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "set-password", help="set the admin password, read from stdin (one line) or a prompt"
     )
     password.set_defaults(func=run_set_password)
+    link = actions.add_parser(
+        "setup-link",
+        help="print a one-time link (valid 30 minutes) to choose a new password in the browser",
+    )
+    link.add_argument("--port", type=int, help="port of the admin page (default: [admin] port)")
+    link.set_defaults(func=run_setup_link)
     parser.set_defaults(func=lambda args, config: parser.print_help() or 2)
 
 
@@ -66,4 +72,17 @@ def run_set_password(args: argparse.Namespace, config: Config) -> int:
         print(f"cramp-coach admin set-password: password {exc}", file=sys.stderr)
         return 1
     print("Admin password set.", file=sys.stderr)
+    return 0
+
+
+def run_setup_link(args: argparse.Namespace, config: Config) -> int:
+    """Works while the page is served (by `run` or `admin serve`): the token is a file in the
+    data directory that the page reads, so no login attempt, good or bad, is needed."""
+    from skill.admin.sessions import RESET_LIFETIME, ResetToken
+
+    port = args.port if args.port is not None else config.admin.port
+    token = ResetToken(data_dir()).create()
+    minutes = int(RESET_LIFETIME // 60)
+    print(f"Open this link once within {minutes} minutes to choose a new admin password:")
+    print(f"http://127.0.0.1:{port}/setup?token={token}")
     return 0

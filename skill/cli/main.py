@@ -12,7 +12,8 @@ from skill.config import Config, ConfigError, load_config
 
 # Each module has register(subparsers) adding one subcommand whose handler is
 # func(args, config) -> int.
-SUBCOMMANDS = ("ask", "listen", "run", "model", "reminders", "history", "admin", "wyoming")
+SUBCOMMANDS = ("ask", "listen", "run", "model", "reminders", "history", "admin", "wyoming",
+               "service")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,63 @@
+"""Keyword layer: a cramp told in fragments, as grammar-mode recognition sometimes returns it.
+
+The Korean model often hears "쥐가 났어요" as "에 쥐 났어" or only "났어요": the body part or even
+the word for cramp is lost, a particle stands alone. Templates cannot list those fragments, so a
+language pack may declare (under `keyword_layer:` in pack.yaml) the units that report a cramp, the
+words that mean something else happened, and which words pick a more specific cramp intent. The
+layer only ever returns a cramp intent; questions and controls stay with the templates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["KeywordLayer", "KeywordRule"]
+
+
+@dataclass(frozen=True)
+class KeywordRule:
+    intent: str
+    """The cramp intent this rule picks."""
+    words: tuple[str, ...]
+    """Word starts that pick it ("수영" matches "수영하다가")."""
+
+
+@dataclass(frozen=True)
+class KeywordLayer:
+    triggers: frozenset[str]
+    """Whole units that report a cramp happening ("났어요", "쥐났어")."""
+    veto: tuple[str, ...]
+    """Word starts that say something else happened ("화가 났어요": angry); they mute the layer."""
+    questions: tuple[str, ...]
+    """Word starts of a question ("왜"): a question about cramps is not a cramp now."""
+    rules: tuple[KeywordRule, ...]
+    """Tried in order; the first whose word is heard wins."""
+    default: str
+    """The general leg-cramp intent when no rule picks a more specific one."""
+
+    @classmethod
+    def from_meta(cls, meta: Mapping[str, Any]) -> KeywordLayer | None:
+        """The pack's `keyword_layer:` section, or None when the pack has none."""
+        section = meta.get("keyword_layer")
+        if not section:
+            return None
+        rules = tuple(KeywordRule(str(r["intent"]), tuple(str(w) for w in r["words"]))
+                      for r in section.get("rules") or [])
+        return cls(triggers=frozenset(str(w) for w in section.get("triggers") or []),
+                   veto=tuple(str(w) for w in section.get("veto") or []),
+                   questions=tuple(str(w) for w in section.get("questions") or []),
+                   rules=rules, default=str(section.get("default", "cramp.calf")))
+
+    def match(self, words: list[str]) -> str | None:
+        """The cramp intent these normalised words report, or None."""
+        if not self.triggers.intersection(words):
+            return None
+        if any(w.startswith(self.veto) for w in words) or (words and words[0].startswith(
+                self.questions)):
+            return None
+        for rule in self.rules:
+            if any(w.startswith(rule.words) for w in words):
+                return rule.intent
+        return self.default

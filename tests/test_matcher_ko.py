@@ -1,0 +1,96 @@
+"""The Korean pack: every intent typed, the fragments grammar-mode Vosk really returns, and no
+answer to unrelated speech."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from intents.language import load_pack
+from intents.match import CANONICAL_INTENTS
+from intents.matcher import IntentMatcher
+from skill.asr.grammar import sample_sentences
+
+HEARD = Path(__file__).parent / "data" / "ko_vosk_heard.tsv"
+
+
+@pytest.fixture(scope="module")
+def matcher() -> IntentMatcher:
+    return IntentMatcher(load_pack("ko"))
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("쥐가 났어요", "cramp.calf"),
+    ("쥐 났어", "cramp.calf"),
+    ("자다가 쥐가 났어요", "cramp.calf"),
+    ("허벅지에 쥐가 났어요", "cramp.thigh"),
+    ("발바닥에 쥐가 났어요", "cramp.foot"),
+    ("다리에 쥐가 나서 못 일어나겠어요", "cramp.cannot_stand"),
+    ("수영하다가 쥐가 났어요", "cramp.swimming"),
+    ("달리다가 종아리에 쥐가 났어요", "cramp.exercise"),
+    ("쥐가 안 풀려요", "cramp.persistent"),
+    ("임신 중인데 다리에 쥐가 났어요", "cramp.pregnancy"),
+    ("아이가 다리에 쥐가 났어요", "cramp.child"),
+    ("왜 쥐가 나요", "info.causes"),
+    ("쥐 예방법 알려 주세요", "info.prevention"),
+    ("병원에 가야 하나요", "info.doctor"),
+    ("뭘 먹으면 좋아요", "info.diet"),
+    ("족욕 하는 법 알려 주세요", "routine.footbath"),
+    ("스트레칭 알려 주세요", "routine.stretch"),
+    ("물 얼마나 마셔야 해요", "routine.hydration"),
+    ("천천히 말해 주세요", "control.slower"),
+    ("뭘 할 수 있어요", "control.help"),
+    ("다시 말해줘", "control.repeat"),
+    ("다시 말해 주세요", "control.repeat"),
+    ("오늘 알림 뭐 있어요", "reminder.list"),
+])
+def test_typed_korean_reaches_its_intent(matcher: IntentMatcher, text: str, intent: str) -> None:
+    assert matcher.match(text).intent == intent
+
+
+@pytest.mark.parametrize("text", [
+    "에 쥐가 났어",  # a stray particle, the body part lost
+    "어요 쥐 에 쥐가 났어요",  # a stray ending and a repeated word
+    "쥐 쥐가 났어요",
+    "종아리 종아리에 쥐가 났어요",
+    "왼 종아리에 났어",  # 쥐 lost: a cramp reported in the past tense
+    "났어요",
+])
+def test_grammar_mode_fragments_of_a_cramp_start_first_aid(matcher: IntentMatcher,
+                                                          text: str) -> None:
+    assert matcher.match(text).intent == "cramp.calf"
+
+
+@pytest.mark.parametrize("text", [
+    "오늘 날씨 어때요", "음악 틀어 줘", "불 좀 꺼 주세요", "화가 났어요", "불이 났어요",
+    "고양이가 쥐를 잡았어요", "생각이 났어요", "쥐덫 어디 있어요", "쥐가 나요", "이 쥐에 쥐가 나요",
+])
+def test_unrelated_korean_gets_no_intent(matcher: IntentMatcher, text: str) -> None:
+    assert matcher.match(text).intent is None
+
+
+def test_every_canonical_intent_has_korean_templates() -> None:
+    intents = load_pack("ko").intent_names
+    missing = CANONICAL_INTENTS - intents - {"safety.red_flag", "info.remedies"}
+    assert not missing
+
+
+def test_questions_stay_out_of_the_korean_speech_grammar() -> None:
+    """Each extra word is one more thing a no-[unk] model hears other speech as."""
+    sentences = sample_sentences(load_pack("ko"))
+    assert "쥐가 났어요" in sentences
+    assert "왜 쥐가 나요" not in sentences
+
+
+def _heard_rows() -> list[dict[str, str]]:
+    lines = [line for line in HEARD.read_text(encoding="utf-8").splitlines()
+             if not line.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t"))
+
+
+@pytest.mark.parametrize("row", _heard_rows(), ids=lambda row: f"{row['heard']}")
+def test_what_vosk_heard_on_espeak_clips(matcher: IntentMatcher, row: dict[str, str]) -> None:
+    expect = None if row["expect"] == "null" else row["expect"]
+    assert matcher.match(row["heard"]).intent == expect, row
