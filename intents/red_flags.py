@@ -140,7 +140,8 @@ class RedFlagDetector:
         flag = self.detect(text)
         if flag is not None:
             return flag.level
-        hints = [c.hint for c in self.concepts if c.hint and c.name in self.found_in(text)]
+        found = self.found_in(text)
+        hints = [c.hint for c in self.concepts if c.hint and c.name in found]
         return min(hints, key=_RANK.__getitem__) if hints else self.default_level
 
     def slots_for(self, text: str, level: str) -> dict[str, str]:
