@@ -193,7 +193,9 @@ class RedFlagDetector:
                 start = min(s for s, _ in combo)
                 end = max(e for _, e in combo)
                 inside = {i for s, e in combo for i in range(s, e)}
-                if end - start <= concept.window + 1 and self._usable(
+                # at most window - 1 words between the phrases, however long the phrases are
+                gap = max(s for s, _ in combo) - min(e for _, e in combo)
+                if gap < concept.window and self._usable(
                         concept, words, start, end, inside, negation):
                     return True
         return False
