@@ -36,16 +36,29 @@ class DialogueSettings:
 
 
 _PHONE = re.compile(r"^[0-9]{2,6}$")
+_LINE = re.compile(r"^[0-9][0-9 ]{1,14}[0-9]$")
+_ADVICE_CHARS = 160
 
 
 @dataclass(frozen=True)
 class SafetySettings:
     emergency_number: str = "112"
     """Spoken in the escalation line; 999 in the UK, 911 in North America."""
+    urgent_number: str = ""
+    """Optional non-emergency medical line for the 'urgent' level (111 in England); '' for none."""
+    urgent_advice: str = ""
+    """Optional wording said instead of the language pack's 'urgent' line; '' for the pack's."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SafetySettings:
         number = get_str(data, "emergency_number", cls.emergency_number, 6)
         if not _PHONE.match(number):
             raise SettingError("emergency_number", number, "must be 2 to 6 digits, e.g. \"112\"")
-        return cls(emergency_number=number)
+        urgent = get_str(data, "urgent_number", cls.urgent_number, 16)
+        if urgent and not _LINE.match(urgent):
+            raise SettingError("urgent_number", urgent,
+                               "must be empty or 3 to 16 digits and spaces, e.g. \"111\"")
+        advice = " ".join(get_str(data, "urgent_advice", cls.urgent_advice, _ADVICE_CHARS).split())
+        if advice and (not advice.isprintable() or "{" in advice or "}" in advice):
+            raise SettingError("urgent_advice", advice, "must be plain text without braces")
+        return cls(emergency_number=number, urgent_number=urgent, urgent_advice=advice)
