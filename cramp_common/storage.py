@@ -49,6 +49,7 @@ def kind_of(exc: BaseException, path: Path) -> str:
 def advice(exc: BaseException, path: Path, what: str, damaged: str) -> str:
     """One line: which file, what happened, and what to do; `damaged` is the advice for a damaged
     file (it differs: a diary can start afresh, a reminder list must be kept)."""
+    exc = getattr(exc, "orig", None) or exc  # SQLAlchemy wraps the sqlite3 error
     kind = kind_of(exc, path)
     if kind == "full":
         todo = f"free space on {mount_point(path)}"

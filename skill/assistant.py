@@ -53,7 +53,7 @@ class Assistant:
         self.reminders = ReminderService(
             config.reminders, data_dir() / JOB_STORE_FILE,
             on_due=self._on_due, on_event=self._on_reminder_event,
-            is_busy=lambda: self.conversation.is_busy(),
+            is_busy=lambda: self.conversation.is_busy(), confirm_heard=True,
         )
         self.matcher = IntentMatcher(self.pack)
         self.conversation = Conversation(
@@ -154,7 +154,10 @@ class Assistant:
     # -- callbacks from the parts
 
     def _on_due(self, due: DueReminder) -> None:
-        turn = self.conversation.remind(due.kind, due.text, due.items)
+        def heard(completely: bool) -> None:
+            self.reminders.heard(due, completely)
+
+        turn = self.conversation.remind(due.kind, due.text, due.items, on_done=heard)
         if self._announce is not None and turn.say:
             self._announce(" ".join(turn.say))
 
