@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from cramp_common.paths import data_dir
@@ -20,6 +21,7 @@ from skill.admin.server import AdminServer
 from skill.config import Config
 from skill.dialogue.conversation import Conversation
 from skill.dialogue.diary import Diary
+from skill.dialogue.keys import STORAGE_PROBLEM
 from skill.interfaces import AudioSource
 from skill.listening import ListeningService
 from skill.speech import SpeechQueue, close_speaker, create_speaker
@@ -28,6 +30,8 @@ log = logging.getLogger(__name__)
 
 RUN_LOCK = "run.lock"
 TICK_SECONDS = 1.0
+WARN_AFTER_TURN_SECONDS = 600.0
+"""In quiet hours the storage warning waits for someone to have spoken within this long."""
 
 
 class AlreadyRunningError(RuntimeError):
@@ -64,6 +68,8 @@ class Assistant:
         self.listening: ListeningService | None = None
         self._threads: list[threading.Thread] = []
         self.admin: AdminServer | None = None
+        self._last_turn = float("-inf")
+        self._warned = False
 
     # -- life cycle
 
@@ -114,7 +120,25 @@ class Assistant:
 
     def handle_text(self, text: str) -> list[str]:
         """One heard or typed utterance through the dialogue; returns what is said."""
+        self._last_turn = time.monotonic()
         return list(self.conversation.handle_text(text).say)
+
+    def storage_problems(self) -> list[str]:
+        """What the diary and the reminders are working around, one line each."""
+        found = [self.diary.problem, *self.reminders.problems]
+        return [line for line in found if line]
+
+    def _warn_storage(self) -> None:
+        """Say once that something cannot be saved: never during a flow or speech, and in quiet
+        hours only just after someone spoke to us (nobody is woken for it)."""
+        if self._warned or not self.storage_problems() or self.conversation.is_busy():
+            return
+        config = self.config.reminders
+        recent = time.monotonic() - self._last_turn < WARN_AFTER_TURN_SECONDS
+        if not recent and config.in_quiet_hours(datetime.now(config.zone()).time()):
+            return
+        self._warned = True
+        self.speaker.say(self.pack.reply(STORAGE_PROBLEM), key=STORAGE_PROBLEM)
 
     # -- the voice loop
 
@@ -148,6 +172,7 @@ class Assistant:
         while not self._stop.wait(TICK_SECONDS):
             try:
                 self.conversation.tick()
+                self._warn_storage()
             except Exception:  # the timer must outlive one bad tick
                 log.exception("dialogue timer failed")
 
@@ -174,7 +199,8 @@ class Assistant:
 
         config = self.config
         listening = self.listening.status if self.listening is not None else None
-        notes = tuple(n for n in (self.listening_problem,) if n)
+        notes = tuple(n for n in (self.listening_problem, *self.storage_problems(),
+                                  *self.config.problems) if n)
         return AssistantStatus(
             running=True,
             language=config.general.language,

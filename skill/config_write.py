@@ -18,6 +18,7 @@ import tomlkit
 
 from cramp_common.validate import SettingError
 from skill.config import DEFAULT_CONFIG_PATH, Config, ConfigError, parse_config
+from skill.config_guard import keep_last_good
 
 Changes = Mapping[str, Mapping[str, Any]]
 """{"speech": {"rate": 140}, "reminders": {"bedtime": "22:00"}}: section -> key -> new value."""
@@ -110,6 +111,7 @@ def save_settings(path: Path, changes: Changes) -> Config:
         except ConfigError as exc:
             raise ConfigWriteError({"": str(exc)}) from None
         write_atomic(path, new_text)
+        keep_last_good(path, new_text)
     return replace(config, path=path)
 
 

@@ -31,9 +31,6 @@ def run(args: argparse.Namespace, config: Config) -> int:
     with Diary(read_only=True) as diary:
         episodes = diary.recent_episodes(args.limit)
         events = diary.recent_events(args.limit)
-        problem = diary.problem
-    if problem:
-        print(f"cramp-coach history: {problem}", file=sys.stderr)
     if args.json:
         print(json.dumps({"episodes": [asdict(e) for e in episodes],
                           "events": [asdict(e) for e in events]}, ensure_ascii=False))
