@@ -223,3 +223,19 @@ class DefinitionStore:
             rows = conn.execute("SELECT id, kind, text, at FROM suppressed ORDER BY at").fetchall()
             conn.execute("DELETE FROM suppressed")
         return [Suppressed(i, k, t, datetime.fromisoformat(a)) for i, k, t, a in rows]
+
+
+def open_for_service(path: Path) -> tuple[DefinitionStore, str]:
+    """The reminder list for the running assistant, never an exception: read-only when it cannot
+    be written, an empty one in memory (the file untouched) when it cannot be read; with the
+    one-line problem ('' when none)."""
+    try:
+        return DefinitionStore(path), ""
+    except ReminderStoreError as exc:
+        first = str(exc)
+    try:
+        return DefinitionStore(path, read_only=True), (
+            f"{first}; your reminders are read from it but changes cannot be saved")
+    except ReminderStoreError:
+        return DefinitionStore.in_memory(path), (
+            f"{first}; until then only the reminders in config.toml are in effect")

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -113,3 +116,28 @@ class NotifyingExecutor(ThreadPoolExecutor):  # type: ignore[misc]
         except Exception:
             log.exception("recording the due reminder %s failed", job.id)
         super().submit_job(job, run_times)
+
+
+def set_aside_if_corrupt(path: Path) -> OSError | None:
+    """A job store that is not a database is moved aside (never deleted) to be rebuilt; returns
+    the error when it cannot be moved (read-only directory), the file then left as it is.
+
+    The job store only mirrors the reminder definitions, so rebuilding it loses nothing but
+    pending snoozes; the damaged file stays next to it for inspection.
+    """
+    if not path.exists():
+        return None
+    try:
+        with closing(sqlite3.connect(path)) as conn:
+            conn.execute("PRAGMA schema_version").fetchone()
+        return None
+    except sqlite3.DatabaseError as exc:
+        damage = exc
+    moved = path.with_name(f"{path.name}.corrupt-{datetime.now():%Y%m%d-%H%M%S}")
+    try:
+        path.rename(moved)
+    except OSError as exc:
+        return exc
+    log.warning("%s is not a usable job store (%s); moved it to %s and rebuilt the schedule "
+                "from the reminder list", path, damage, moved)
+    return None

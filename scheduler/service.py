@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 import time as _time
 from collections.abc import Callable
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -28,10 +26,11 @@ from scheduler.definitions import (
     DefinitionStore,
     ReminderStoreError,
     Suppressed,
+    open_for_service,
 )
 from scheduler.ledger import LEDGER_FILE, DeliveryLedger, Occurrence
 from scheduler.lock import LOCK_FILE, ServiceLock
-from scheduler.safestore import FallbackJobStore, NotifyingExecutor
+from scheduler.safestore import FallbackJobStore, NotifyingExecutor, set_aside_if_corrupt
 from scheduler.settings import ReminderSettings
 from scheduler.triggers import daily_trigger
 
@@ -188,20 +187,9 @@ class ReminderService:
         self._problems[name] = message
 
     def _open_definitions(self, path: Path) -> DefinitionStore:
-        """The reminder list; read-only or in memory (the file untouched) when it cannot be used."""
-        try:
-            return DefinitionStore(path)
-        except ReminderStoreError as exc:
-            first = str(exc)
-        try:
-            store = DefinitionStore(path, read_only=True)
-            self._note("definitions", f"{first}; your reminders are read from it but changes "
-                                      "cannot be saved")
-            return store
-        except ReminderStoreError:
-            self._note("definitions", f"{first}; until then only the reminders in config.toml "
-                                      "are in effect")
-            return DefinitionStore.in_memory(path)
+        store, problem = open_for_service(path)
+        self._note("definitions", problem)
+        return store
 
     def _job_store_failed(self, exc: BaseException) -> None:
         self._note("jobs", advice(exc, self.store_path, "reminder schedule",
@@ -209,30 +197,11 @@ class ReminderService:
                    "; the schedule is kept in memory until the next start")
 
     def _set_aside_if_corrupt(self) -> bool:
-        """A job store that is not a database is moved aside (never deleted) and rebuilt; False
-        when it cannot be moved (read-only directory): the schedule then lives in memory.
-
-        The job store only mirrors the reminder definitions, so rebuilding it loses nothing but
-        pending snoozes; the damaged file stays next to it for inspection.
-        """
-        path = self.store_path
-        if not path.exists():
-            return True
-        try:
-            with closing(sqlite3.connect(path)) as conn:
-                conn.execute("PRAGMA schema_version").fetchone()
-            return True
-        except sqlite3.DatabaseError as exc:
-            damage = exc
-        moved = path.with_name(f"{path.name}.corrupt-{datetime.now():%Y%m%d-%H%M%S}")
-        try:
-            path.rename(moved)
-        except OSError as exc:
-            self._job_store_failed(exc)
-            return False
-        log.warning("%s is not a usable job store (%s); moved it to %s and rebuilt the schedule "
-                    "from the reminder list", path, damage, moved)
-        return True
+        """False when a damaged job store cannot be moved aside (the schedule then in memory)."""
+        failure = set_aside_if_corrupt(self.store_path)
+        if failure is not None:
+            self._job_store_failed(failure)
+        return failure is None
 
     def _submitted(self, job: Job, run_time: datetime) -> None:
         """In the scheduler thread, before the job store moves on: note the occurrence."""
