@@ -11,7 +11,8 @@ import pytest
 from cramp_common.paths import user_config_path
 from skill.config import DEFAULT_CONFIG_PATH, load_config
 from skill.config_guard import last_good_path
-from skill.config_write import save_settings
+from skill.config_write import ConfigWriteError, save_settings
+from tests.storage_support import read_only_view
 
 
 @pytest.fixture
@@ -85,3 +86,14 @@ def test_an_explicit_config_file_without_a_copy_is_left_alone(tmp_path: Path) ->
     path.write_text(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8")[:200], encoding="utf-8")
     assert load_config(path).problems == ()
     assert not last_good_path(path).exists()
+
+
+def test_saving_on_a_read_only_directory_says_make_it_writable(
+    user_config: Path, tmp_path: Path
+) -> None:
+    with (read_only_view(user_config.parent, tmp_path / "ro") as view,
+          pytest.raises(ConfigWriteError) as caught):
+        save_settings(view / "config.toml", {"speech": {"rate": 150}})
+    message = str(caught.value)
+    assert f"make {view} writable" in message and "nothing was changed" in message
+    assert 'emergency_number = "999"' in user_config.read_text()
