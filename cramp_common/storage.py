@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
 _READ_ONLY = (errno.EROFS, errno.EACCES, errno.EPERM)
 _FULL = (errno.ENOSPC, errno.EDQUOT)
+NEARLY_FULL_BYTES = 256 * 1024
 
 
 def mount_point(path: Path) -> Path:
@@ -43,7 +45,15 @@ def kind_of(exc: BaseException, path: Path) -> str:
         "not a database" in text or "malformed" in text or "corrupt" in text
     ):
         return "damaged"
-    return "other"
+    # SQLite reports a full disk as "disk I/O error" when it cannot grow its -shm file.
+    return "full" if _nearly_full(path.parent) else "other"
+
+
+def _nearly_full(directory: Path) -> bool:
+    try:
+        return shutil.disk_usage(directory).free < NEARLY_FULL_BYTES
+    except OSError:
+        return False
 
 
 def advice(exc: BaseException, path: Path, what: str, damaged: str) -> str:

@@ -67,12 +67,19 @@ def home(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(params=["garbage diary", "half-written diary", "garbage reminder list",
-                        "read-only data directory"])
+                        "read-only data directory", "full disk"])
 def broken_home(request: pytest.FixtureRequest, home: Path, tmp_path: Path) -> Iterator[Path]:
-    """The data directory with one fault; the files as they were before it, for comparison."""
+    """The data directory with one fault."""
     if request.param == "read-only data directory":
         with read_only_view(home, tmp_path / "ro") as view:
             yield view
+        return
+    if request.param == "full disk":
+        with small_disk(tmp_path / "disk") as disk:
+            for path in home.iterdir():
+                shutil.copy(path, disk / path.name)
+            fill_up(disk)
+            yield disk
         return
     {"garbage diary": garbage("history.db"), "half-written diary": half_written_diary,
      "garbage reminder list": garbage("reminders.sqlite")}[request.param](home)
