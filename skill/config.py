@@ -167,7 +167,8 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(f"{target}: no such config file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{target}: cannot read: {exc}") from None
-    guarded = path is None or last_good_path(target).exists()
+    # The user's own file always has a last good copy; another file only if one was made for it.
+    guarded = (path is None and target == user_config_path()) or last_good_path(target).exists()
     good_text = read_last_good(target) if guarded else None
     problems: list[str] = []
     try:
