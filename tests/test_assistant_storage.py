@@ -32,9 +32,10 @@ def test_damaged_diary_first_aid_then_one_warning_after_the_flow(data_home: Path
     (data_home / "history.db").write_bytes(bytes(range(256)) * 8)
     config, _ = parse_config(TEXT_SPEECH)
     assistant = Assistant(config, listen=False)
+    # The cramp comes first, so the timer that says the warning finds a flow already open.
+    said = assistant.handle_text("my calf is cramping")
     assistant.start()
     try:
-        said = assistant.handle_text("my calf is cramping")
         time.sleep(TICKS)  # the flow is still open: no warning may cut in
         keys = [item.key for item in assistant.speaker.last_spoken]
         assert any(key.startswith("first_aid.calf") for key in keys) and said
