@@ -470,6 +470,7 @@ class ReminderService:
         reminder_id = event.job_id.removeprefix(SNOOZE_PREFIX)
         reminder = self._find(reminder_id)
         kind = reminder.kind if reminder else ("summary" if reminder_id == SUMMARY_ID else "")
+        self.ledger.finish(Occurrence(event.job_id, event.scheduled_run_time, kind), "missed")
         self._emit("missed", {
             "id": reminder_id, "kind": kind, "reason": "late",
             "due": event.scheduled_run_time.astimezone(self._zone).isoformat(),
