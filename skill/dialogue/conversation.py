@@ -6,7 +6,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
@@ -140,10 +140,12 @@ class Conversation:
                 return None
             return self._finish(Turn("", None), plan, now, flow="timer")
 
-    def remind(self, kind: str, text: str = "", items: Sequence[Upcoming] = ()) -> Turn:
+    def remind(self, kind: str, text: str = "", items: Sequence[Upcoming] = (),
+               on_done: Callable[[bool], None] | None = None) -> Turn:
         """Speak a due reminder (the run loop's on_due); stretch and foot bath offer 'say start'.
 
-        kind 'summary' lists `items`, the reminders quiet hours held back.
+        kind 'summary' lists `items`, the reminders quiet hours held back. `on_done` is told
+        whether the reminder was heard in full (not called when there was nothing to say).
         """
         with self._lock:
             now = self.clock()
@@ -151,12 +153,12 @@ class Conversation:
             if kind == "summary":
                 if items:
                     self._say(plan, keys.REMINDER_SUMMARY, items=self._list_items(items))
-                return self._finish(Turn("", None), plan, now, flow="reminder")
+                return self._finish(Turn("", None), plan, now, flow="reminder", on_done=on_done)
             kind = kind if kind in keys.REMINDER_KINDS else "custom"
             self._say(plan, keys.REMINDER_PROMPT.format(kind=kind), text=text)
             offered = f"routine.{kind}"
             self._offer = offered if self.flows.get(offered) else None
-            return self._finish(Turn("", None), plan, now, flow="reminder")
+            return self._finish(Turn("", None), plan, now, flow="reminder", on_done=on_done)
 
     def close(self) -> None:
         """End of session: an episode still open is recorded as 'unfinished' at its last word."""
@@ -456,14 +458,15 @@ class Conversation:
                 self._say(plan, key)
         self._say(plan, keys.COUNT_RELAX)
 
-    def _finish(self, turn: Turn, plan: Plan, now: float, flow: str) -> Turn:
+    def _finish(self, turn: Turn, plan: Plan, now: float, flow: str,
+                on_done: Callable[[bool], None] | None = None) -> Turn:
         """Record what is said, queue it on the speaker, and open the follow-up window."""
         for item in plan.items:
             if isinstance(item, Said):
                 self._log("spoken", {"key": item.key, "text": item.text}, now)
         if plan.items:
             if self.speaker is not None:
-                plan.send(self.speaker, flow, self.realtime)
+                plan.send(self.speaker, flow, self.realtime, on_done)
             # The window runs from when the words and holds are over, not from when they began.
             window = float(self.config.dialogue.follow_up_seconds) * (2 if self._slow else 1)
             words = sum(len(text.split()) for text in plan.sentences)
