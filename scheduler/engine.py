@@ -11,23 +11,31 @@ from apscheduler.job import Job
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from cramp_common.storage import advice
+from scheduler.problems import Problems
 from scheduler.safestore import FallbackJobStore, NotifyingExecutor, set_aside_if_corrupt
 
 
 def open_scheduler(store_path: Path, zone: tzinfo, *,
                    on_submit: Callable[[Job, datetime], None],
                    on_missed: Callable[[JobExecutionEvent], None],
-                   on_store_failed: Callable[[BaseException], None]) -> BackgroundScheduler:
+                   problems: Problems) -> BackgroundScheduler:
     """A started but paused scheduler on the SQLite job store at `store_path`.
 
     A damaged store is moved aside first; one that cannot be moved (or fails later) leaves the
-    schedule in memory, reported through `on_store_failed`. `on_submit` sees each run before
-    the job store moves the job on; `on_missed` each run APScheduler gave up as too late.
+    schedule in memory, noted in `problems` as "jobs". `on_submit` sees each run before the job
+    store moves the job on; `on_missed` each run APScheduler gave up as too late.
     """
-    store = FallbackJobStore(SQLAlchemyJobStore(url=f"sqlite:///{store_path}"), on_store_failed)
+
+    def failed(exc: BaseException) -> None:
+        problems.note("jobs", advice(exc, store_path, "reminder schedule",
+                                     "it was left as it is") +
+                      "; the schedule is kept in memory until the next start")
+
+    store = FallbackJobStore(SQLAlchemyJobStore(url=f"sqlite:///{store_path}"), failed)
     failure = set_aside_if_corrupt(store_path)
     if failure is not None:
-        on_store_failed(failure)
+        failed(failure)
         store.failed = True
     scheduler = BackgroundScheduler(
         jobstores={"default": store},

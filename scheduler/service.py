@@ -11,7 +11,6 @@ from pathlib import Path
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from cramp_common.storage import advice
 from scheduler import jobs
 from scheduler.definitions import DEFINITIONS_FILE, open_for_service
 from scheduler.delivery import Delivery, OnDue, SkillSide
@@ -100,7 +99,7 @@ class ReminderService:
             self._stopping.clear()
             self._scheduler = open_scheduler(
                 self.store_path, self._in_effect.zone, on_submit=self._tracker.submitted,
-                on_missed=self._delivery.missed, on_store_failed=self._job_store_failed,
+                on_missed=self._delivery.missed, problems=self._problems,
             )
             self.sync()
             self._scheduler.resume()
@@ -128,11 +127,6 @@ class ReminderService:
             self._scheduler = None
         jobs.unregister(self._delivery)
         self._lock.release()
-
-    def _job_store_failed(self, exc: BaseException) -> None:
-        self._problems.note("jobs", advice(exc, self.store_path, "reminder schedule",
-                                           "it was left as it is") +
-                            "; the schedule is kept in memory until the next start")
 
     def __enter__(self) -> ReminderService:
         self.start()
