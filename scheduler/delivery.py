@@ -14,7 +14,7 @@ from apscheduler.events import JobExecutionEvent
 from scheduler.catalog import Reminder
 from scheduler.definitions import ReminderStoreError, Suppressed
 from scheduler.due import SNOOZE_PREFIX, SUMMARY_ID, SUMMARY_KEY, DueReminder, job_id, prompt_key
-from scheduler.events import OnEvent, ReminderEvents
+from scheduler.events import ReminderEvents
 from scheduler.in_effect import InEffect
 from scheduler.ledger import Occurrence
 from scheduler.tracker import DeliveryTracker
@@ -27,12 +27,11 @@ OnDue = Callable[[DueReminder], None]
 
 @dataclass(frozen=True)
 class SkillSide:
-    """What the skill hands the service: the scheduler package imports nothing from it."""
+    """The skill's side of handing over (its `on_event` goes to ReminderEvents): the scheduler
+    package imports nothing from the skill."""
 
     on_due: OnDue
     """Say this reminder (called on a scheduler thread)."""
-    on_event: OnEvent
-    """Record what happened to a reminder (spoken, missed, done, ...)."""
     is_busy: Callable[[], bool]
     """Whether a flow or speech is active (the reminder then waits)."""
     confirm_heard: bool = False

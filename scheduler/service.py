@@ -81,7 +81,7 @@ class ReminderService:
         self._window = ReminderWindow(self._clock, self._tracker, events)
         self._delivery = Delivery(
             lambda: self._in_effect, self._jobs.find,
-            SkillSide(on_due, on_event, is_busy, confirm_heard), tracker=self._tracker,
+            SkillSide(on_due, is_busy, confirm_heard), tracker=self._tracker,
             events=events, window=self._window, clock=self._clock, stopping=self._stopping,
             poll_seconds=poll_seconds,
         )
