@@ -1,4 +1,4 @@
-"""IntentMatcher: exact hassil template match first, then a cautious fuzzy layer for near-misses."""
+"""IntentMatcher: exact templates, near-miss layers, then the semantic layer (policy below)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,15 @@ from intents.fuzzy import NUMBER, FuzzyIndex, Sample, sample_templates, template
 from intents.language import LanguagePack
 from intents.match import IntentMatch
 from intents.normalize import Normalizer
+from intents.semantic import LazyLayer
+from intents.semantic.layer import UNCLEAR
+from intents.semantic.slots import SlotReader
+from intents.semantic.training import NONE, UNSPECIFIED
 
 __all__ = ["FuzzySettings", "IntentMatcher"]
+
+GENERAL_CRAMP = "cramp.calf"
+"""The general leg-cramp flow, for a cramp now of no clear kind."""
 
 _SAMPLES_PER_TEMPLATE = 120
 _MAX_LEAVE_ONE_OUT_WORDS = 14
@@ -66,9 +73,23 @@ class FuzzySettings:
 
 
 class IntentMatcher:
-    """Classifies one utterance into a canonical intent with slots; stateless and thread-safe."""
+    """Classifies one utterance into a canonical intent with slots; stateless and thread-safe.
 
-    def __init__(self, pack: LanguagePack) -> None:
+    The one matching policy (the `method` of the result says which layer decided):
+      1. red-flag concept detector (branch redflags; its call goes at the top of match());
+      2. "exact": a hassil template matches the normalised words; confidence 1.0;
+      3. "fuzzy": near-miss layers (a stray skip phrase, unknown or misspelt words, one clause
+         of two), each a template match on slightly edited words;
+      4. "semantic" (packs with a `semantic:` section, i.e. English): a softmax head over MiniLM
+         sentence vectors; accepted only above its intent family's threshold, which was set on
+         held-out paraphrases and everyday negatives so that negatives almost never pass;
+      5. "cramp-unclear": clearly a cramp now (the cramp labels together pass their own
+         threshold, or the head says cramp.unspecified) but of no clear kind: the general
+         leg-cramp flow (cramp.calf) rather than silence;
+      6. "none": no intent.
+    """
+
+    def __init__(self, pack: LanguagePack, semantic: bool = True) -> None:
         self.pack = pack
         self.normalize = Normalizer.from_meta(pack.meta)
         self.settings = FuzzySettings.from_meta(pack.meta)
@@ -85,6 +106,10 @@ class IntentMatcher:
         self._skip_phrases = sorted({tuple(str(p).split()) for p in self.intents.skip_words},
                                     key=len, reverse=True)
         self.fuzzy = FuzzyIndex.build(samples, self.settings.keywords, self.settings.threshold)
+        self.slot_reader = SlotReader.from_meta(pack.meta)
+        self.semantic = (LazyLayer(pack.meta, self.intents, pack.directory / "training",
+                                   self.normalize)
+                         if semantic and "semantic" in pack.meta else None)
 
     def match(self, text: str) -> IntentMatch:
         """Exact template match, else a near-miss match, else intent None."""
@@ -93,10 +118,31 @@ class IntentMatcher:
         normalized = self.normalize(text)
         if not normalized:
             return IntentMatch(None, text=text)
+        # <-- red-flag concept detector (branch redflags) goes here, before the templates
         result = self._recognize(normalized)
         if result is not None:
             return self._from_result(result, text, 1.0, "exact")
-        return self._fuzzy(normalized.split(), text)
+        fuzzy = self._fuzzy(normalized.split(), text)
+        if fuzzy.intent is not None:
+            return fuzzy
+        return self._semantic(normalized, text)
+
+    def _semantic(self, normalized: str, text: str) -> IntentMatch:
+        layer = self.semantic.get() if self.semantic is not None else None
+        if layer is None:
+            return IntentMatch(None, text=text)
+        found = layer.classify(normalized)
+        confidence = round(found.confidence, 3)
+        words = normalized.split()
+        if found.label in (UNCLEAR, UNSPECIFIED):
+            slots = self.slot_reader.read(GENERAL_CRAMP, words)
+            return IntentMatch(GENERAL_CRAMP, slots, text, confidence, "cramp-unclear")
+        if found.label == NONE or found.label not in self.intents.intents:
+            return IntentMatch(None, text=text, score=confidence)
+        slots = self.slot_reader.read(found.label, words)
+        if found.level:
+            slots["level"] = found.level
+        return IntentMatch(found.label, slots, text, confidence, "semantic")
 
     def is_exact(self, text: str) -> bool:
         """Whether `text` matches a template exactly (what match() reports as 'exact'), without
