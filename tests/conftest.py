@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,10 @@ def data_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     """A private CRAMP_COACH_HOME so no test touches the user's data."""
     home = tmp_path_factory.mktemp("cramp-home")
     monkeypatch.setenv("CRAMP_COACH_HOME", str(home))
+    # sentence vectors of the training data are derived, not user data: shared across tests
+    # and runs, so only the first run on a machine spends about a minute encoding them
+    monkeypatch.setenv("CRAMP_COACH_MODEL_CACHE",
+                       str(Path(tempfile.gettempdir()) / "cramp-coach-model-cache"))
     return home
 
 

@@ -49,7 +49,8 @@ def open_source(args: argparse.Namespace, config: Config) -> AudioSource:
 
 def turn_record(heard: str, turn: Turn) -> dict[str, Any]:
     return {"heard": heard, "intent": turn.intent, "slots": dict(turn.slots),
-            "say": list(turn.say), "reply_keys": list(turn.reply_keys)}
+            "say": list(turn.say), "reply_keys": list(turn.reply_keys),
+            "confidence": turn.confidence, "layer": turn.layer}
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
@@ -73,7 +74,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
 
     speaker = open_speaker(config, pack.tts_voice, silent=args.silent)
     diary = Diary()
-    matcher = IntentMatcher(pack)
+    matcher = IntentMatcher(pack, semantic=config.understanding.semantic)
     conversation = Conversation(pack, matcher, config, diary=diary, speaker=speaker)
 
     def answer(heard: str) -> None:

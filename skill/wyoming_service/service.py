@@ -55,7 +55,8 @@ class DialogueFactory:
 
         with self._lock:
             if language not in self._matchers:
-                self._matchers[language] = IntentMatcher(load_pack(language))
+                self._matchers[language] = IntentMatcher(
+                    load_pack(language), semantic=self.config.understanding.semantic)
             return self._matchers[language]
 
     def __call__(self, language: str) -> Dialogue:
