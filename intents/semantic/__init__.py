@@ -29,7 +29,8 @@ class LazyLayer:
         verify(files.tokenizer, files.tokenizer_sha256, "tokenizer")
         self._layer: SemanticLayer | None = None
         self._args = (meta, intents, directory, normalize)
-        self._thread = threading.Thread(target=self._load, name="semantic-load", daemon=True)
+        # not a daemon: the interpreter must not exit while onnxruntime is mid-load (it aborts)
+        self._thread = threading.Thread(target=self._load, name="semantic-load", daemon=False)
         self._thread.start()
 
     def _load(self) -> None:
