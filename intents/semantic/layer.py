@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from hassil import Intents
 
-from intents.semantic.classifier import Head, Matrix, family
+from intents.semantic.classifier import Head, Matrix, Prediction, family
 from intents.semantic.encoder import Encoder
 from intents.semantic.training import NONE, Example, content_hash, load_examples, split
 
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 ENV_CACHE = "CRAMP_COACH_MODEL_CACHE"
 """Where vectors and trained heads are cached; default: <data dir>/cache/semantic."""
-_HEAD_VERSION = "head-1"
+_HEAD_VERSION = "head-2"
 """Bump when training or calibration changes, so old cached heads are not reused."""
 UNCLEAR = "cramp.unclear"
 """A cramp now, of no clear kind: the cramp labels together pass their own threshold."""
@@ -47,7 +47,9 @@ class LayerSettings:
     """No family threshold is set below this, however few negatives reached it."""
     margin: float
     """Added to the highest confidence a validation negative reached in a family."""
-    default_level: str
+    topic: frozenset[str]
+    """Cramp and body words; a family in `needs_topic` is only accepted with one of them."""
+    needs_topic: frozenset[str]
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any]) -> LayerSettings:
@@ -55,13 +57,17 @@ class LayerSettings:
         return cls(int(section.get("per_template", 10)),
                    float(section.get("validation_share", 0.25)),
                    float(section.get("floor", 0.5)), float(section.get("margin", 0.03)),
-                   str(section.get("default_level", "urgent")))
+                   frozenset(str(w) for w in section.get("topic") or []),
+                   frozenset(str(f) for f in section.get("needs_topic") or []))
+
+    def off_topic(self, label: str, text: str) -> bool:
+        return family(label) in self.needs_topic and self.topic.isdisjoint(text.split())
 
 
 @dataclass(frozen=True)
 class SemanticResult:
     label: str
-    """Best label over the threshold, 'cramp.unclear' for a cramp of no clear kind, or NONE."""
+    """Best label over its threshold, UNCLEAR for a cramp of no clear kind, or NONE."""
     confidence: float
     best: str
     """Best in-domain label whatever its confidence (for logs and the benchmark)."""
@@ -69,16 +75,23 @@ class SemanticResult:
     """Danger-sign level of the nearest red-flag paraphrase, for safety.red_flag."""
 
 
-class SemanticLayer:
-    """Softmax head over MiniLM vectors with one rejection threshold per intent family."""
+@dataclass
+class _Trained:
+    head: Head
+    thresholds: dict[str, float]
+    level_vectors: Matrix
+    level_names: list[str]
 
-    def __init__(self, encoder: Encoder, head: Head, thresholds: dict[str, float],
-                 levels: tuple[Matrix, list[str]], default_level: str) -> None:
+
+class SemanticLayer:
+    """Neural head over MiniLM vectors with one rejection threshold per intent family."""
+
+    def __init__(self, encoder: Encoder, trained: _Trained, settings: LayerSettings) -> None:
         self.encoder = encoder
-        self.head = head
-        self.thresholds = thresholds
-        self._level_vectors, self._level_names = levels
-        self.default_level = default_level
+        self.head = trained.head
+        self.thresholds = trained.thresholds
+        self._trained = trained
+        self.settings = settings
 
     @classmethod
     def build(cls, meta: Mapping[str, Any], intents: Intents, directory: Path,
@@ -86,73 +99,85 @@ class SemanticLayer:
         settings = LayerSettings.from_meta(meta)
         encoder = encoder or Encoder()
         examples = load_examples(intents, directory, normalize, settings.per_template)
-        train, validation = split(examples, settings.validation_share)
         key = content_hash(examples, encoder.files.model_sha256, _HEAD_VERSION,
                            repr(settings))
-        vectors = _VectorCache(cache_root(), encoder).vectors([e.text for e in examples])
-        by_text = dict(zip((e.text for e in examples), vectors, strict=True))
-        head, thresholds = _trained(cache_root() / f"head-{key}.npz", train, validation,
-                                    by_text, settings)
-        flags = [e for e in examples if e.level]
-        levels = (np.array([by_text[e.text] for e in flags], np.float32).reshape(-1, 384),
-                  [e.level for e in flags])
-        return cls(encoder, head, thresholds, levels, settings.default_level)
+        path = cache_root() / f"head-{key}.npz"
+        trained = _load(path) if path.exists() else _train(examples, encoder, settings, path)
+        return cls(encoder, trained, settings)
 
     def classify(self, text: str) -> SemanticResult:
         vector = self.encoder.encode([text])[0]
-        prediction = self.head.predict(vector)
-        label, confidence = prediction.label, prediction.confidence
-        if label != NONE and confidence >= self.thresholds.get(family(label), 1.0):
-            return SemanticResult(label, confidence, label, self._level(vector, label))
-        cramp_share = prediction.family_confidence
-        if (family(prediction.best_in_family) == "cramp"
-                and cramp_share >= self.thresholds.get(UNCLEAR, 1.0)):
-            return SemanticResult(UNCLEAR, cramp_share, prediction.best_in_family)
-        return SemanticResult(NONE, confidence, prediction.best_in_family)
+        return _decide(self.head.predict(vector), self.thresholds, self.settings, text,
+                       lambda: self._level(vector))
 
-    def _level(self, vector: Matrix, label: str) -> str:
-        if label != "safety.red_flag" or not self._level_names:
-            return ""
-        return self._level_names[int(np.argmax(self._level_vectors @ vector))]
+    def _level(self, vector: Matrix) -> str:
+        names = self._trained.level_names
+        return names[int(np.argmax(self._trained.level_vectors @ vector))] if names else ""
 
 
-def _trained(path: Path, train: list[Example], validation: list[Example],
-             by_text: Mapping[str, Matrix], settings: LayerSettings
-             ) -> tuple[Head, dict[str, float]]:
-    if path.exists():
-        data = np.load(path)
-        head = Head([str(x) for x in data["labels"]], data["weights"], data["bias"])
-        return head, dict(zip((str(f) for f in data["families"]),
-                              (float(t) for t in data["thresholds"]), strict=True))
+def _decide(prediction: Prediction, thresholds: Mapping[str, float], settings: LayerSettings,
+            text: str, level: Callable[[], str] = str) -> SemanticResult:
+    """The policy, shared by matching and by calibration so both judge alike."""
+    label, confidence = prediction.label, prediction.confidence
+    if (label != NONE and confidence >= thresholds.get(family(label), 1.0)
+            and not settings.off_topic(label, text)):
+        return SemanticResult(label, confidence, label,
+                              level() if label == "safety.red_flag" else "")
+    if (family(prediction.best_in_family) == "cramp"
+            and prediction.family_confidence >= thresholds.get(UNCLEAR, 1.0)):
+        return SemanticResult(UNCLEAR, prediction.family_confidence, prediction.best_in_family)
+    return SemanticResult(NONE, confidence, prediction.best_in_family)
+
+
+def _load(path: Path) -> _Trained:
+    data = np.load(path)
+    head = Head([str(x) for x in data["labels"]], data["w1"], data["b1"], data["w2"], data["b2"])
+    thresholds = dict(zip((str(f) for f in data["families"]),
+                          (float(t) for t in data["thresholds"]), strict=True))
+    return _Trained(head, thresholds, data["level_vectors"],
+                    [str(x) for x in data["level_names"]])
+
+
+def _train(examples: list[Example], encoder: Encoder, settings: LayerSettings,
+           path: Path) -> _Trained:
+    log.info("semantic layer: training the head (first run with this data or model)")
+    vectors = _VectorCache(cache_root(), encoder).vectors([e.text for e in examples])
+    by_text = dict(zip((e.text for e in examples), vectors, strict=True))
+    train, validation = split(examples, settings.validation_share)
     head = Head.train(np.array([by_text[e.text] for e in train], np.float32),
                       [e.label for e in train])
     thresholds = calibrate(head, validation, by_text, settings)
+    flags = [e for e in examples if e.level]
+    trained = _Trained(head, thresholds,
+                       np.array([by_text[e.text] for e in flags], np.float32).reshape(-1, 384),
+                       [e.level for e in flags])
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp.npz")
-    np.savez(temporary, labels=np.array(head.labels), weights=head.weights, bias=head.bias,
-             families=np.array(list(thresholds)), thresholds=np.array(list(thresholds.values())))
+    np.savez(temporary, labels=np.array(head.labels), w1=head.w1, b1=head.b1, w2=head.w2,
+             b2=head.b2, families=np.array(list(thresholds)),
+             thresholds=np.array(list(thresholds.values())),
+             level_vectors=trained.level_vectors, level_names=np.array(trained.level_names))
     temporary.replace(path)
-    return head, thresholds
+    return trained
 
 
 def calibrate(head: Head, validation: list[Example], by_text: Mapping[str, Matrix],
               settings: LayerSettings) -> dict[str, float]:
-    """Per family: just above the most confident validation negative it accepted, never below
-    the floor. 'cramp.unclear' (all cramp labels together) is calibrated the same way."""
+    """Per family (and UNCLEAR): just above the most confident held-out negative that the
+    policy would otherwise accept, never below the floor. Raising one threshold can expose
+    another family's score for the same line, so this repeats until nothing moves."""
     keys = ({family(label) for label in head.labels} - {NONE}) | {UNCLEAR}
     thresholds = dict.fromkeys(sorted(keys), settings.floor)
-
-    def raise_to(key: str, confidence: float) -> None:
-        thresholds[key] = max(thresholds[key], min(1.0, confidence + settings.margin))
-
-    for e in validation:
-        if e.label != NONE:
-            continue
-        prediction = head.predict(by_text[e.text])
-        if prediction.label != NONE:
-            raise_to(family(prediction.label), prediction.confidence)
-        if family(prediction.best_in_family) == "cramp":
-            raise_to(UNCLEAR, prediction.family_confidence)
+    negatives = [(e.text, head.predict(by_text[e.text])) for e in validation if e.label == NONE]
+    changed = True
+    while changed:
+        changed = False
+        for text, prediction in negatives:
+            found = _decide(prediction, thresholds, settings, text)
+            if found.label != NONE:
+                key = UNCLEAR if found.label == UNCLEAR else family(found.label)
+                thresholds[key] = min(1.0 + settings.margin, found.confidence + settings.margin)
+                changed = True
     return thresholds
 
 
