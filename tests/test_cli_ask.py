@@ -62,7 +62,7 @@ def test_each_line_is_its_own_conversation_with_each(data_home: Path) -> None:
 
 def test_semantic_fallback_shows_its_layer_in_json(data_home: Path) -> None:
     result = cli(data_home, "ask", "--silent", "--json", "--each",
-                 stdin=b"a cramp mid training\nadd bananas to my shopping list\n")
+                 stdin=b"my calf cramped up on the bike ride home\nadd bananas to my shopping list\n")
     cramp, bananas = json_lines(result.stdout)
     assert (cramp["intent"], cramp["layer"]) == ("cramp.calf", "cramp-unclear")
     assert cramp["reply_keys"][:2] == ["reassure.open", "first_aid.calf.straighten"]
@@ -74,7 +74,7 @@ def test_semantic_switch_off_in_config_keeps_templates_only(data_home: Path) -> 
     config = data_home / "config.toml"
     config.write_text("[understanding]\nsemantic = false\n", encoding="utf-8")
     result = cli(data_home, "--config", str(config), "ask", "--silent", "--json",
-                 "a cramp mid training")
+                 "my calf cramped up on the bike ride home")
     assert result.returncode == 0, result.stderr
     (turn,) = json_lines(result.stdout)
     assert (turn["intent"], turn["layer"]) == (None, "none")

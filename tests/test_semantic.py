@@ -93,7 +93,7 @@ def test_held_out_negatives_are_rejected(matcher: IntentMatcher) -> None:
 
 
 def test_clear_cramp_of_no_clear_kind_starts_the_general_flow(matcher: IntentMatcher) -> None:
-    match = matcher.match("a cramp mid training")
+    match = matcher.match("my calf cramped up on the bike ride home")
     assert (match.intent, match.method) == ("cramp.calf", "cramp-unclear")
     assert 0.5 < match.score < 1
 

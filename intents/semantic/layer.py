@@ -60,6 +60,11 @@ class LayerSettings:
                    frozenset(str(w) for w in section.get("topic") or []),
                    frozenset(str(f) for f in section.get("needs_topic") or []))
 
+    def fingerprint(self) -> str:
+        """Stable across runs (a frozenset's repr is not), for the cache key."""
+        return repr((self.per_template, self.validation_share, self.floor, self.margin,
+                     sorted(self.topic), sorted(self.needs_topic)))
+
     def off_topic(self, label: str, text: str) -> bool:
         return family(label) in self.needs_topic and self.topic.isdisjoint(text.split())
 
@@ -100,7 +105,7 @@ class SemanticLayer:
         encoder = encoder or Encoder()
         examples = load_examples(intents, directory, normalize, settings.per_template)
         key = content_hash(examples, encoder.files.model_sha256, _HEAD_VERSION,
-                           repr(settings))
+                           settings.fingerprint())
         path = cache_root() / f"head-{key}.npz"
         trained = _load(path) if path.exists() else _train(examples, encoder, settings, path)
         return cls(encoder, trained, settings)
@@ -158,6 +163,9 @@ def _train(examples: list[Example], encoder: Encoder, settings: LayerSettings,
              thresholds=np.array(list(thresholds.values())),
              level_vectors=trained.level_vectors, level_names=np.array(trained.level_names))
     temporary.replace(path)
+    for stale in path.parent.glob("head-*.npz"):  # heads of older data or code
+        if stale != path:
+            stale.unlink(missing_ok=True)
     return trained
 
 
