@@ -28,6 +28,8 @@ class Example:
     text: str
     intent: str | None
     slots: dict[str, str]
+    certain: bool = True
+    """Optional 4th column `certain` (yes/no, true/false, 1/0): whether the label is sure."""
 
 
 @dataclass(frozen=True)
@@ -41,13 +43,15 @@ class Score:
 
 
 def read_examples(path: Path) -> list[Example]:
-    """Rows of text<TAB>intent<TAB>k=v,k=v; intent "null" means no intent."""
+    """Rows of text<TAB>intent<TAB>k=v,k=v[<TAB>certain]; intent "null" means no intent."""
     examples = []
     with path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
             slots = dict(p.split("=", 1) for p in (row.get("slots") or "").split(",") if p)
             intent = row["intent"].strip()
-            examples.append(Example(row["text"], None if intent == "null" else intent, slots))
+            certain = (row.get("certain") or "yes").strip().lower() not in ("no", "false", "0")
+            examples.append(Example(row["text"], None if intent == "null" else intent, slots,
+                                    certain))
     return examples
 
 

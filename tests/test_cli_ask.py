@@ -62,7 +62,8 @@ def test_each_line_is_its_own_conversation_with_each(data_home: Path) -> None:
 
 def test_semantic_fallback_shows_its_layer_in_json(data_home: Path) -> None:
     result = cli(data_home, "ask", "--silent", "--json", "--each",
-                 stdin=b"my calf cramped up on the bike ride home\nadd bananas to my shopping list\n")
+                 stdin=b"my calf cramped up on the bike ride home\n"
+                       b"add bananas to my shopping list\n")
     cramp, bananas = json_lines(result.stdout)
     assert (cramp["intent"], cramp["layer"]) == ("cramp.calf", "cramp-unclear")
     assert cramp["reply_keys"][:2] == ["reassure.open", "first_aid.calf.straighten"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import hashlib
 import importlib.util
@@ -77,10 +78,8 @@ def verify(path: Path, expected: str, what: str) -> None:
 def _release_freed_heap() -> None:
     """Give back the heap onnxruntime freed while optimising the graph (about 60 MB of RSS
     that glibc would otherwise keep); a no-op where there is no glibc."""
-    try:
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
 
 
 class Encoder:
