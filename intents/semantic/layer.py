@@ -50,6 +50,8 @@ class LayerSettings:
     topic: frozenset[str]
     """Cramp and body words; a family in `needs_topic` is only accepted with one of them."""
     needs_topic: frozenset[str]
+    families: frozenset[str]
+    """Families the layer may answer; the others (short commands) are left to the templates."""
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any]) -> LayerSettings:
@@ -58,14 +60,17 @@ class LayerSettings:
                    float(section.get("validation_share", 0.25)),
                    float(section.get("floor", 0.5)), float(section.get("margin", 0.03)),
                    frozenset(str(w) for w in section.get("topic") or []),
-                   frozenset(str(f) for f in section.get("needs_topic") or []))
+                   frozenset(str(f) for f in section.get("needs_topic") or []),
+                   frozenset(str(f) for f in section.get("families") or []))
 
     def fingerprint(self) -> str:
         """Stable across runs (a frozenset's repr is not), for the cache key."""
         return repr((self.per_template, self.validation_share, self.floor, self.margin,
-                     sorted(self.topic), sorted(self.needs_topic)))
+                     sorted(self.topic), sorted(self.needs_topic), sorted(self.families)))
 
     def off_topic(self, label: str, text: str) -> bool:
+        if family(label) not in self.families:
+            return True
         return family(label) in self.needs_topic and self.topic.isdisjoint(text.split())
 
 
