@@ -70,11 +70,16 @@ def run(args: argparse.Namespace, config: Config) -> int:
         print(f"cramp-coach listen: {exc}", file=sys.stderr)
         return 2
     from intents.matcher import IntentMatcher
+    from intents.semantic import EncoderError
     from skill.dialogue.diary import Diary
 
+    try:
+        matcher = IntentMatcher(pack, semantic=config.understanding.semantic)
+    except EncoderError as exc:
+        print(f"cramp-coach listen: {exc}", file=sys.stderr)
+        return 2
     speaker = open_speaker(config, pack.tts_voice, silent=args.silent)
     diary = Diary()
-    matcher = IntentMatcher(pack, semantic=config.understanding.semantic)
     conversation = Conversation(pack, matcher, config, diary=diary, speaker=speaker)
 
     def answer(heard: str) -> None:
