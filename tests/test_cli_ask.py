@@ -9,7 +9,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 CONVERSATION = "my calf is cramping\nnext\nrepeat\nit has passed\n"
+pytestmark = pytest.mark.usefixtures("semantic_cache")
 
 
 def cli(home: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
