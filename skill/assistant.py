@@ -239,7 +239,7 @@ class Assistant:
         if isinstance(self.speaker, SpeechQueue):
             self.speaker.apply_settings(config.speech)
             self.speaker.quiet_hours = (config.reminders.quiet_start, config.reminders.quiet_end)
-        self.conversation.config = self.config
+        self.conversation.apply(self.config)
         self.reminders.update_settings(config.reminders)
 
 

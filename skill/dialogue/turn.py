@@ -1,0 +1,33 @@
+"""What one turn reports back: the cleaned line, its intent, and what was said."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+MAX_TEXT = 300
+"""Longer input is cut before matching; nobody says more than this in one breath."""
+_JUNK = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffd]+")
+
+
+@dataclass(frozen=True)
+class Turn:
+    text: str
+    """The input line (cleaned: control characters removed, cut to MAX_TEXT)."""
+    intent: str | None
+    """The stateless classification of this line, whatever the dialogue made of it."""
+    slots: dict[str, str] = field(default_factory=dict)
+    say: list[str] = field(default_factory=list)
+    """Sentences said, in order (counts included)."""
+    reply_keys: list[str] = field(default_factory=list)
+    """Reply key of each sentence in `say`."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "intent": self.intent, "slots": dict(self.slots),
+                "say": list(self.say), "reply_keys": list(self.reply_keys)}
+
+
+def clean_text(text: str) -> str:
+    """Drop control characters and undecodable bytes, collapse spaces, cut to MAX_TEXT."""
+    return " ".join(_JUNK.sub(" ", text[: MAX_TEXT * 4]).split())[:MAX_TEXT]
