@@ -9,11 +9,11 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from intents.language import PackError, load_pack
-from intents.match import Matcher
 from skill.cli.speaking import open_speaker
 from skill.config import Config
 from skill.dialogue.conversation import Conversation, Turn
 from skill.dialogue.diary import Diary
+from skill.dialogue.wiring import open_conversation, open_matcher
 from skill.speech import PrintSpeaker, close_speaker
 
 
@@ -37,12 +37,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def open_matcher(language: str) -> Matcher:
-    from intents.matcher import IntentMatcher
-
-    return IntentMatcher(load_pack(language))
-
-
 def read_lines(stream: TextIO) -> Iterator[str]:
     """Lines of stdin decoded leniently: binary junk becomes replacement characters, not errors."""
     buffer = getattr(stream, "buffer", None)
@@ -57,7 +51,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     language = args.lang or config.general.language
     try:
         pack = load_pack(language)
-        matcher = open_matcher(language)
+        matcher = open_matcher(pack, config)
     except PackError as exc:
         print(f"cramp-coach ask: {exc}", file=sys.stderr)
         return 2
@@ -65,14 +59,17 @@ def run(args: argparse.Namespace, config: Config) -> int:
                            printed=not args.json)
     lines = [" ".join(args.text)] if args.text else read_lines(sys.stdin)
     diary = Diary()
-    conversation = Conversation(pack, matcher, config, diary=diary, speaker=speaker,
-                                realtime=args.realtime)
+
+    def fresh() -> Conversation:
+        return open_conversation(config, pack=pack, matcher=matcher, diary=diary,
+                                 speaker=speaker, realtime=args.realtime)
+
+    conversation = fresh()
     try:
         for line in lines:
             if args.each:  # a labelled set: no line may inherit a flow from the one before
                 conversation.close()
-                conversation = Conversation(pack, matcher, config, diary=diary, speaker=speaker,
-                                            realtime=args.realtime)
+                conversation = fresh()
             turn = conversation.handle_text(line)
             if speaker is not None and args.realtime:
                 speaker.wait_idle()

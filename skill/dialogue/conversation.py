@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Sequence
 from contextlib import nullcontext
+from dataclasses import replace
 from typing import Any
 
 from intents.language import LanguagePack
@@ -196,7 +197,7 @@ class Conversation:
             state.window.open(now, seconds + plan.paused_seconds + words * SECONDS_PER_WORD)
         if turn.intent == "control.stop" and state.cursor is None:
             state.window.close()
-        return Turn(turn.text, turn.intent, turn.slots, plan.sentences, plan.keys)
+        return replace(turn, say=plan.sentences, reply_keys=plan.keys)
 
     def _strip_wake(self, text: str) -> tuple[bool, str]:
         if not self._wake:
