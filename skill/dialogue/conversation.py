@@ -25,7 +25,7 @@ from skill.dialogue.plan import Plan, Said
 from skill.dialogue.reminders import Reminders, Upcoming
 from skill.dialogue.replies import Replies
 from skill.dialogue.routing import Heard, Router
-from skill.dialogue.state import DialogueState
+from skill.dialogue.state import DialogueState, Phase
 from skill.dialogue.steps import StepSayer
 from skill.dialogue.timeutil import Clock, local_zone
 from skill.dialogue.turn import MAX_TEXT, Turn, clean_text
@@ -150,7 +150,7 @@ class Conversation:
         """A guided flow is in its follow-up window, or speech is playing: reminders wait."""
         with self._lock:
             state = self.state
-            in_flow = state.cursor is not None and state.window.is_open(self.clock())
+            in_flow = state.cursor is not None and state.phase(self.clock()) is Phase.FOLLOW_UP
             return in_flow or self._speaker_busy()
 
     # -- one turn
@@ -164,7 +164,7 @@ class Conversation:
                                  "score": round(match.score, 3), "method": match.method}, now)
             self.watch.close_idle(now, self.state)
             plan = Plan()
-            in_window = self.state.window.is_open(now) or self._speaker_busy()
+            in_window = self.state.phase(now) is Phase.FOLLOW_UP or self._speaker_busy()
             heard = Heard(woke, bare_wake, in_window, wake_needed=bool(self._wake))
             flow = self.router.respond(match, now, heard, plan)
             if self.episodes.current is not None and match.intent != "safety.red_flag":
