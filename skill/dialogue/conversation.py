@@ -197,7 +197,7 @@ class Conversation:
             state.window.open(now, seconds + plan.paused_seconds + words * SECONDS_PER_WORD)
         if turn.intent == "control.stop" and state.cursor is None:
             state.window.close()
-        return replace(turn, say=plan.sentences, reply_keys=plan.keys)
+        return replace(turn, say=plan.sentences, reply_keys=plan.keys, plan=plan)
 
     def _strip_wake(self, text: str) -> tuple[bool, str]:
         if not self._wake:

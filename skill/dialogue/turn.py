@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from skill.dialogue.plan import Plan
+
 MAX_TEXT = 300
 """Longer input is cut before matching; nobody says more than this in one breath."""
 _JUNK = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffd]+")
@@ -22,6 +24,8 @@ class Turn:
     """Sentences said, in order (counts included)."""
     reply_keys: list[str] = field(default_factory=list)
     """Reply key of each sentence in `say`."""
+    plan: Plan | None = field(default=None, compare=False, repr=False)
+    """The turn's whole effect as executed (speech cut, reminder dismissed, sentences)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {"text": self.text, "intent": self.intent, "slots": dict(self.slots),
