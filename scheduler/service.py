@@ -3,27 +3,34 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 import time as _time
 from collections.abc import Callable
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
-from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.job import Job
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.date import DateTrigger
 
 from cramp_common.paths import data_dir
+from cramp_common.storage import advice
 from scheduler import jobs
 from scheduler.catalog import Reminder, ReminderCatalog
-from scheduler.definitions import DEFINITIONS_FILE, DefinitionStore, Suppressed
+from scheduler.definitions import (
+    DEFINITIONS_FILE,
+    DefinitionStore,
+    ReminderStoreError,
+    Suppressed,
+    open_for_service,
+)
+from scheduler.ledger import LEDGER_FILE, DeliveryLedger, Occurrence
 from scheduler.lock import LOCK_FILE, ServiceLock
+from scheduler.safestore import FallbackJobStore, NotifyingExecutor, set_aside_if_corrupt
 from scheduler.settings import ReminderSettings
 from scheduler.triggers import daily_trigger
 
@@ -50,6 +57,16 @@ class DueReminder:
     snoozed: bool = False
     items: tuple[DueReminder, ...] = ()
     """For the summary: the reminders quiet hours held back."""
+    due: datetime | None = None
+    """The moment it was scheduled for (None for the summary); with `id` it names the
+    occurrence in the delivery ledger."""
+
+    @property
+    def occurrence(self) -> Occurrence | None:
+        if self.due is None:
+            return None
+        return Occurrence(SNOOZE_PREFIX + self.id if self.snoozed else self.id, self.due,
+                          self.kind)
 
 
 @dataclass(frozen=True)
@@ -79,6 +96,10 @@ class ReminderService:
 
     `clock` is the service's idea of now for quiet hours, the voice window and snooze times
     (tests); APScheduler itself always runs on real time.
+
+    With `confirm_heard`, a reminder counts as spoken only when the skill calls heard() after
+    playback; one never heard in full (crash, shutdown) is said again on return within grace.
+    Storage problems never stop the service: `problems` says what is wrong.
     """
 
     def __init__(
@@ -92,6 +113,7 @@ class ReminderService:
         *,
         definitions_path: Path | None = None,
         poll_seconds: float = 2.0,
+        confirm_heard: bool = False,
     ) -> None:
         self.settings = settings
         self.store_path = Path(store_path)
@@ -101,8 +123,15 @@ class ReminderService:
         self._on_event = on_event
         self._is_busy = is_busy
         self._poll_seconds = poll_seconds
+        self._confirm_heard = confirm_heard
+        self._problems: dict[str, str] = {}
         defs = definitions_path or self.store_path.with_name(DEFINITIONS_FILE)
-        self.catalog = ReminderCatalog(settings, DefinitionStore(defs))
+        self.catalog = ReminderCatalog(settings, self._open_definitions(defs))
+        self.ledger = DeliveryLedger(self.store_path.with_name(LEDGER_FILE))
+        self._claimed: set[tuple[str, datetime]] = set()
+        self._due_at: dict[str, datetime] = {}
+        """Job id -> the run time APScheduler just submitted it for."""
+        self._redo: threading.Thread | None = None
         self._lock = ServiceLock(self.store_path.with_name(LOCK_FILE))
         self._scheduler: BackgroundScheduler | None = None
         self._stopping = threading.Event()
@@ -121,10 +150,13 @@ class ReminderService:
         """Take the service lock, open the job store, sync jobs from the definitions, run."""
         self._lock.acquire()
         try:
-            _set_aside_if_corrupt(self.store_path)
+            store = FallbackJobStore(SQLAlchemyJobStore(url=f"sqlite:///{self.store_path}"),
+                                     self._job_store_failed)
+            if not self._set_aside_if_corrupt():
+                store.failed = True
             scheduler = BackgroundScheduler(
-                jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{self.store_path}")},
-                executors={"default": ThreadPoolExecutor(max_workers=8)},
+                jobstores={"default": store},
+                executors={"default": NotifyingExecutor(self._submitted, max_workers=8)},
                 job_defaults={"coalesce": True, "max_instances": 1},
                 timezone=self._zone,
             )
@@ -140,13 +172,77 @@ class ReminderService:
             raise
         self._poller = threading.Thread(target=self._poll, name="reminder-sync", daemon=True)
         self._poller.start()
+        self._redo = threading.Thread(target=self._redo_unheard, name="reminder-redo",
+                                      daemon=True)
+        self._redo.start()
+
+    @property
+    def problems(self) -> list[str]:
+        """One line per storage problem the service is working around (empty: none)."""
+        return [message for message in self._problems.values() if message]
+
+    def _note(self, name: str, message: str) -> None:
+        if message and self._problems.get(name) != message:
+            log.warning("%s", message)
+        self._problems[name] = message
+
+    def _open_definitions(self, path: Path) -> DefinitionStore:
+        store, problem = open_for_service(path)
+        self._note("definitions", problem)
+        return store
+
+    def _job_store_failed(self, exc: BaseException) -> None:
+        self._note("jobs", advice(exc, self.store_path, "reminder schedule",
+                                  "it was left as it is") +
+                   "; the schedule is kept in memory until the next start")
+
+    def _set_aside_if_corrupt(self) -> bool:
+        """False when a damaged job store cannot be moved aside (the schedule then in memory)."""
+        failure = set_aside_if_corrupt(self.store_path)
+        if failure is not None:
+            self._job_store_failed(failure)
+        return failure is None
+
+    def _submitted(self, job: Job, run_time: datetime) -> None:
+        """In the scheduler thread, before the job store moves on: note the occurrence."""
+        grace = job.misfire_grace_time
+        late = (datetime.now(run_time.tzinfo) - run_time).total_seconds()
+        if job.id == SUMMARY_ID or (grace is not None and late > grace):
+            return  # too late: APScheduler reports it missed and does not run it
+        self._due_at[job.id] = run_time
+        kind = job.args[1] if len(job.args) > 1 else ""
+        self.ledger.record_due(Occurrence(job.id, run_time, str(kind)))
+        self._note("ledger", self.ledger.problem)
+
+    def _redo_unheard(self) -> None:
+        """Say again what a crash or shutdown kept from being heard, within its grace."""
+        self.ledger.prune(self._clock())
+        for occurrence in self.ledger.unfinished():
+            if self._stopping.is_set():
+                return
+            snoozed = occurrence.id.startswith(SNOOZE_PREFIX)
+            reminder = self._find(occurrence.id.removeprefix(SNOOZE_PREFIX))
+            if reminder is None or not reminder.enabled:
+                self.ledger.finish(occurrence, "gone")
+                continue
+            due = DueReminder(reminder.id, reminder.kind, reminder.text, reminder.reply_key,
+                              self._clock(), snoozed, due=occurrence.due)
+            late = (self._clock() - occurrence.due).total_seconds()
+            if late > reminder.grace_seconds:
+                self._finish(due, "missed")
+                self._event("missed", due, reason="late")
+                continue
+            log.info("reminder %s due %s was not heard in full; saying it again", due.id,
+                     occurrence.due)
+            self._deliver(due)
 
     def stop(self) -> None:
         """Stop firing; a reminder waiting for speech to end is given up (recorded as missed)."""
         self._stopping.set()
-        if self._poller is not None:
-            self._poller.join()
-            self._poller = None
+        for thread in (self._poller, self._redo):
+            if thread is not None:
+                thread.join()
+        self._poller = self._redo = None
         self._teardown()
 
     def _teardown(self) -> None:
@@ -214,8 +310,11 @@ class ReminderService:
                 self._ensure_job(scheduler, existing.get(reminder.id), reminder)
             self._sync_summary(scheduler, existing.get(SUMMARY_ID))
             self._known = {r.id: r for r in every}
-            self.catalog.store.set_applied(generation)
             self._generation = generation
+            try:
+                self.catalog.store.set_applied(generation)
+            except ReminderStoreError as exc:
+                log.debug("could not note the applied generation: %s", exc)
 
     def _ensure_job(self, scheduler: BackgroundScheduler, job: Any, reminder: Reminder) -> None:
         trigger = reminder.trigger(self._zone)
@@ -267,12 +366,17 @@ class ReminderService:
         if reminder is None or not reminder.enabled:
             log.info("reminder %s is gone or switched off; not spoken", reminder_id)
             return
+        job_id = SNOOZE_PREFIX + reminder_id if snoozed else reminder_id
         due = DueReminder(reminder.id, reminder.kind, reminder.text, reminder.reply_key,
-                          self._clock(), snoozed)
+                          self._clock(), snoozed, due=self._due_at.pop(job_id, None))
         self._deliver(due)
 
     def _fire_summary(self) -> None:
-        held = self.catalog.store.take_suppressed()
+        try:
+            held = self.catalog.store.take_suppressed()
+        except ReminderStoreError as exc:
+            log.warning("no morning summary: %s", exc)
+            return
         if not held:
             return
         items = tuple(
@@ -283,14 +387,18 @@ class ReminderService:
 
     def _deliver(self, due: DueReminder) -> None:
         """Speak `due` unless quiet hours hold it back; wait (bounded) while speech is busy."""
-        if self._hold_for_quiet(due):
+        if not self._claim(due) or self._hold_for_quiet(due):
             return
         with self._deliver_lock:
             deadline = _time.monotonic() + self.settings.max_wait_minutes * 60
             while self._busy():
-                if self._stopping.wait(self._poll_seconds) or _time.monotonic() > deadline:
-                    reason = "stopped" if self._stopping.is_set() else "busy"
-                    self._event("missed", due, reason=reason)
+                if self._stopping.wait(self._poll_seconds):
+                    # Left open in the ledger: said after a restart within its grace.
+                    log.info("reminder %s still waits for the flow to end; kept", due.id)
+                    return
+                if _time.monotonic() > deadline:
+                    self._finish(due, "missed")
+                    self._event("missed", due, reason="busy")
                     return
             if self._hold_for_quiet(due):
                 return
@@ -303,16 +411,52 @@ class ReminderService:
                 until = self._clock() + timedelta(seconds=self.settings.window_seconds)
                 with self._window_lock:
                     self._window = _Window(due, until)
+            if not self._confirm_heard:
+                self.heard(due, True)
+
+    def heard(self, due: DueReminder, completely: bool) -> None:
+        """Playback of `due` ended: in full (recorded as spoken) or cut (said again on return)."""
+        self._finish(due, "heard" if completely else "cut")
+        if completely:
             self._event("spoken", due, snoozed=due.snoozed, count=len(due.items) or None)
+        else:
+            self._event("cut", due)
+
+    def _finish(self, due: DueReminder, state: str) -> None:
+        occurrence = due.occurrence
+        if occurrence is not None:
+            self.ledger.finish(occurrence, state)
+            self._note("ledger", self.ledger.problem)
+
+    def _claim(self, due: DueReminder) -> bool:
+        """False when this occurrence is already being said or was already dealt with."""
+        occurrence = due.occurrence
+        if occurrence is None:
+            return True
+        key = (occurrence.id, occurrence.due)
+        with self._window_lock:
+            if key in self._claimed:
+                return False
+            self._claimed.add(key)
+        state = self.ledger.state(occurrence)
+        if state is not None and state not in ("due", "cut"):
+            log.info("reminder %s due %s was already %s; not said again", due.id,
+                     occurrence.due, state)
+            return False
+        return True
 
     def _hold_for_quiet(self, due: DueReminder) -> bool:
         now = self._clock()
         quiet = self.settings.in_quiet_hours(now.astimezone(self._zone).time())
         if due.kind == "summary" or not quiet:
             return False
+        self._finish(due, "suppressed")
         self._event("suppressed", due)
         if self.settings.morning_summary:
-            self.catalog.store.add_suppressed(Suppressed(due.id, due.kind, due.text, now))
+            try:
+                self.catalog.store.add_suppressed(Suppressed(due.id, due.kind, due.text, now))
+            except ReminderStoreError as exc:
+                log.warning("not kept for the morning summary: %s", exc)
         return True
 
     def _busy(self) -> bool:
@@ -326,6 +470,7 @@ class ReminderService:
         reminder_id = event.job_id.removeprefix(SNOOZE_PREFIX)
         reminder = self._find(reminder_id)
         kind = reminder.kind if reminder else ("summary" if reminder_id == SUMMARY_ID else "")
+        self.ledger.finish(Occurrence(event.job_id, event.scheduled_run_time, kind), "missed")
         self._emit("missed", {
             "id": reminder_id, "kind": kind, "reason": "late",
             "due": event.scheduled_run_time.astimezone(self._zone).isoformat(),
@@ -365,6 +510,7 @@ class ReminderService:
         """"Finished it": record the last reminder as done; None if no reminder is open."""
         due = self._close()
         if due is not None:
+            self._finish(due, "done")
             self._event("done", due)
         return due
 
@@ -372,6 +518,7 @@ class ReminderService:
         """"Stop": close the window without an answer."""
         due = self._close()
         if due is not None:
+            self._finish(due, "dismissed")
             self._event("dismissed", due)
         return due
 
@@ -387,6 +534,7 @@ class ReminderService:
         due = self._close()
         if due is None:
             return None
+        self._finish(due, "snoozed")
         reminder = self._find(due.id)
         grace = reminder.grace_seconds if reminder else 1800
         when = self._clock() + timedelta(minutes=minutes)
@@ -425,26 +573,3 @@ class ReminderService:
 def default_store_path() -> Path:
     """The job store in the data directory; the definitions and lock file sit next to it."""
     return data_dir() / JOB_STORE_FILE
-
-
-def _set_aside_if_corrupt(path: Path) -> Path | None:
-    """A job store that is not a database is moved aside (never deleted) and rebuilt.
-
-    The job store only mirrors the reminder definitions, so rebuilding it loses nothing but
-    pending snoozes; the damaged file stays next to it for inspection.
-    """
-    if not path.exists():
-        return None
-    try:
-        with closing(sqlite3.connect(path)) as conn:
-            conn.execute("PRAGMA schema_version").fetchone()
-        return None
-    except sqlite3.DatabaseError as exc:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        moved = path.with_name(f"{path.name}.corrupt-{stamp}")
-        path.rename(moved)
-        log.warning(
-            "%s is not a usable job store (%s); moved it to %s and rebuilt the schedule "
-            "from the reminder list", path, exc, moved,
-        )
-        return moved

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from cramp_common.paths import data_dir
@@ -19,6 +20,7 @@ from skill.admin.server import AdminServer
 from skill.config import Config
 from skill.dialogue.conversation import Conversation
 from skill.dialogue.diary import Diary
+from skill.dialogue.keys import STORAGE_PROBLEM
 from skill.dialogue.retention import prune_quietly
 from skill.dialogue.wiring import open_conversation, open_matcher
 from skill.interfaces import AudioSource
@@ -29,6 +31,8 @@ log = logging.getLogger(__name__)
 
 RUN_LOCK = "run.lock"
 TICK_SECONDS = 1.0
+WARN_AFTER_TURN_SECONDS = 600.0
+"""In quiet hours the storage warning waits for someone to have spoken within this long."""
 
 
 class AlreadyRunningError(RuntimeError):
@@ -54,7 +58,7 @@ class Assistant:
         self.reminders = ReminderService(
             config.reminders, data_dir() / JOB_STORE_FILE,
             on_due=self._on_due, on_event=self._on_reminder_event,
-            is_busy=lambda: self.conversation.is_busy(),
+            is_busy=lambda: self.conversation.is_busy(), confirm_heard=True,
         )
         self.matcher = open_matcher(self.pack, config)
         self.conversation = self.new_conversation()
@@ -62,6 +66,8 @@ class Assistant:
         self.listening: ListeningService | None = None
         self._threads: list[threading.Thread] = []
         self.admin: AdminServer | None = None
+        self._last_turn = float("-inf")
+        self._warned = False
 
     # -- life cycle
 
@@ -119,7 +125,25 @@ class Assistant:
 
     def handle_text(self, text: str) -> list[str]:
         """One heard or typed utterance through the dialogue; returns what is said."""
+        self._last_turn = time.monotonic()
         return list(self.conversation.handle_text(text).say)
+
+    def storage_problems(self) -> list[str]:
+        """What the diary and the reminders are working around, one line each."""
+        found = [self.diary.problem, *self.reminders.problems]
+        return [line for line in found if line]
+
+    def _warn_storage(self) -> None:
+        """Say once that something cannot be saved: never during a flow or speech, and in quiet
+        hours only just after someone spoke to us (nobody is woken for it)."""
+        if self._warned or not self.storage_problems() or self.conversation.is_busy():
+            return
+        config = self.config.reminders
+        recent = time.monotonic() - self._last_turn < WARN_AFTER_TURN_SECONDS
+        if not recent and config.in_quiet_hours(datetime.now(config.zone()).time()):
+            return
+        self._warned = True
+        self.speaker.say(self.pack.reply(STORAGE_PROBLEM), key=STORAGE_PROBLEM)
 
     # -- the voice loop
 
@@ -160,13 +184,17 @@ class Assistant:
         while not self._stop.wait(TICK_SECONDS):
             try:
                 self.conversation.tick()
+                self._warn_storage()
             except Exception:  # the timer must outlive one bad tick
                 log.exception("dialogue timer failed")
 
     # -- callbacks from the parts
 
     def _on_due(self, due: DueReminder) -> None:
-        turn = self.conversation.remind(due.kind, due.text, due.items)
+        def heard(completely: bool) -> None:
+            self.reminders.heard(due, completely)
+
+        turn = self.conversation.remind(due.kind, due.text, due.items, on_done=heard)
         if self._announce is not None and turn.say:
             self._announce(" ".join(turn.say))
 
@@ -185,7 +213,8 @@ class Assistant:
         listening = self.listening.status if self.listening is not None else None
         microphone = getattr(self.listening.source, "last_error", None) if self.listening else None
         notes = tuple(n for n in (self.listening_problem, microphone,
-                                  getattr(self.speaker, "problem", "")) if n)
+                                  getattr(self.speaker, "problem", ""),
+                                  *self.storage_problems(), *self.config.problems) if n)
         return AssistantStatus(
             running=True,
             language=config.general.language,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import replace
 from typing import Any
@@ -119,10 +119,12 @@ class Conversation:
                 return None
             return self._finish(Turn("", None), plan, now, flow="timer")
 
-    def remind(self, kind: str, text: str = "", items: Sequence[Upcoming] = ()) -> Turn:
+    def remind(self, kind: str, text: str = "", items: Sequence[Upcoming] = (),
+               on_done: Callable[[bool], None] | None = None) -> Turn:
         """Speak a due reminder (the run loop's on_due); stretch and foot bath offer 'say start'.
 
-        kind 'summary' lists `items`, the reminders quiet hours held back.
+        kind 'summary' lists `items`, the reminders quiet hours held back. `on_done` is told
+        whether the reminder was heard in full (not called when there was nothing to say).
         """
         with self._lock:
             now = self.clock()
@@ -131,12 +133,12 @@ class Conversation:
                 if items:
                     self.replies.say(plan, keys.REMINDER_SUMMARY,
                                      items=self.replies.list_items(items))
-                return self._finish(Turn("", None), plan, now, flow="reminder")
+                return self._finish(Turn("", None), plan, now, flow="reminder", on_done=on_done)
             kind = kind if kind in keys.REMINDER_KINDS else "custom"
             self.replies.say(plan, keys.REMINDER_PROMPT.format(kind=kind), text=text)
             offered = f"routine.{kind}"
             self.state.offer = offered if self.flows.get(offered) else None
-            return self._finish(Turn("", None), plan, now, flow="reminder")
+            return self._finish(Turn("", None), plan, now, flow="reminder", on_done=on_done)
 
     def close(self) -> None:
         """End of session: an episode still open is recorded as 'unfinished' at its last word."""
@@ -183,12 +185,13 @@ class Conversation:
                 self.watch.frequent_note(now, plan)
             return self._finish(turn, plan, now, flow)
 
-    def _finish(self, turn: Turn, plan: Plan, now: float, flow: str) -> Turn:
+    def _finish(self, turn: Turn, plan: Plan, now: float, flow: str,
+                on_done: Callable[[bool], None] | None = None) -> Turn:
         """Record what is said, execute the plan, and open the follow-up window."""
         for item in plan.items:
             if isinstance(item, Said):
                 self._log("spoken", {"key": item.key, "text": item.text}, now)
-        plan.execute(self.speaker, self.reminders, flow, self.realtime)
+        plan.execute(self.speaker, self.reminders, flow, self.realtime, on_done)
         state = self.state
         if plan.items:
             # The window runs from when the words and holds are over, not from when they began.

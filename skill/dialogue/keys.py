@@ -45,6 +45,8 @@ REMINDER_NAMED_KINDS = ("hydration", "footbath", "stretch")
 REMINDER_SUMMARY = "reminder.summary.prompt"
 REMINDER_LIST_EMPTY = "reminder.list.empty"
 REMINDER_UNAVAILABLE = "reminder.unavailable"
+STORAGE_PROBLEM = "storage.problem"
+"""Said once, when nothing else is going on, after the diary or reminders fell back to memory."""
 
 
 def remedy_keys(remedy: str) -> tuple[str, ...]:

@@ -55,6 +55,8 @@ class _Item:
     flow: str
     pause: float = 0.0
     """Seconds of silence instead of a sentence when text is empty."""
+    on_done: Callable[[bool], None] | None = None
+    """Told, from the speech thread, whether the sentence was heard (or printed) in full."""
 
 
 class SpeechQueue:
@@ -93,6 +95,9 @@ class SpeechQueue:
         self._items: deque[_Item] = deque()
         self._current: _Item | None = None
         self._cut = threading.Event()
+        self._dropped: list[_Item] = []
+        """Sentences stop took off the queue, to be told on_done(False) by the speech thread."""
+        self._completed = False
         self._closed = False
         self.health = EngineHealth()
         self._last_sound_end = 0.0
@@ -101,9 +106,13 @@ class SpeechQueue:
 
     # -- the Speaker protocol ------------------------------------------------------------
 
-    def say(self, text: str, *, key: str = "", flow: str = "", urgent: bool = False) -> None:
-        """Queue a sentence; `urgent` first stops everything (the escalation line)."""
-        self._put(_Item(text, key, flow), urgent)
+    def say(self, text: str, *, key: str = "", flow: str = "", urgent: bool = False,
+            on_done: Callable[[bool], None] | None = None) -> None:
+        """Queue a sentence; `urgent` first stops everything (the escalation line).
+
+        `on_done(True)` once it was played (or printed) in full, `on_done(False)` when it was
+        cut, dropped or failed: for reminders, which count only once heard."""
+        self._put(_Item(text, key, flow, on_done=on_done), urgent)
 
     def pause(self, seconds: float, *, flow: str = "") -> None:
         self._put(_Item("", "", flow, pause=max(0.0, seconds)), False)
@@ -214,10 +223,9 @@ class SpeechQueue:
             self._cond.notify_all()
 
     def _stop_locked(self, flow: str) -> None:
-        if flow:
-            self._items = deque(i for i in self._items if i.flow != flow)
-        else:
-            self._items.clear()
+        dropped = [i for i in self._items if not flow or i.flow == flow]
+        self._items = deque(i for i in self._items if flow and i.flow != flow)
+        self._dropped.extend(i for i in dropped if i.on_done is not None)
         current = self._current
         if current is not None and (not flow or current.flow == flow):
             self._cut.set()
@@ -228,34 +236,45 @@ class SpeechQueue:
             with self._cond:
                 self._current = None
                 self._cond.notify_all()
-                self._cond.wait_for(lambda: self._closed or bool(self._items))
+                self._cond.wait_for(lambda: self._closed or bool(self._items or self._dropped))
+                dropped, self._dropped = self._dropped, []
+                item: _Item | None = None
+                if not self._closed and self._items:
+                    item = self._current = self._items.popleft()
+                    self._cut.clear()
+            _tell(dropped, False)
+            if item is None:
                 if self._closed:
                     return
-                item = self._current = self._items.popleft()
-                self._cut.clear()
+                continue
+            done = False
             try:
                 if item.text:
-                    self._speak(item)
+                    done = self._speak(item)
                 else:
                     self._cut.wait(item.pause)
             except Exception:  # the queue must outlive any one sentence
                 log.exception("speech queue: failed on %r", item.text or f"pause {item.pause}s")
+            _tell([item], done)
 
-    def _speak(self, item: _Item) -> None:
+    def _speak(self, item: _Item) -> bool:
+        """Say one sentence; True when it was played, or printed, in full."""
         profile = profile_for(self._settings, self.default_voice, self.clock().time(),
                               self.quiet_hours)
         audio = self._audio_for(item.text, profile.voice)
         if self._cut.is_set():
-            return
+            return False
         if audio is not None and profile.chime and self._silent_for() > CHIME_AFTER_SILENCE:
             self._play(soft_chime(audio[1], profile.voice.volume), audio[1], "")
         if self._cut.is_set():
-            return
+            return False
         audible = audio is not None and self._player_ready()
         self.spoken.record(SpokenItem(item.text, item.key, item.flow, self.clock(), audible))
         heard = audio is not None and audible and self._play(audio[0], audio[1], item.text)
         if not heard and self.echo is not None:
             self.echo(item.text)
+            return True
+        return heard and self._completed
 
     def _audio_for(self, text: str, voice: Voice) -> tuple[Samples, int] | None:
         synth = self._synth
@@ -307,9 +326,21 @@ class SpeechQueue:
             log.warning("no audio output: %s", exc)
             return False
         self._last_sound_end = time.monotonic()
+        self._completed = played.completed
         if text and self.on_played is not None:
             self.on_played(text, played)
         return True
 
     def _silent_for(self) -> float:
         return time.monotonic() - self._last_sound_end if self._last_sound_end else float("inf")
+
+
+def _tell(items: list[_Item], done: bool) -> None:
+    """Report each item's outcome to its on_done; a failing callback never stops the queue."""
+    for item in items:
+        if item.on_done is None:
+            continue
+        try:
+            item.on_done(done)
+        except Exception:
+            log.exception("speech queue: on_done for %r failed", item.text)

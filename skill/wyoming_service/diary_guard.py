@@ -84,9 +84,11 @@ class GuardedDiary:
             return False
 
     def log(self, kind: str, data: dict[str, Any], ts: float) -> int:
+        """1 when the event was recorded (or queued until the disk has room), 0 when refused."""
         if data.get("episode") == 0 or not self._allow(self._events, "events"):
             return 0
-        return int(self._diary.log(kind, _bounded(data), ts))
+        self._diary.log(kind, _bounded(data), ts)
+        return 1
 
     def start_episode(self, start: float, muscle: str, side: str = "") -> int:
         if not self._allow(self._episodes, "episodes"):
