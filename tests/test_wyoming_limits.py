@@ -197,15 +197,17 @@ def test_json_header_with_inline_data_still_works(server: Server) -> None:
 def test_trusted_address_still_gets_in_when_others_fill_every_place(tmp_path: Path) -> None:
     async def scenario(running: Server) -> tuple[Event | None, Event | None]:
         hogs = [await asyncio.open_connection("127.0.0.1", running.port) for _ in range(2)]
-        for reader, writer in hogs:  # each place is taken once the server answers on it
-            writer.write(header("describe"))
-            await writer.drain()
-            assert await read_answer(reader) is not None
-        over, _ = await send_raw(running.port, header("describe"))
-        trusted, _ = await send_raw(running.port, header("describe"), local="127.0.0.2",
-                                    until_close=False)
-        for _, writer in hogs:
-            writer.close()
+        try:
+            for reader, writer in hogs:  # each place is taken once the server answers on it
+                writer.write(header("describe"))
+                await writer.drain()
+                assert await read_answer(reader) is not None
+            over, _ = await send_raw(running.port, header("describe"))
+            trusted, _ = await send_raw(running.port, header("describe"), local="127.0.0.2",
+                                        until_close=False)
+        finally:
+            for _, writer in hogs:
+                writer.close()
         return over, trusted
 
     with handle_server(tmp_path, max_connections=2, trusted_addresses=["127.0.0.2"]) as running:

@@ -100,7 +100,10 @@ async def send_raw(
         writer.write(raw)
         await writer.drain()
         answer = await read_answer(reader)
-        rest = await asyncio.wait_for(reader.read(), READ_TIMEOUT) if until_close else b""
+        try:
+            rest = await asyncio.wait_for(reader.read(), READ_TIMEOUT) if until_close else b""
+        except ConnectionResetError:  # a refused connection is closed without lingering
+            rest = b""
         return answer, rest
     finally:
         writer.close()
