@@ -35,7 +35,6 @@ from intents.match import IntentMatch
 from skill.assistant import Assistant
 from skill.audio.sources import CHUNK_BYTES
 from skill.config import Config, parse_config
-from skill.dialogue.conversation import Conversation
 from skill.interfaces import SAMPLE_RATE
 from skill.speech.cache import SpeechCache
 from skill.speech.player import Played, StreamPlayer
@@ -255,9 +254,8 @@ def fresh_conversation(assistant: Assistant) -> None:
     """A new session, as if the assistant had just started: disclaimer, then first aid."""
     old = assistant.conversation
     old.close()
-    assistant.conversation = Conversation(
-        assistant.pack, old.matcher, assistant.config, diary=assistant.diary,
-        speaker=assistant.speaker, reminders=assistant.reminders, realtime=True)
+    assistant.conversation = assistant.new_conversation()
+    assistant.conversation.matcher = old.matcher  # keeps the timing probe around the matcher
 
 
 def settle(assistant: Assistant) -> None:

@@ -13,7 +13,6 @@ from typing import Any
 
 from cramp_common.paths import data_dir
 from intents.language import LanguagePack, load_pack
-from intents.matcher import IntentMatcher
 from scheduler.lock import ServiceLock, ServiceLockedError
 from scheduler.service import JOB_STORE_FILE, DueReminder, ReminderService
 from skill.admin.assistant import AssistantStatus, BedtimeReport
@@ -23,6 +22,7 @@ from skill.dialogue.conversation import Conversation
 from skill.dialogue.diary import Diary
 from skill.dialogue.keys import STORAGE_PROBLEM
 from skill.dialogue.retention import prune_quietly
+from skill.dialogue.wiring import open_conversation, open_matcher
 from skill.interfaces import AudioSource
 from skill.listening import ListeningService
 from skill.speech import SpeechQueue, close_speaker, create_speaker
@@ -60,12 +60,8 @@ class Assistant:
             on_due=self._on_due, on_event=self._on_reminder_event,
             is_busy=lambda: self.conversation.is_busy(), confirm_heard=True,
         )
-        self.matcher = IntentMatcher(self.pack, semantic=config.understanding.semantic,
-                                     wait_for_semantic=False)
-        self.conversation = Conversation(
-            self.pack, self.matcher, config, diary=self.diary,
-            speaker=self.speaker, reminders=self.reminders, realtime=True,
-        )
+        self.matcher = open_matcher(self.pack, config, live=True)
+        self.conversation = self.new_conversation()
         self._announce: Callable[[str], None] | None = None
         self.listening: ListeningService | None = None
         self._threads: list[threading.Thread] = []
@@ -120,6 +116,12 @@ class Assistant:
         self.diary.close()
         self._lock.release()
         self.admin = None
+
+    def new_conversation(self) -> Conversation:
+        """A fresh session wired to this assistant's speaker, diary and reminders."""
+        return open_conversation(self.config, pack=self.pack, matcher=self.matcher,
+                                 diary=self.diary, speaker=self.speaker,
+                                 reminders=self.reminders, realtime=True)
 
     def handle_text(self, text: str) -> list[str]:
         """One heard or typed utterance through the dialogue; returns what is said."""
@@ -269,7 +271,7 @@ class Assistant:
         if isinstance(self.speaker, SpeechQueue):
             self.speaker.apply_settings(config.speech)
             self.speaker.quiet_hours = (config.reminders.quiet_start, config.reminders.quiet_end)
-        self.conversation.config = self.config
+        self.conversation.apply(self.config)
         self.reminders.update_settings(config.reminders)
 
 

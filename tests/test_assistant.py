@@ -170,3 +170,48 @@ def test_status_page_shows_a_speech_engine_marked_down() -> None:
     finally:
         assistant.stop()
     assert any("speech engine down" in note and "2 times in a row" in note for note in notes)
+
+
+def _hhmm(offset_hours: int) -> str:
+    """The UTC wall-clock time `offset_hours` from now, as the settings page posts it."""
+    return time.strftime("%H:%M", time.gmtime(time.time() + offset_hours * 3600))
+
+
+def _frequent_cramps_said(assistant: Assistant) -> bool:
+    return "advice.frequent_cramps" in assistant.conversation.handle_text(
+        "what causes cramps").reply_keys
+
+
+@pytest.mark.parametrize(
+    ("quiet", "edited", "posted", "said"),
+    [
+        # Quiet hours around now at start; the page moves them away: the note is due by day.
+        ((-1, 1), "", {"reminders.quiet_start": _hhmm(3), "reminders.quiet_end": _hhmm(5)}, True),
+        # Quiet hours 3 to 5 hours ahead of UTC; config.toml now names a zone 4 hours ahead and
+        # any save on the page applies the file: it is night there, so the note waits.
+        ((3, 5), 'timezone = "Etc/GMT-4"\n', {"speech.rate": "170"}, False),
+    ],
+    ids=["quiet-hours-moved", "time-zone-changed"],
+)
+def test_settings_applied_live_from_the_admin_page_reach_the_frequent_cramps_note(
+    data_home: Path, quiet: tuple[int, int], edited: str, posted: dict[str, str], said: bool,
+) -> None:
+    from skill.config import load_config
+    from tests.admin_support import AuthActions, make_app
+
+    path = data_home / "config.toml"
+    start, end = (_hhmm(hours) for hours in quiet)
+    reminders = f'[reminders]\nenabled = false\ntimezone = "UTC"\nquiet_start = "{start}"\n'
+    path.write_text(f'{reminders}quiet_end = "{end}"\n[speech]\nengine = "none"\n')
+    assistant = Assistant(load_config(path), listen=False)
+    try:
+        for night in (1, 2, 3):  # cramps on three of the last seven nights
+            assistant.diary.start_episode(time.time() - night * 86_400, "calf")
+        client = make_app(data_home, assistant).test_client()
+        AuthActions(client).login()
+        if edited:
+            path.write_text(path.read_text().replace('timezone = "UTC"\n', edited))
+        assert client.post("/settings/", data=posted).status_code == 302
+        assert _frequent_cramps_said(assistant) is said
+    finally:
+        assistant.stop()

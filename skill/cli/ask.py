@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from intents.language import PackError, load_pack
-from intents.match import Matcher
 from intents.semantic import EncoderError
 from skill.cli.speaking import open_speaker
 from skill.config import Config
 from skill.dialogue.conversation import Conversation, Turn
 from skill.dialogue.diary import Diary
+from skill.dialogue.wiring import open_conversation, open_matcher
 from skill.speech import PrintSpeaker, close_speaker
 
 
@@ -39,12 +39,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def open_matcher(language: str, config: Config) -> Matcher:
-    from intents.matcher import IntentMatcher
-
-    return IntentMatcher(load_pack(language), semantic=config.understanding.semantic)
-
-
 def read_lines(stream: TextIO) -> Iterator[str]:
     """Lines of stdin decoded leniently: binary junk becomes replacement characters, not errors."""
     buffer = getattr(stream, "buffer", None)
@@ -59,7 +53,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     language = args.lang or config.general.language
     try:
         pack = load_pack(language)
-        matcher = open_matcher(language, config)
+        matcher = open_matcher(pack, config)
     except (PackError, EncoderError) as exc:
         print(f"cramp-coach ask: {exc}", file=sys.stderr)
         return 2
@@ -69,8 +63,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
     diary = Diary()
 
     def fresh() -> Conversation:
-        return Conversation(pack, matcher, config, diary=diary, speaker=speaker,
-                            realtime=args.realtime)
+        return open_conversation(config, pack=pack, matcher=matcher, diary=diary,
+                                 speaker=speaker, realtime=args.realtime)
 
     conversation = fresh()
     try:

@@ -12,7 +12,8 @@ from skill.asr.models import ModelLoadError, ModelNotFoundError
 from skill.audio.sources import AudioFormatError, RawPcmSource, WavFileSource
 from skill.cli.speaking import open_speaker
 from skill.config import Config
-from skill.dialogue.conversation import Conversation, Turn
+from skill.dialogue.conversation import Turn
+from skill.dialogue.wiring import open_conversation, open_matcher
 from skill.interfaces import AudioSource
 from skill.speech import close_speaker
 
@@ -69,18 +70,18 @@ def run(args: argparse.Namespace, config: Config) -> int:
     except (PackError, AudioFormatError, ModelNotFoundError, ModelLoadError) as exc:
         print(f"cramp-coach listen: {exc}", file=sys.stderr)
         return 2
-    from intents.matcher import IntentMatcher
     from intents.semantic import EncoderError
     from skill.dialogue.diary import Diary
 
     try:
-        matcher = IntentMatcher(pack, semantic=config.understanding.semantic)
+        matcher = open_matcher(pack, config)
     except EncoderError as exc:
         print(f"cramp-coach listen: {exc}", file=sys.stderr)
         return 2
     speaker = open_speaker(config, pack.tts_voice, silent=args.silent)
     diary = Diary()
-    conversation = Conversation(pack, matcher, config, diary=diary, speaker=speaker)
+    conversation = open_conversation(config, pack=pack, matcher=matcher, diary=diary,
+                                     speaker=speaker)
 
     def answer(heard: str) -> None:
         turn = conversation.handle_text(heard)

@@ -51,20 +51,19 @@ class DialogueFactory:
         self._lock = threading.Lock()
 
     def matcher(self, language: str) -> Any:
-        from intents.matcher import IntentMatcher
+        from skill.dialogue.wiring import open_matcher
 
         with self._lock:
             if language not in self._matchers:
-                self._matchers[language] = IntentMatcher(
-                    load_pack(language), semantic=self.config.understanding.semantic,
-                    wait_for_semantic=False)
+                self._matchers[language] = open_matcher(load_pack(language), self.config,
+                                                          live=True)
             return self._matchers[language]
 
     def __call__(self, language: str) -> Dialogue:
-        from skill.dialogue.conversation import Conversation
+        from skill.dialogue.wiring import open_conversation
 
-        return Conversation(load_pack(language), self.matcher(language), self.config,
-                            diary=self.diary)
+        return open_conversation(self.config, language=language,
+                                 matcher=self.matcher(language), diary=self.diary)
 
 
 def build_agent(

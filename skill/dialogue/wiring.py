@@ -1,0 +1,50 @@
+"""The one way to wire a Conversation: language pack, matcher, config, diary, speaker, reminders."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from intents.language import LanguagePack, load_pack
+from intents.match import Matcher
+from skill.config import Config
+from skill.dialogue.conversation import Conversation
+from skill.dialogue.diary import Diary
+from skill.dialogue.reminders import Reminders
+from skill.dialogue.timeutil import Clock
+from skill.interfaces import Speaker
+
+if TYPE_CHECKING:
+    from intents.matcher import IntentMatcher
+
+
+def open_matcher(pack: LanguagePack, config: Config, live: bool = False) -> IntentMatcher:
+    """The intent matcher for `pack` with the [understanding] settings. `live`: a running
+    assistant answers from the templates until the semantic layer has loaded, instead of waiting.
+    Raises EncoderError (one line) when the semantic layer's model files are missing or wrong."""
+    from intents.matcher import IntentMatcher  # loads the templates: only when one is wanted
+
+    return IntentMatcher(pack, semantic=config.understanding.semantic, wait_for_semantic=not live)
+
+
+def open_conversation(
+    config: Config,
+    *,
+    language: str | None = None,
+    pack: LanguagePack | None = None,
+    matcher: Matcher | None = None,
+    diary: Diary | None = None,
+    speaker: Speaker | None = None,
+    reminders: Reminders | None = None,
+    realtime: bool = False,
+    clock: Clock = time.time,
+) -> Conversation:
+    """A fresh Conversation. The pack (of `language`, default [general] language) and its matcher
+    are loaded when not handed in; pass them to share one across conversations. Raises PackError
+    for an unknown language."""
+    if pack is None:
+        pack = load_pack(language or config.general.language)
+    if matcher is None:
+        matcher = open_matcher(pack, config)
+    return Conversation(pack, matcher, config, clock=clock, diary=diary, speaker=speaker,
+                        reminders=reminders, realtime=realtime)
