@@ -1,4 +1,4 @@
-"""Streaming resampler (libsoxr): a microphone's native rate -> 16 kHz mono int16, chunk by chunk."""
+"""Streaming resampler (libsoxr): a microphone's own rate -> 16 kHz mono int16, chunk by chunk."""
 
 from __future__ import annotations
 
