@@ -49,7 +49,9 @@ def rms_level(chunk: bytes) -> float:
     samples = np.frombuffer(chunk[: len(chunk) - len(chunk) % 2], dtype="<i2")
     if len(samples) == 0:
         return 0.0
-    return float(math.sqrt(float(np.mean(samples.astype(np.float64) ** 2))) / 32768.0)
+    # One dot product: this runs on every chunk all night (a mean of squares costs 3x more).
+    floats = samples.astype(np.float32)
+    return math.sqrt(float(np.dot(floats, floats)) / len(floats)) / 32768.0
 
 
 class ListeningService:
@@ -84,16 +86,17 @@ class ListeningService:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._running = False
-        self._last_audio: datetime | None = None
-        self._last_heard: datetime | None = None
+        self._last_audio: float | None = None
+        self._last_heard: float | None = None
+        """time.time() of each; turned into datetimes only when the status is asked for."""
         self._level: float | None = None
         self._utterances = 0
         self._last_transcript: str | None = None
 
     @property
     def status(self) -> ListeningStatus:
-        return ListeningStatus(self._running, self._last_audio, self._last_heard, self._level,
-                               self._utterances, self._last_transcript)
+        return ListeningStatus(self._running, _when(self._last_audio), _when(self._last_heard),
+                               self._level, self._utterances, self._last_transcript)
 
     def start(self) -> threading.Thread:
         """Listen on a daemon thread until stop()."""
@@ -122,7 +125,7 @@ class ListeningService:
 
     def process(self, chunk: bytes) -> None:
         """One chunk through mute, gate and recogniser."""
-        self._last_audio = datetime.now().astimezone()
+        self._last_audio = time.time()
         self._level = rms_level(chunk)
         if self._discarding():
             return
@@ -185,6 +188,10 @@ class ListeningService:
             self.on_transcript(transcript)
         except Exception:  # a failing consumer must not end listening
             log.exception("handling %r failed; still listening", transcript)
+
+
+def _when(stamp: float | None) -> datetime | None:
+    return None if stamp is None else datetime.fromtimestamp(stamp).astimezone()
 
 
 def complete_command(matcher: IntentMatcher) -> Callable[[str], bool]:
