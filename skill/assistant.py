@@ -145,7 +145,7 @@ class Assistant:
         self.listening = ListeningService(
             source, recognizer, self.handle_text, gate=build_gate(voice),
             is_speaking=self.speaker.is_busy, speaking_tail=voice.speaking_tail,
-            is_complete=complete_command(self.matcher),
+            is_complete=complete_command(self.matcher, voice.early_commit_score),
             early_commit_ms=voice.early_commit_ms,
         )
         self.listening.start()

@@ -194,10 +194,21 @@ def _when(stamp: float | None) -> datetime | None:
     return None if stamp is None else datetime.fromtimestamp(stamp).astimezone()
 
 
-def complete_command(matcher: IntentMatcher) -> Callable[[str], bool]:
-    """The early-commit test: the text already matches a sentence of the pack exactly (only
-    the exact layer runs: this is on the listening thread)."""
-    return matcher.is_exact
+def complete_command(matcher: IntentMatcher, min_score: float = 1.0) -> Callable[[str], bool]:
+    """The early-commit test: the text already matches a sentence of the pack exactly, or the
+    understanding layer is at least `min_score` sure of it (a near-miss with one stray or lost
+    word: through a real room most commands arrive like that, and then waited the full
+    hangover). Cheap enough for the listening thread: it runs once per pause."""
+
+    def complete(text: str) -> bool:
+        if matcher.is_exact(text):
+            return True
+        if min_score >= 1.0:
+            return False
+        found = matcher.match(text)
+        return found.intent is not None and found.score >= min_score
+
+    return complete
 
 
 def build_gate(settings: VoiceSettings) -> VadGate | None:

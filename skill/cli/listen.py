@@ -88,7 +88,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
     is_speaking = speaker.is_busy if (speaker is not None and from_microphone) else (lambda: False)
     service = ListeningService(source, recognizer, answer, gate=build_gate(config.voice),
                                is_speaking=is_speaking, speaking_tail=config.voice.speaking_tail,
-                               is_complete=complete_command(matcher),
+                               is_complete=complete_command(
+                                   matcher, config.voice.early_commit_score),
                                early_commit_ms=config.voice.early_commit_ms)
     try:
         service.run()
