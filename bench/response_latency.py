@@ -73,6 +73,8 @@ class Trace:
     play_call: float = 0.0
     first_sample: float = 0.0
     synth_seconds: list[float] = field(default_factory=list)
+    early_checks: list[tuple[str, bool]] = field(default_factory=list)
+    """Partial transcripts the early commit looked at, and whether it answered them at once."""
     played: threading.Event = field(default_factory=threading.Event)
     playing: threading.Event = field(default_factory=threading.Event)
 
@@ -310,6 +312,7 @@ def pulse_runs(config: Config, server: PulseServer, question_wav: Path, runs: in
     listening = assistant.listening
     assert listening is not None, assistant.listening_problem
     listening.recognizer = TimedRecognizer(listening.recognizer, probe)
+    listening.is_complete = watched(listening.is_complete, probe)
     question = read_pcm(question_wav)
     voiced = speech_bounds(question)
     measured: list[float] = []
@@ -334,9 +337,26 @@ def pulse_runs(config: Config, server: PulseServer, question_wav: Path, runs: in
                 continue
             measured.append(gap * 1000)
             traces.append(trace)
+            print(f"  pulse run: {gap * 1000:.0f} ms, heard {trace.transcript!r}, early commit "
+                  f"checks {trace.early_checks}")
     finally:
         assistant.stop()
     return measured, traces
+
+
+def watched(is_complete: Callable[[str], bool] | None,
+            probe: Probe) -> Callable[[str], bool] | None:
+    """The early-commit test, noting what it was asked and said in the trace."""
+    if is_complete is None:
+        return None
+    inner = is_complete
+
+    def check(text: str) -> bool:
+        answer = inner(text)
+        probe.trace.early_checks.append((text, answer))
+        return answer
+
+    return check
 
 
 def reply_gap(room: np.ndarray, question_seconds: float) -> float | None:

@@ -17,6 +17,9 @@ from skill.interfaces import SAMPLE_RATE
 
 log = logging.getLogger(__name__)
 
+MAX_QUEUED = 200
+"""Blocks held for a reader that is behind (~20 s) before new ones are dropped."""
+
 
 def parse_device(value: str) -> int | str | None:
     """Config text -> sounddevice device: '' default, '3' an index, anything else a name."""
@@ -54,7 +57,9 @@ class MicrophoneSource:
         self.backoff = backoff
         self.max_backoff = max_backoff
         self._sleep = sleep
-        self._queue: queue.Queue[bytes] = queue.Queue(maxsize=200)
+        # SimpleQueue: put and get are C calls, a few microseconds on the audio thread and the
+        # reader every 100 ms all night (Queue's Python-level locking cost several times more).
+        self._queue: queue.SimpleQueue[bytes] = queue.SimpleQueue()
         self._error: str | None = None
         self._closed = threading.Event()
         self._rate = SAMPLE_RATE
@@ -78,9 +83,9 @@ class MicrophoneSource:
             return
         try:
             # Resampling happens on the reading thread: the audio thread only copies.
-            self._queue.put_nowait(bytes(indata))
-        except queue.Full:
-            pass  # the consumer is behind; dropping audio beats blocking the audio thread
+            if self._queue.qsize() < MAX_QUEUED:
+                self._queue.put_nowait(bytes(indata))
+            # else the consumer is behind; dropping audio beats blocking the audio thread
         except Exception as exc:  # noqa: BLE001 - reported and handled by reopening
             self._error = f"callback failed: {exc!r}"
 
@@ -188,7 +193,8 @@ class MicrophoneSource:
                 self.last_error = "PortAudio was re-initialised"
                 log.info("%s; reopening the microphone", self.last_error)
                 return
-            if self._error or not stream.active:
+            # A stopped stream sends nothing, so it is looked at only when no audio came.
+            if self._error or (not data and not stream.active):
                 self.last_error = self._error or "microphone stream stopped"
                 log.warning("%s; reopening", self.last_error)
                 return
@@ -221,7 +227,7 @@ class MicrophoneSource:
         self._closed.set()
 
 
-def _drain(chunks: queue.Queue[bytes]) -> None:
+def _drain(chunks: queue.SimpleQueue[bytes]) -> None:
     while True:
         try:
             chunks.get_nowait()
