@@ -74,7 +74,8 @@ class ListeningService:
         self.is_complete = is_complete
         """Whether a partial transcript is already a whole command (an exact template match)."""
         self.early_commit_ms = early_commit_ms
-        self._early_checked = False
+        self._early_checked: str | None = None
+        """The partial transcript the early commit last looked at in this pause."""
         self.recognizer = recognizer
         self.on_transcript = on_transcript
         self.gate = gate
@@ -137,26 +138,29 @@ class ListeningService:
                 self._last_heard = self._last_audio
                 self._emit(self.recognizer.feed(output.audio))
             if output.ended:
-                self._early_checked = False
+                self._early_checked = None
                 self._emit(self.recognizer.flush())
         self._commit_early()
 
     def _commit_early(self) -> None:
         """Answer a complete command after a short pause instead of the full hangover.
 
-        Safe because only an exact template match commits; anything said after it is a new
-        utterance, and a red flag still wins over whatever was started.
+        Safe because only a whole command commits (an exact template match, or a near-miss the
+        matcher is sure of); anything said after it is a new utterance, and a red flag still
+        wins over whatever was started.
         """
         gate = self.gate
         if gate is None or not self.early_commit_ms or self.is_complete is None:
             return
         if gate.silent_ms < self.early_commit_ms:
-            self._early_checked = False
+            self._early_checked = None
             return
-        if self._early_checked:
-            return
-        self._early_checked = True
+        # Looked at again on every chunk of the pause while the partial changes: Vosk often
+        # adds the last word only a chunk or two after the pause began.
         partial = self.recognizer.partial()
+        if partial == self._early_checked:
+            return
+        self._early_checked = partial
         if partial and self.is_complete(partial):
             gate.close()
             final = self.recognizer.flush()
