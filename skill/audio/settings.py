@@ -35,6 +35,8 @@ class VoiceSettings:
     """Trailing silence (s) after which Vosk ends a confidently decoded utterance (its rule2)."""
     speaking_tail: float = 0.6
     """Seconds after the assistant stops speaking during which input is still discarded."""
+    block_ms: int = 200
+    """Audio per microphone block: bigger costs less idle CPU, notices the end of speech later."""
     stall_seconds: float = 3.0
     """No microphone data for this long counts as a dead device: close, back off, reopen."""
     wake_word: str = ""
@@ -55,6 +57,7 @@ class VoiceSettings:
                                          0.5, 1.0),
             endpoint_silence=get_float(data, "endpoint_silence", cls.endpoint_silence, 0.1, 3.0),
             speaking_tail=get_float(data, "speaking_tail", cls.speaking_tail, 0.0, 5.0),
+            block_ms=get_int(data, "block_ms", cls.block_ms, 20, 500),
             stall_seconds=get_float(data, "stall_seconds", cls.stall_seconds, 0.5, 60.0),
             wake_word=get_str(data, "wake_word", cls.wake_word, 40),
         )

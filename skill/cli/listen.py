@@ -44,7 +44,8 @@ def open_source(args: argparse.Namespace, config: Config) -> AudioSource:
     from skill.audio.microphone import MicrophoneSource, parse_device
 
     return MicrophoneSource(parse_device(config.voice.input_device),
-                            stall_seconds=config.voice.stall_seconds)
+                            stall_seconds=config.voice.stall_seconds,
+                            block_seconds=config.voice.block_ms / 1000)
 
 
 def turn_record(heard: str, turn: Turn) -> dict[str, Any]:
