@@ -35,7 +35,7 @@ class VoiceSettings:
     """Trailing silence (s) after which Vosk ends a confidently decoded utterance (its rule2)."""
     speaking_tail: float = 0.6
     """Seconds after the assistant stops speaking during which input is still discarded."""
-    block_ms: int = 200
+    block_ms: int = 100
     """Audio per microphone block: bigger costs less idle CPU, notices the end of speech later."""
     stall_seconds: float = 3.0
     """No microphone data for this long counts as a dead device: close, back off, reopen."""
