@@ -180,6 +180,8 @@ class MicrophoneSource:
                     yield chunk
             finally:
                 self._close_stream(stream)
+                # Free soxr's state with the stream (a native object left at exit is reported).
+                self._resampler = StreamResampler(SAMPLE_RATE)
             failed = not self._closed.is_set()
 
     def _read(self, stream: Any) -> Iterator[bytes]:
