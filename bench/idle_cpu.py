@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
+import statistics
 import subprocess
 import tempfile
+import threading
 import time
 import wave
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -80,6 +84,31 @@ def process_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def thread_cpu() -> dict[str, float]:
+    """CPU-seconds so far per thread of this process (schedstat, ns resolution), named by their
+    Python thread name; threads Python did not start (PortAudio, PulseAudio client) are
+    'native: <comm>'."""
+    names = {t.native_id: t.name for t in threading.enumerate()}
+    out: dict[str, float] = {}
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            ns = int((task / "schedstat").read_text().split()[0])
+            comm = (task / "comm").read_text().strip()
+        except (OSError, ValueError, IndexError):
+            continue  # the thread ended meanwhile
+        name = names.get(int(task.name)) or f"native: {comm}"
+        name = re.sub(r"-\d+$", "", name)  # several timer threads of one kind count together
+        out[name] = out.get(name, 0.0) + ns / 1e9
+    return out
+
+
+def breakdown(before: dict[str, float], after: dict[str, float], wall: float) -> dict[str, float]:
+    """% of a core per thread over `wall` seconds, largest first; threads under 0.005 % left out."""
+    spent = {name: (after[name] - before.get(name, 0.0)) / wall * 100 for name in after}
+    return dict(sorted(((k, v) for k, v in spent.items() if v >= 0.005),
+                       key=lambda kv: -kv[1]))
+
+
 def write_wav(samples: np.ndarray, path: Path) -> Path:
     with wave.open(str(path), "wb") as wav:
         wav.setnchannels(1)
@@ -89,8 +118,41 @@ def write_wav(samples: np.ndarray, path: Path) -> Path:
     return path
 
 
-def live(noise: np.ndarray) -> dict[str, float]:
-    """% of a core the whole running assistant uses over 60 s of a silent and a noisy room."""
+@dataclass(frozen=True)
+class Idle:
+    """One real-time idle measurement of the running assistant."""
+
+    percent: float
+    """The assistant process, % of one core."""
+    threads: dict[str, float]
+    """The same per thread."""
+    server: float
+    """The PulseAudio server process meanwhile (not part of the assistant), % of a core."""
+    others: float
+    """Everything else on the machine (other developers' load), % of a core."""
+
+
+def pid_cpu(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def idle_once(seconds: float, server_pid: int) -> Idle:
+    from bench.run_all import machine_cpu_seconds
+
+    cpu, threads, server = process_cpu(), thread_cpu(), pid_cpu(server_pid)
+    machine, wall = machine_cpu_seconds(), time.monotonic()
+    time.sleep(seconds)
+    wall = time.monotonic() - wall
+    ours = process_cpu() - cpu
+    theirs = pid_cpu(server_pid) - server
+    others = max(0.0, machine_cpu_seconds() - machine - ours - theirs)
+    return Idle(ours / wall * 100, breakdown(threads, thread_cpu(), wall), theirs / wall * 100,
+                others / wall * 100)
+
+
+def live(noise: np.ndarray, repeats: int, seconds: float) -> tuple[dict[str, list[Idle]], int]:
+    """The whole running assistant idling `repeats` x `seconds` in a silent and a noisy room."""
     from skill.assistant import Assistant
     from skill.config import parse_config
     from tests.pulse import PulseServer
@@ -99,32 +161,55 @@ def live(noise: np.ndarray) -> dict[str, float]:
     os.environ["CRAMP_COACH_HOME"] = str(workdir / "home")
     server = PulseServer()
     server.start()
+    assert server.process is not None
     os.environ.update(server.env)
     config, _ = parse_config('[general]\nlanguage = "ko"\n')
     assistant = Assistant(config)
-    out: dict[str, float] = {}
+    out: dict[str, list[Idle]] = {"silence": [], "room noise": []}
+    wav = write_wav(np.tile(noise, 2), workdir / "noise.wav")
     try:
         assistant.start()
         if assistant.listening is None:
             raise RuntimeError(assistant.listening_problem)
         time.sleep(3.0)  # start-up work (threads, the first monitor data) settles first
-        for name in ("silence", "room noise"):
-            player = None
-            if name == "room noise":
-                wav = write_wav(np.tile(noise, 2), workdir / "noise.wav")
-                player = subprocess.Popen(["paplay", str(wav)], env={**os.environ, **server.env})
-                time.sleep(1.0)
-            cpu, wall = process_cpu(), time.monotonic()
-            time.sleep(SECONDS)
-            out[name] = (process_cpu() - cpu) / (time.monotonic() - wall) * 100
-            if player is not None:
-                player.terminate()
-                player.wait(10)
-        out["utterances"] = assistant.listening.status.utterances
+        for _ in range(repeats):
+            for name in out:
+                player = None
+                if name == "room noise":
+                    player = subprocess.Popen(["paplay", str(wav)],
+                                              env={**os.environ, **server.env})
+                    time.sleep(1.0)
+                out[name].append(idle_once(seconds, server.process.pid))
+                print_idle(name, out[name][-1])
+                if player is not None:
+                    player.terminate()
+                    player.wait(10)
+        utterances = assistant.listening.status.utterances
     finally:
         assistant.stop()
         server.cleanup()
-    return out
+    return out, utterances
+
+
+def print_idle(name: str, idle: Idle) -> None:
+    print(f"whole assistant, live, {name}: {idle.percent:.2f}% of a core "
+          f"(sound server {idle.server:.2f}%, rest of machine {idle.others:.0f}%)")
+    for thread, percent in idle.threads.items():
+        print(f"    {thread:<28}{percent:>7.3f}%")
+
+
+def live_row(name: str, idles: list[Idle], seconds: float, cmd: str) -> Row:
+    spread = Spread.of([i.percent for i in idles])
+    threads = {k: statistics.median(i.threads.get(k, 0.0) for i in idles)
+               for k in idles[0].threads}
+    top = sorted(threads.items(), key=lambda kv: -kv[1])[:6]
+    others = statistics.median(i.others for i in idles)
+    note = (", ".join(f"{k} {v:.2f}" for k, v in top) + " (% of a core, medians); "
+            f"PulseAudio server {statistics.median(i.server for i in idles):.2f} % besides; "
+            f"rest of the machine {others:.0f} % of a core meanwhile")
+    return Row(2, f"whole assistant live on PulseAudio, {seconds:g} s {name}, gate on", "% core",
+               spread, "<= 0.5 %", spread.median <= 0.5, cmd, note=note,
+               details={"threads": threads, "others": [i.others for i in idles]})
 
 
 def main() -> None:
@@ -132,7 +217,10 @@ def main() -> None:
     parser.add_argument("--lang", default="ko")
     parser.add_argument("--repeats", type=int, default=3, help="measurements per row")
     parser.add_argument("--live", action="store_true",
-                        help="also idle the whole assistant in real time (2 minutes)")
+                        help="also idle the whole assistant in real time (2 minutes a repeat)")
+    parser.add_argument("--live-repeats", type=int, default=2)
+    parser.add_argument("--live-seconds", type=float, default=SECONDS)
+    parser.add_argument("--live-only", action="store_true", help="skip the pipeline rows")
     parser.add_argument("--json", type=Path, help="write result rows here (for run_all)")
     args = parser.parse_args()
     rng = np.random.default_rng(7)
@@ -145,7 +233,7 @@ def main() -> None:
     cmd = command("bench.idle_cpu", *argv_tail())
     rows: list[Row] = []
     print(f"{'audio (60 s)':<14}{'gate':<6}{'CPU-s':>8}{'% of a core':>13}{'transcripts':>13}")
-    for name, samples in signals.items():
+    for name, samples in ({} if args.live_only else signals).items():
         for gated in (False, True):
             percents = []
             for _ in range(args.repeats):
@@ -160,13 +248,8 @@ def main() -> None:
                             spread.median <= 0.5 if target else None, cmd,
                             note=f"{heard} transcripts" if heard else ""))
     if args.live:
-        result = live(signals["room noise"])
-        for name in ("silence", "room noise"):
-            print(f"whole assistant, live, 60 s {name}: {result[name]:.2f}% of a core")
-            rows.append(Row(2, f"whole assistant live on PulseAudio, 60 s {name}, gate on",
-                            "% core", Spread.of([result[name]]), "<= 0.5 %",
-                            result[name] <= 0.5, cmd,
-                            note="process CPU: all threads incl. PortAudio and PulseAudio client"))
+        result, _ = live(signals["room noise"], args.live_repeats, args.live_seconds)
+        rows += [live_row(name, idles, args.live_seconds, cmd) for name, idles in result.items()]
     write_rows(rows, args.json)
 
 

@@ -24,7 +24,7 @@ from bench.common import Row, read_rows
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 FIGURES: tuple[tuple[str, list[str]], ...] = (
-    ("bench.response_latency", ["--runs", "20", "--pulse-runs", "5"]),
+    ("bench.response_latency", ["--runs", "20", "--pulse-runs", "10"]),
     ("bench.response_latency", ["--runs", "20", "--pulse-runs", "0", "--cache", "warm",
                                 "--voice", "hangover_ms=250", "endpoint_silence=0.25"]),
     ("bench.idle_cpu", ["--repeats", "3", "--live"]),

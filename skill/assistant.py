@@ -170,11 +170,12 @@ class Assistant:
             except OSError as exc:  # the microphone loop reports it and keeps retrying
                 log.warning("PortAudio is not available: %s", exc)
             source = MicrophoneSource(parse_device(voice.input_device),
-                                      stall_seconds=voice.stall_seconds)
+                                      stall_seconds=voice.stall_seconds,
+                                      block_seconds=voice.block_ms / 1000)
         self.listening = ListeningService(
             source, recognizer, self.handle_text, gate=build_gate(voice),
             is_speaking=self.speaker.is_busy, speaking_tail=voice.speaking_tail,
-            is_complete=complete_command(self.matcher),
+            is_complete=complete_command(self.matcher, voice.early_commit_score),
             early_commit_ms=voice.early_commit_ms,
         )
         self.listening.start()

@@ -208,3 +208,17 @@ def test_an_incomplete_utterance_waits_for_the_full_hangover(
     never_complete, heard = _chunk_when_heard(pcm, is_complete=lambda _t: False,
                                               early_commit_ms=210)
     assert never_complete == waited and heard == ["좋아졌어요"]
+
+
+def test_a_near_miss_the_matcher_is_sure_of_commits_early_but_a_fragment_does_not() -> None:
+    from intents.language import load_pack
+    from intents.matcher import IntentMatcher
+    from skill.listening import complete_command
+
+    matcher = IntentMatcher(load_pack("en"))
+    sure, exact_only = complete_command(matcher, 0.85), complete_command(matcher)
+    assert matcher.match("my calf is crampin").method == "fuzzy"
+    assert sure("my calf is crampin") and not exact_only("my calf is crampin")
+    assert sure("calf muscle cramping hard")
+    # Halting speech and unrelated speech still wait for the full hangover.
+    assert not sure("i have a cramp in my") and not sure("what is the weather")

@@ -9,13 +9,16 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import numpy as np
-
 from skill.audio import portaudio
-from skill.audio.sources import CHUNK_BYTES, resample
+from skill.audio.native_rate import native_rate
+from skill.audio.resampler import StreamResampler
+from skill.audio.sources import CHUNK_BYTES
 from skill.interfaces import SAMPLE_RATE
 
 log = logging.getLogger(__name__)
+
+MAX_QUEUED = 200
+"""Blocks held for a reader that is behind (~20 s) before new ones are dropped."""
 
 
 def parse_device(value: str) -> int | str | None:
@@ -28,6 +31,9 @@ def parse_device(value: str) -> int | str | None:
 
 class MicrophoneSource:
     """Yields 16 kHz mono int16 chunks from a PortAudio input for as long as it is not closed.
+
+    The device is opened at its own rate and resampled here with soxr (one streaming resampler
+    per open stream), so no sound server's low-quality resampler sits before the recogniser.
 
     A stall (no callback for `stall_seconds`), a PortAudio error or an exception in the callback
     closes the stream; it is reopened after a growing pause (`backoff`, capped at `max_backoff`),
@@ -45,16 +51,23 @@ class MicrophoneSource:
         backoff: float = 0.5,
         max_backoff: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
+        block_seconds: float = 0.1,
     ) -> None:
         self.device = device
+        self.block_seconds = block_seconds
+        """Audio per PortAudio callback: each block wakes two threads, so bigger blocks cost less
+        CPU all night, but the end of speech is seen up to one block later."""
         self.stall_seconds = stall_seconds
         self.backoff = backoff
         self.max_backoff = max_backoff
         self._sleep = sleep
-        self._queue: queue.Queue[bytes] = queue.Queue(maxsize=200)
+        # SimpleQueue: put and get are C calls, a few microseconds on the audio thread and the
+        # reader every 100 ms all night (Queue's Python-level locking cost several times more).
+        self._queue: queue.SimpleQueue[bytes] = queue.SimpleQueue()
         self._error: str | None = None
         self._closed = threading.Event()
         self._rate = SAMPLE_RATE
+        self._resampler = StreamResampler(SAMPLE_RATE)
         self.reconnects = 0
         """How many times the stream was reopened after a failure."""
         self.last_error: str | None = None
@@ -63,17 +76,20 @@ class MicrophoneSource:
         self._epoch = 0
         """Numbers each open; a stream from an abandoned open that returns late is ignored."""
 
+    @property
+    def rate(self) -> int:
+        """The rate the device records at (its own), before resampling to 16 kHz."""
+        return self._rate
+
     def _callback(self, epoch: int, indata: Any) -> None:
         # Anything raised here would silently stop PortAudio's stream; record it instead.
         if epoch != self._epoch:
             return
         try:
-            data = bytes(indata)
-            if self._rate != SAMPLE_RATE:
-                data = resample(np.frombuffer(data, dtype="<i2"), self._rate).tobytes()
-            self._queue.put_nowait(data)
-        except queue.Full:
-            pass  # the consumer is behind; dropping audio beats blocking the audio thread
+            # Resampling happens on the reading thread: the audio thread only copies.
+            if self._queue.qsize() < MAX_QUEUED:
+                self._queue.put_nowait(bytes(indata))
+            # else the consumer is behind; dropping audio beats blocking the audio thread
         except Exception as exc:  # noqa: BLE001 - reported and handled by reopening
             self._error = f"callback failed: {exc!r}"
 
@@ -82,6 +98,7 @@ class MicrophoneSource:
         seen = portaudio.generation()
         self._hung = False
         self._epoch += 1
+        _drain(self._queue)  # audio of an older stream (maybe at another rate) is stale
         epoch = self._epoch
         try:
             stream, self._generation = portaudio.open_stream(lambda: self._start(sd, epoch),
@@ -104,7 +121,7 @@ class MicrophoneSource:
         def start(rate: int) -> Any:
             stream = sd.RawInputStream(
                 samplerate=rate, channels=1, dtype="int16", device=self.device,
-                blocksize=rate // 10, callback=callback,
+                blocksize=int(rate * self.block_seconds), callback=callback,
             )
             try:
                 stream.start()
@@ -113,20 +130,21 @@ class MicrophoneSource:
                 raise
             return stream
 
+        native = native_rate(sd, self.device)
         try:
-            self._rate = SAMPLE_RATE
-            return start(SAMPLE_RATE)
+            stream = start(native)
         except sd.PortAudioError as exc:
-            if "sample rate" not in str(exc).lower():
+            if "sample rate" not in str(exc).lower() or native == SAMPLE_RATE:
                 raise
-            info = sd.query_devices(self.device, "input")
-            native = int(info["default_samplerate"])
-            if native == SAMPLE_RATE:
-                raise
-            log.info("microphone refuses 16 kHz (%s); recording at %d Hz and resampling",
-                     exc, native)
+            log.info("microphone refuses its own %d Hz (%s); recording at 16 kHz", native, exc)
+            native = SAMPLE_RATE
+            stream = start(native)
+        if epoch == self._epoch:  # not an abandoned open that returned late
+            if native != self._rate:
+                log.info("microphone records at %d Hz, resampled to 16 kHz here", native)
             self._rate = native
-            return start(native)
+            self._resampler = StreamResampler(native)
+        return stream
 
     def chunks(self) -> Iterator[bytes]:
         delay = self.backoff
@@ -162,6 +180,8 @@ class MicrophoneSource:
                     yield chunk
             finally:
                 self._close_stream(stream)
+                # Free soxr's state with the stream (a native object left at exit is reported).
+                self._resampler = StreamResampler(SAMPLE_RATE)
             failed = not self._closed.is_set()
 
     def _read(self, stream: Any) -> Iterator[bytes]:
@@ -179,7 +199,8 @@ class MicrophoneSource:
                 self.last_error = "PortAudio was re-initialised"
                 log.info("%s; reopening the microphone", self.last_error)
                 return
-            if self._error or not stream.active:
+            # A stopped stream sends nothing, so it is looked at only when no audio came.
+            if self._error or (not data and not stream.active):
                 self.last_error = self._error or "microphone stream stopped"
                 log.warning("%s; reopening", self.last_error)
                 return
@@ -191,7 +212,7 @@ class MicrophoneSource:
                     return
                 continue
             last, limit = now, self.stall_seconds
-            pending += data
+            pending += self._resampler.process(data)
             while len(pending) >= CHUNK_BYTES:
                 yield pending[:CHUNK_BYTES]
                 pending = pending[CHUNK_BYTES:]
@@ -210,6 +231,14 @@ class MicrophoneSource:
 
     def close(self) -> None:
         self._closed.set()
+
+
+def _drain(chunks: queue.SimpleQueue[bytes]) -> None:
+    while True:
+        try:
+            chunks.get_nowait()
+        except queue.Empty:
+            return
 
 
 def _has_input(sd: Any) -> bool:

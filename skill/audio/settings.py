@@ -30,10 +30,15 @@ class VoiceSettings:
     early_commit_ms: int = 210
     """Non-speech after which an utterance that is already a complete, exactly matching command
     is answered without waiting for the full hangover; 0: always wait."""
+    early_commit_score: float = 0.85
+    """Matcher score a partial transcript needs for the early commit: 1.0 exact matches only,
+    0.85 also near-misses with one stray or lost word."""
     endpoint_silence: float = 0.4
     """Trailing silence (s) after which Vosk ends a confidently decoded utterance (its rule2)."""
     speaking_tail: float = 0.6
     """Seconds after the assistant stops speaking during which input is still discarded."""
+    block_ms: int = 100
+    """Audio per microphone block: bigger costs less idle CPU, notices the end of speech later."""
     stall_seconds: float = 3.0
     """No microphone data for this long counts as a dead device: close, back off, reopen."""
     wake_word: str = ""
@@ -50,8 +55,11 @@ class VoiceSettings:
             pre_roll_ms=get_int(data, "pre_roll_ms", cls.pre_roll_ms, 0, 2000),
             hangover_ms=get_int(data, "hangover_ms", cls.hangover_ms, 150, 3000),
             early_commit_ms=get_int(data, "early_commit_ms", cls.early_commit_ms, 0, 3000),
+            early_commit_score=get_float(data, "early_commit_score", cls.early_commit_score,
+                                         0.5, 1.0),
             endpoint_silence=get_float(data, "endpoint_silence", cls.endpoint_silence, 0.1, 3.0),
             speaking_tail=get_float(data, "speaking_tail", cls.speaking_tail, 0.0, 5.0),
+            block_ms=get_int(data, "block_ms", cls.block_ms, 20, 500),
             stall_seconds=get_float(data, "stall_seconds", cls.stall_seconds, 0.5, 60.0),
             wake_word=get_str(data, "wake_word", cls.wake_word, 40),
         )

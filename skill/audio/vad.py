@@ -76,14 +76,13 @@ class VadGate:
         self._recent.clear()
         self._silent_run = 0
 
-    def _is_voice(self, frame: bytes) -> bool:
-        """webrtcvad's verdict, only for frames clearly above the background.
+    def _is_voice(self, frame: bytes, level: float) -> bool:
+        """webrtcvad's verdict, only for frames clearly above the background (`level`: the
+        frame's RMS).
 
         webrtcvad alone calls a loud fan speech; steady noise would then keep the gate (and the
         recogniser) busy all night.
         """
-        samples = np.frombuffer(frame, dtype="<i2").astype(np.float32)
-        level = float(np.sqrt(np.mean(samples * samples)))
         floor = self.noise_floor if self._floor_known else max(MIN_FLOOR, level)
         self._floor_known = True
         # Follow the background: down quickly (a fan switched off), up slowly (one switched on),
@@ -103,9 +102,10 @@ class VadGate:
         outputs: list[GateOutput] = []
         out: list[bytes] = []
         usable = len(self._pending) - len(self._pending) % FRAME_BYTES
-        for start in range(0, usable, FRAME_BYTES):
+        levels = frame_levels(self._pending[:usable])
+        for index, start in enumerate(range(0, usable, FRAME_BYTES)):
             frame = self._pending[start : start + FRAME_BYTES]
-            voiced = self._is_voice(frame)
+            voiced = self._is_voice(frame, levels[index])
             if self.is_open:
                 out.append(frame)
                 self._silent_run = 0 if voiced else self._silent_run + 1
@@ -126,3 +126,13 @@ class VadGate:
         if out:
             outputs.append(GateOutput(b"".join(out)))
         return outputs
+
+
+def frame_levels(pcm: bytes) -> list[float]:
+    """RMS of each 30 ms frame, all frames in one numpy pass: the gate runs on every chunk of
+    the night, and per-frame numpy calls were most of its idle cost."""
+    if not pcm:
+        return []
+    frames = np.frombuffer(pcm, dtype="<i2").astype(np.float32).reshape(-1, FRAME_BYTES // 2)
+    power = np.einsum("ij,ij->i", frames, frames) / frames.shape[1]
+    return [float(v) for v in np.sqrt(power)]

@@ -45,7 +45,8 @@ def open_source(args: argparse.Namespace, config: Config) -> AudioSource:
     from skill.audio.microphone import MicrophoneSource, parse_device
 
     return MicrophoneSource(parse_device(config.voice.input_device),
-                            stall_seconds=config.voice.stall_seconds)
+                            stall_seconds=config.voice.stall_seconds,
+                            block_seconds=config.voice.block_ms / 1000)
 
 
 def turn_record(heard: str, turn: Turn) -> dict[str, Any]:
@@ -95,7 +96,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
     is_speaking = speaker.is_busy if (speaker is not None and from_microphone) else (lambda: False)
     service = ListeningService(source, recognizer, answer, gate=build_gate(config.voice),
                                is_speaking=is_speaking, speaking_tail=config.voice.speaking_tail,
-                               is_complete=complete_command(matcher),
+                               is_complete=complete_command(
+                                   matcher, config.voice.early_commit_score),
                                early_commit_ms=config.voice.early_commit_ms)
     try:
         service.run()
