@@ -20,6 +20,8 @@ SETS = {
     "fresh": DATA / "en_fresh.tsv",
     "fresh2": DATA / "en_fresh2.tsv",
     "fresh3": DATA / "en_fresh3.tsv",
+    "blind_spoken": DATA / "en_blind_spoken.tsv",
+    "sealed_written": DATA / "en_sealed_written.tsv",
 }
 
 
@@ -28,6 +30,8 @@ class Example:
     text: str
     intent: str | None
     slots: dict[str, str]
+    certain: bool = True
+    """Optional 4th column `certain` (yes/no, true/false, 1/0): whether the label is sure."""
 
 
 @dataclass(frozen=True)
@@ -41,13 +45,15 @@ class Score:
 
 
 def read_examples(path: Path) -> list[Example]:
-    """Rows of text<TAB>intent<TAB>k=v,k=v; intent "null" means no intent."""
+    """Rows of text<TAB>intent<TAB>k=v,k=v[<TAB>certain]; intent "null" means no intent."""
     examples = []
     with path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
             slots = dict(p.split("=", 1) for p in (row.get("slots") or "").split(",") if p)
             intent = row["intent"].strip()
-            examples.append(Example(row["text"], None if intent == "null" else intent, slots))
+            certain = (row.get("certain") or "yes").strip().lower() not in ("no", "false", "0")
+            examples.append(Example(row["text"], None if intent == "null" else intent, slots,
+                                    certain))
     return examples
 
 
@@ -69,6 +75,22 @@ def score(matcher: IntentMatcher, examples: list[Example]) -> Score:
         seconds=seconds,
         errors=errors,
     )
+
+
+def layer_summary(matcher: IntentMatcher, examples: list[Example]) -> str:
+    """Right/wrong per deciding layer, and accuracy on the lines whose label is certain."""
+    counts: dict[str, list[int]] = {}
+    certain = [0, 0]
+    for example in examples:
+        match = matcher.match(example.text)
+        right = is_correct(example, match)
+        counts.setdefault(match.method, [0, 0])[0 if right else 1] += 1
+        if example.certain:
+            certain[0] += right
+            certain[1] += 1
+    layers = ", ".join(f"{k} {v[0]} right/{v[1]} wrong" for k, v in sorted(counts.items()))
+    share = f"{certain[0] / certain[1]:.1%}" if certain[1] else "-"
+    return f"{layers}; certain lines {certain[0]}/{certain[1]} ({share})"
 
 
 def main() -> int:
@@ -99,6 +121,10 @@ def main() -> int:
                         note=f"accuracy {result.correct / result.lines:.1%}, false accepts "
                              f"{result.false_accepts} / {result.out_of_domain} out-of-domain"))
     write_rows(rows, args.json)
+    print()
+    for name, path in SETS.items():
+        if path.exists():
+            print(f"{name}: {layer_summary(matcher, read_examples(path))}")
     print(f"\nmatcher built in {build:.1f} s; {len(matcher.fuzzy)} sampled sentences in the "
           "fuzzy index; accuracy counts intent and slots both right")
     if args.errors:

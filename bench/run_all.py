@@ -31,6 +31,7 @@ FIGURES: tuple[tuple[str, list[str]], ...] = (
     ("bench.memory", ["--utterances", "1000"]),
     ("bench.startup", ["--repeats", "5"]),
     ("bench.intent_accuracy", ["--repeats", "5"]),
+    ("bench.semantic", ["--repeats", "3"]),
     ("bench.reminder_jitter", []),
 )
 TITLES = {1: "End of speech to first audio out", 2: "Idle CPU while listening", 3: "Memory",

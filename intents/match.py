@@ -26,9 +26,9 @@ class IntentMatch:
     text: str = ""
     """The text that was classified (as heard or typed)."""
     score: float = 0.0
-    """1.0 for an exact template match; lower for a fuzzy one; 0.0 for no match."""
+    """Confidence: 1.0 for an exact template match; lower for the other layers; 0.0 for none."""
     method: str = "none"
-    """'exact', 'fuzzy' or 'none'."""
+    """Layer that decided: 'exact', 'fuzzy', 'semantic', 'cramp-unclear' or 'none'."""
 
 
 class Matcher(Protocol):

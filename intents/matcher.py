@@ -1,4 +1,4 @@
-"""IntentMatcher: exact hassil template match first, then a cautious fuzzy layer for near-misses."""
+"""IntentMatcher: exact templates, near-miss layers, then the semantic layer (policy below)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,16 @@ from intents.language import LanguagePack
 from intents.match import IntentMatch
 from intents.normalize import Normalizer
 from intents.red_flags import RedFlagDetector
+from intents.semantic import LazyLayer
+from intents.semantic.layer import UNCLEAR
+from intents.semantic.slots import SlotReader
+from intents.semantic.training import NONE, UNSPECIFIED
 
 __all__ = ["FuzzySettings", "IntentMatcher"]
 
 _RED_FLAG = "safety.red_flag"
+GENERAL_CRAMP = "cramp.calf"
+"""The general leg-cramp flow, for a cramp now of no clear kind."""
 
 _SAMPLES_PER_TEMPLATE = 120
 _MAX_LEAVE_ONE_OUT_WORDS = 14
@@ -70,10 +76,31 @@ class FuzzySettings:
 
 
 class IntentMatcher:
-    """Classifies one utterance into a canonical intent with slots; stateless and thread-safe."""
+    """Classifies one utterance into a canonical intent with slots; stateless and thread-safe.
 
-    def __init__(self, pack: LanguagePack) -> None:
+    The one matching policy (the `method` of the result says which layer decided):
+      1. "red_flag": the red-flag concept detector (intents/red_flags.py), before anything else;
+         a red flag found by a later layer gets the detector's level, and a line whose every
+         danger sign is negated ("not swollen") gets no intent;
+      2. "exact": a hassil template matches the normalised words; confidence 1.0;
+      3. "fuzzy": near-miss layers (a stray skip phrase, unknown or misspelt words, one clause
+         of two), each a template match on slightly edited words;
+      4. "semantic" (packs with a `semantic:` section, i.e. English): a softmax head over MiniLM
+         sentence vectors; accepted only above its intent family's threshold, which was set on
+         held-out paraphrases and everyday negatives so that negatives almost never pass;
+      5. "cramp-unclear": clearly a cramp now (the cramp labels together pass their own
+         threshold, or the head says cramp.unspecified) but of no clear kind: the general
+         leg-cramp flow (cramp.calf) rather than silence;
+      6. "keywords" (packs with a `keyword_layer:` section, i.e. Korean): a cramp reported in
+         fragments, as grammar-mode recognition returns it, before the semantic step;
+      7. "none": no intent.
+    """
+
+    def __init__(self, pack: LanguagePack, semantic: bool = True,
+                 wait_for_semantic: bool = True) -> None:
         self.pack = pack
+        self.wait_for_semantic = wait_for_semantic
+        """False for live use: until the layer has loaded, answer without it."""
         self.normalize = Normalizer.from_meta(pack.meta)
         self.settings = FuzzySettings.from_meta(pack.meta)
         self.intents = Intents.from_dict(pack.sentences)
@@ -91,6 +118,10 @@ class IntentMatcher:
         self.fuzzy = FuzzyIndex.build(samples, self.settings.keywords, self.settings.threshold)
         self.keyword_layer = KeywordLayer.from_meta(pack.meta)
         self.red_flags = RedFlagDetector.from_pack(pack, self.vocabulary)
+        self.slot_reader = SlotReader.from_meta(pack.meta)
+        self.semantic = (LazyLayer(pack.meta, self.intents, pack.directory / "training",
+                                   self.normalize)
+                         if semantic and "semantic" in pack.meta else None)
 
     # -- red flags: checked before every other layer (intents/red_flags.py) ----------------------
 
@@ -123,15 +154,35 @@ class IntentMatcher:
         normalized = self.normalize(text)
         if not normalized:
             return IntentMatch(None, text=text)
+        # <-- red-flag concept detector (branch redflags) goes here, before the templates
         result = self._recognize(normalized)
         if result is not None:
             return self._from_result(result, text, 1.0, "exact")
         fuzzy = self._fuzzy(normalized.split(), text)
-        if fuzzy.intent is None and self.keyword_layer is not None:
+        if fuzzy.intent is not None:
+            return fuzzy
+        if self.keyword_layer is not None:
             intent = self.keyword_layer.match(normalized.split())
             if intent is not None:
                 return IntentMatch(intent, {}, text, 0.6, "keywords")
-        return fuzzy
+        return self._semantic(normalized, text)
+
+    def _semantic(self, normalized: str, text: str) -> IntentMatch:
+        layer = self.semantic.get(self.wait_for_semantic) if self.semantic is not None else None
+        if layer is None:
+            return IntentMatch(None, text=text)
+        found = layer.classify(normalized)
+        confidence = round(found.confidence, 3)
+        words = normalized.split()
+        if found.label in (UNCLEAR, UNSPECIFIED):
+            slots = self.slot_reader.read(GENERAL_CRAMP, words)
+            return IntentMatch(GENERAL_CRAMP, slots, text, confidence, "cramp-unclear")
+        if found.label == NONE or found.label not in self.intents.intents:
+            return IntentMatch(None, text=text, score=confidence)
+        slots = self.slot_reader.read(found.label, words)
+        if found.level:
+            slots["level"] = found.level
+        return IntentMatch(found.label, slots, text, confidence, "semantic")
 
     def _is_exact_template(self, text: str) -> bool:
         """Whether `text` matches a template exactly (what match() reports as 'exact'), without

@@ -61,7 +61,8 @@ class Assistant:
             on_due=self._on_due, on_event=self._on_reminder_event,
             is_busy=lambda: self.conversation.is_busy(), confirm_heard=True,
         )
-        self.matcher = IntentMatcher(self.pack)
+        self.matcher = IntentMatcher(self.pack, semantic=config.understanding.semantic,
+                                     wait_for_semantic=False)
         self.conversation = Conversation(
             self.pack, self.matcher, config, diary=self.diary,
             speaker=self.speaker, reminders=self.reminders, realtime=True,

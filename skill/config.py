@@ -13,6 +13,7 @@ from typing import Any
 
 from cramp_common.paths import user_config_path
 from cramp_common.validate import SettingError, get_str
+from intents.semantic.settings import UnderstandingSettings
 from scheduler.settings import ReminderSettings
 from skill.admin.settings import AdminSettings
 from skill.audio.settings import VoiceSettings
@@ -64,6 +65,7 @@ class Config:
     reminders: ReminderSettings = field(default_factory=ReminderSettings)
     admin: AdminSettings = field(default_factory=AdminSettings)
     wyoming: WyomingSettings = field(default_factory=WyomingSettings)
+    understanding: UnderstandingSettings = field(default_factory=UnderstandingSettings)
     path: Path | None = None
     """The file this was loaded from; None for built-in defaults."""
     problems: tuple[str, ...] = ()
@@ -79,6 +81,7 @@ _SECTION_CLASSES: dict[str, Any] = {
     "reminders": ReminderSettings,
     "admin": AdminSettings,
     "wyoming": WyomingSettings,
+    "understanding": UnderstandingSettings,
 }
 
 

@@ -19,6 +19,7 @@ import numpy as np
 
 from intents.language import load_pack
 from intents.matcher import IntentMatcher
+from skill.asr.dual import DualRecognizer
 from skill.asr.grammar import Grammar, grammar_for_pack
 from skill.asr.models import LoadedModel, Tuning, load_model
 from skill.asr.vosk_recognizer import VoskRecognizer
@@ -200,12 +201,14 @@ def build_gate(settings: VoiceSettings) -> VadGate | None:
     return VadGate(settings.vad_aggressiveness, settings.pre_roll_ms, settings.hangover_ms)
 
 
-def build_recognizer(settings: VoiceSettings, language: str) -> VoskRecognizer:
+def build_recognizer(settings: VoiceSettings, language: str) -> VoskRecognizer | DualRecognizer:
     """Load (once) the model for `language`; grammar or open vocabulary as configured.
 
     Raises ModelNotFoundError / ModelLoadError with a message saying what to do.
     """
     model = load_model(language, settings.model_path, tuning_for(settings))
+    if settings.mode == "both":
+        return DualRecognizer(model, pack_grammar(model))
     return VoskRecognizer(model, pack_grammar(model) if settings.mode == "grammar" else None)
 
 

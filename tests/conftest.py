@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +19,27 @@ def data_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     """A private CRAMP_COACH_HOME so no test touches the user's data."""
     home = tmp_path_factory.mktemp("cramp-home")
     monkeypatch.setenv("CRAMP_COACH_HOME", str(home))
+    # sentence vectors of the training data are derived, not user data: shared across tests
+    # and runs, so only the first run on a machine spends minutes encoding them
+    monkeypatch.setenv("CRAMP_COACH_MODEL_CACHE", str(MODEL_CACHE))
     return home
+
+
+MODEL_CACHE = Path(tempfile.gettempdir()) / "cramp-coach-model-cache"
+
+
+@pytest.fixture(scope="session")
+def semantic_cache() -> Path:
+    """Train and cache the English semantic head once, in this process, before tests that start
+    `cramp-coach` subprocesses (which would each otherwise train it under their timeout)."""
+    from intents.language import load_pack
+    from intents.matcher import IntentMatcher
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CRAMP_COACH_MODEL_CACHE", str(MODEL_CACHE))
+        matcher = IntentMatcher(load_pack("en"))
+        assert matcher.semantic is not None and matcher.semantic.get() is not None
+    return MODEL_CACHE
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 CONVERSATION = "my calf is cramping\nnext\nrepeat\nit has passed\n"
+pytestmark = pytest.mark.usefixtures("semantic_cache")
 
 
 def cli(home: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
@@ -40,11 +43,45 @@ def test_ask_prints_the_first_steps(data_home: Path) -> None:
 def test_ask_json_has_the_documented_fields(data_home: Path) -> None:
     result = cli(data_home, "ask", "--silent", "--json", "my calf is cramping")
     (turn,) = json_lines(result.stdout)
-    assert set(turn) == {"text", "intent", "slots", "say", "reply_keys"}
+    assert set(turn) == {"text", "intent", "slots", "say", "reply_keys", "confidence", "layer"}
+    assert (turn["confidence"], turn["layer"]) == (1.0, "exact")
     assert turn["text"] == "my calf is cramping"
     assert turn["intent"] == "cramp.calf"
     assert turn["reply_keys"][:2] == ["reassure.open", "first_aid.calf.straighten"]
     assert len(turn["say"]) == len(turn["reply_keys"])
+
+
+def test_each_line_is_its_own_conversation_with_each(data_home: Path) -> None:
+    result = cli(data_home, "ask", "--silent", "--json", "--each", stdin=CONVERSATION.encode())
+    assert result.returncode == 0, result.stderr
+    turns = json_lines(result.stdout)
+    assert [t["intent"] for t in turns] == [
+        "cramp.calf", "control.next", "control.repeat", "control.better"]
+    # no flow carried over: "next" does not step the calf flow, "repeat" has nothing to repeat
+    assert "first_aid.calf.pull_toes" not in turns[1]["reply_keys"]
+    assert turns[2]["reply_keys"] != turns[1]["reply_keys"] or not turns[1]["reply_keys"]
+    assert all(set(t) >= {"confidence", "layer"} for t in turns)
+
+
+def test_semantic_fallback_shows_its_layer_in_json(data_home: Path) -> None:
+    result = cli(data_home, "ask", "--silent", "--json", "--each",
+                 stdin=b"my calf cramped up on the bike ride home\n"
+                       b"add bananas to my shopping list\n")
+    cramp, bananas = json_lines(result.stdout)
+    assert (cramp["intent"], cramp["layer"]) == ("cramp.calf", "cramp-unclear")
+    assert cramp["reply_keys"][:2] == ["reassure.open", "first_aid.calf.straighten"]
+    assert 0.5 < cramp["confidence"] < 1
+    assert (bananas["intent"], bananas["layer"], bananas["say"]) == (None, "none", [])
+
+
+def test_semantic_switch_off_in_config_keeps_templates_only(data_home: Path) -> None:
+    config = data_home / "config.toml"
+    config.write_text("[understanding]\nsemantic = false\n", encoding="utf-8")
+    result = cli(data_home, "--config", str(config), "ask", "--silent", "--json",
+                 "my calf cramped up on the bike ride home")
+    assert result.returncode == 0, result.stderr
+    (turn,) = json_lines(result.stdout)
+    assert (turn["intent"], turn["layer"]) == (None, "none")
 
 
 def test_stdin_is_one_conversation(data_home: Path) -> None:
@@ -59,7 +96,7 @@ def test_stdin_is_one_conversation(data_home: Path) -> None:
     assert turns[3]["reply_keys"] == ["aftercare.passed", "aftercare.sore"]
 
 
-def test_each_line_is_its_own_conversation_with_each(data_home: Path) -> None:
+def test_each_line_escalates_at_its_own_level(data_home: Path) -> None:
     lines = "my calf is cramping\nnext\nmy calf is swollen and hot\n"
     result = cli(data_home, "ask", "--silent", "--json", "--each", stdin=lines.encode())
     assert result.returncode == 0, result.stderr

@@ -45,7 +45,8 @@ def test_spoken_korean_question_reaches_its_intent(
         code, records, _ = listen(capsys, "--wav", str(korean_speech(question, speed)))
         assert code == 0
         [record] = records
-        assert set(record) == {"heard", "intent", "slots", "say", "reply_keys"}
+        assert set(record) == {"heard", "intent", "slots", "say", "reply_keys", "confidence",
+                               "layer"}
         assert record["intent"] in (intent, None), record
         assert len(record["say"]) == len(record["reply_keys"])
         understood.append((record["intent"], record["slots"]) == (intent, slots))

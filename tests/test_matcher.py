@@ -149,11 +149,17 @@ def test_labelled_set_is_big_enough_and_uses_only_canonical_intents() -> None:
         "\x00\x01\xff\ufffd\x7f" * 50,
         bytes(range(256)).decode("latin-1"),
         "blah " * 20_000,
-        "my calf is cramping and the " * 4_000,
     ],
 )
 def test_junk_and_huge_input_give_no_intent(matcher: IntentMatcher, text: str) -> None:
     assert matcher.match(text).intent is None
+
+
+def test_huge_repeated_cramp_line_is_cut_and_read_by_the_semantic_layer(
+        matcher: IntentMatcher) -> None:
+    """No template takes the cut 40 words; the semantic layer reads them as the cramp they say."""
+    match = matcher.match("my calf is cramping and the " * 4_000)
+    assert (match.intent, match.method) == ("cramp.calf", "semantic")
 
 
 def test_huge_input_is_cut_before_matching(matcher: IntentMatcher) -> None:

@@ -26,10 +26,15 @@ class VoskRecognizer:
         else:
             self._recognizer = vosk.KaldiRecognizer(model.model, SAMPLE_RATE)
         self._dirty = False
+        self.heard_unknown = False
+        """The last result held '[unk]': speech outside the grammar (grammar mode only)."""
+        self.ended = False
+        """The last feed() ended an utterance (even one that decoded to nothing)."""
 
     def _text(self, result_json: str) -> str | None:
         self._dirty = False
         text = str(json.loads(result_json).get("text", "")).strip()
+        self.heard_unknown = "[unk]" in text.split()
         if self.grammar is not None:
             text = self.grammar.detokenize(text)
         return text or None
@@ -38,7 +43,8 @@ class VoskRecognizer:
         if not chunk:
             return None
         self._dirty = True
-        if self._recognizer.AcceptWaveform(chunk):
+        self.ended = bool(self._recognizer.AcceptWaveform(chunk))
+        if self.ended:
             return self._text(self._recognizer.Result())
         return None
 

@@ -14,7 +14,9 @@ class VoiceSettings:
     model_path: str = ""
     """Vosk model directory; empty: VOSK_MODEL_PATH, a model package, then vosk's cache."""
     mode: str = "grammar"
-    """'grammar': only the language pack's sentences; 'open': free vocabulary."""
+    """'grammar': only the language pack's sentences; 'open': free vocabulary; 'both': both on
+    the same audio, an in-grammar result wins, else the open transcript (where the model has
+    '[unk]'; a model without it, such as the Korean one, always keeps the grammar's)."""
     input_device: str = ""
     """PortAudio input device name or index; empty: the system default."""
     vad_aggressiveness: int = 2
@@ -41,7 +43,7 @@ class VoiceSettings:
     def from_dict(cls, data: Mapping[str, Any]) -> VoiceSettings:
         return cls(
             model_path=get_str(data, "model_path", cls.model_path, 1000),
-            mode=get_choice(data, "mode", cls.mode, ("grammar", "open")),
+            mode=get_choice(data, "mode", cls.mode, ("grammar", "open", "both")),
             input_device=get_str(data, "input_device", cls.input_device),
             vad_aggressiveness=get_int(data, "vad_aggressiveness", cls.vad_aggressiveness, 0, 3),
             vad_gate=get_bool(data, "vad_gate", cls.vad_gate),

@@ -10,6 +10,7 @@ from typing import TextIO
 
 from intents.language import PackError, load_pack
 from intents.match import Matcher
+from intents.semantic import EncoderError
 from skill.cli.speaking import open_speaker
 from skill.config import Config
 from skill.dialogue.conversation import Conversation, Turn
@@ -26,21 +27,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("text", nargs="*", metavar="TEXT",
                         help="what you would say; none: read stdin, one utterance per line")
+    parser.add_argument("--each", action="store_true",
+                        help="each stdin line is its own conversation (no context carried)")
     parser.add_argument("--json", action="store_true",
-                        help="one JSON object per input: text, intent, slots, say, reply_keys")
+                        help="one JSON object per input: text, intent, slots, say, reply_keys, "
+                        "confidence, layer")
     parser.add_argument("--lang", help="language pack (default: [general] language)")
     parser.add_argument("--silent", action="store_true", help="print only, do not speak")
     parser.add_argument("--realtime", action="store_true",
                         help="wait through hold counts in real time instead of at once")
-    parser.add_argument("--each", action="store_true",
-                        help="each stdin line is a conversation of its own (fresh state)")
     parser.set_defaults(func=run)
 
 
-def open_matcher(language: str) -> Matcher:
+def open_matcher(language: str, config: Config) -> Matcher:
     from intents.matcher import IntentMatcher
 
-    return IntentMatcher(load_pack(language))
+    return IntentMatcher(load_pack(language), semantic=config.understanding.semantic)
 
 
 def read_lines(stream: TextIO) -> Iterator[str]:
@@ -57,24 +59,27 @@ def run(args: argparse.Namespace, config: Config) -> int:
     language = args.lang or config.general.language
     try:
         pack = load_pack(language)
-        matcher = open_matcher(language)
-    except PackError as exc:
+        matcher = open_matcher(language, config)
+    except (PackError, EncoderError) as exc:
         print(f"cramp-coach ask: {exc}", file=sys.stderr)
         return 2
     speaker = open_speaker(config, pack.tts_voice, silent=args.silent, realtime=args.realtime,
                            printed=not args.json)
     lines = [" ".join(args.text)] if args.text else read_lines(sys.stdin)
     diary = Diary()
-    conversation = Conversation(pack, matcher, config, diary=diary, speaker=speaker,
-                                realtime=args.realtime)
+
+    def fresh() -> Conversation:
+        return Conversation(pack, matcher, config, diary=diary, speaker=speaker,
+                            realtime=args.realtime)
+
+    conversation = fresh()
     try:
         for line in lines:
-            if args.each:  # a labelled set: no line may inherit a flow from the one before
+            if args.each:  # evaluation and scripts: no state from the line before
                 conversation.close()
-                conversation = Conversation(pack, matcher, config, diary=diary, speaker=speaker,
-                                            realtime=args.realtime)
+                conversation = fresh()
             turn = conversation.handle_text(line)
-            if speaker is not None and args.realtime:
+            if speaker is not None and (args.realtime or args.each):
                 speaker.wait_idle()
             _print(turn, args.json, printed=isinstance(speaker, PrintSpeaker))
         if speaker is not None:

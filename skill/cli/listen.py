@@ -49,7 +49,8 @@ def open_source(args: argparse.Namespace, config: Config) -> AudioSource:
 
 def turn_record(heard: str, turn: Turn) -> dict[str, Any]:
     return {"heard": heard, "intent": turn.intent, "slots": dict(turn.slots),
-            "say": list(turn.say), "reply_keys": list(turn.reply_keys)}
+            "say": list(turn.say), "reply_keys": list(turn.reply_keys),
+            "confidence": turn.confidence, "layer": turn.layer}
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
@@ -69,11 +70,16 @@ def run(args: argparse.Namespace, config: Config) -> int:
         print(f"cramp-coach listen: {exc}", file=sys.stderr)
         return 2
     from intents.matcher import IntentMatcher
+    from intents.semantic import EncoderError
     from skill.dialogue.diary import Diary
 
+    try:
+        matcher = IntentMatcher(pack, semantic=config.understanding.semantic)
+    except EncoderError as exc:
+        print(f"cramp-coach listen: {exc}", file=sys.stderr)
+        return 2
     speaker = open_speaker(config, pack.tts_voice, silent=args.silent)
     diary = Diary()
-    matcher = IntentMatcher(pack)
     conversation = Conversation(pack, matcher, config, diary=diary, speaker=speaker)
 
     def answer(heard: str) -> None:

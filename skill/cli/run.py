@@ -35,9 +35,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
+    from intents.semantic import EncoderError
     from skill.assistant import AlreadyRunningError, Assistant
 
-    assistant = Assistant(config, listen=not args.no_listen)
+    try:
+        assistant = Assistant(config, listen=not args.no_listen)
+    except EncoderError as exc:  # a damaged install: one line saying which file and what to do
+        print(f"cramp-coach run: {exc}", file=sys.stderr)
+        return 2
     try:
         assistant.start()
     except AlreadyRunningError as exc:

@@ -54,10 +54,15 @@ class Turn:
     """Sentences said, in order (counts included)."""
     reply_keys: list[str] = field(default_factory=list)
     """Reply key of each sentence in `say`."""
+    confidence: float = 0.0
+    """The match's confidence, 0..1 (1.0 for an exact template)."""
+    layer: str = "none"
+    """Matcher layer that decided: 'exact', 'fuzzy', 'semantic', 'cramp-unclear' or 'none'."""
 
     def as_dict(self) -> dict[str, Any]:
         return {"text": self.text, "intent": self.intent, "slots": dict(self.slots),
-                "say": list(self.say), "reply_keys": list(self.reply_keys)}
+                "say": list(self.say), "reply_keys": list(self.reply_keys),
+                "confidence": self.confidence, "layer": self.layer}
 
 
 def clean_text(text: str) -> str:
@@ -179,7 +184,8 @@ class Conversation:
     def _handle(self, match: IntentMatch, text: str, woke: bool, bare_wake: bool) -> Turn:
         with self._lock, self.diary.batch() if self.diary else nullcontext():
             now = self.clock()
-            turn = Turn(text, match.intent, dict(match.slots))
+            turn = Turn(text, match.intent, dict(match.slots), confidence=round(match.score, 3),
+                        layer=match.method)
             self._log("heard", {"text": text}, now)
             self._log("intent", {"intent": match.intent, "slots": dict(match.slots),
                                  "score": round(match.score, 3), "method": match.method}, now)
@@ -473,7 +479,8 @@ class Conversation:
             self._window_until = now + window + plan.paused_seconds + words * SECONDS_PER_WORD
         if turn.intent == "control.stop" and not self._active:
             self._window_until = float("-inf")
-        return Turn(turn.text, turn.intent, turn.slots, plan.sentences, plan.keys)
+        return Turn(turn.text, turn.intent, turn.slots, plan.sentences, plan.keys,
+                    turn.confidence, turn.layer)
 
     def _log(self, kind: str, data: dict[str, Any], now: float) -> None:
         if self.diary is not None:

@@ -55,7 +55,9 @@ class DialogueFactory:
 
         with self._lock:
             if language not in self._matchers:
-                self._matchers[language] = IntentMatcher(load_pack(language))
+                self._matchers[language] = IntentMatcher(
+                    load_pack(language), semantic=self.config.understanding.semantic,
+                    wait_for_semantic=False)
             return self._matchers[language]
 
     def __call__(self, language: str) -> Dialogue:

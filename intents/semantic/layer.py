@@ -1,0 +1,218 @@
+"""The semantic layer: embed, classify, reject below the family threshold; cached per content."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from hassil import Intents
+
+from intents.semantic.classifier import Head, Matrix, Prediction, family
+from intents.semantic.encoder import Encoder
+from intents.semantic.training import NONE, Example, content_hash, load_examples, split
+
+__all__ = ["SemanticLayer", "SemanticResult", "cache_root"]
+
+log = logging.getLogger(__name__)
+
+ENV_CACHE = "CRAMP_COACH_MODEL_CACHE"
+"""Where vectors and trained heads are cached; default: <data dir>/cache/semantic."""
+_HEAD_VERSION = "head-2"
+"""Bump when training or calibration changes, so old cached heads are not reused."""
+UNCLEAR = "cramp.unclear"
+"""A cramp now, of no clear kind: the cramp labels together pass their own threshold."""
+
+
+def cache_root() -> Path:
+    override = os.environ.get(ENV_CACHE)
+    if override:
+        return Path(override).expanduser()
+    from cramp_common.paths import cache_dir
+
+    return cache_dir() / "semantic"
+
+
+@dataclass(frozen=True)
+class LayerSettings:
+    """The `semantic:` section of pack.yaml."""
+
+    per_template: int
+    validation_share: float
+    floor: float
+    """No family threshold is set below this, however few negatives reached it."""
+    margin: float
+    """Added to the highest confidence a validation negative reached in a family."""
+    topic: frozenset[str]
+    """Cramp and body words; a family in `needs_topic` is only accepted with one of them."""
+    needs_topic: frozenset[str]
+    families: frozenset[str]
+    """Families the layer may answer; the others (short commands) are left to the templates."""
+
+    @classmethod
+    def from_meta(cls, meta: Mapping[str, Any]) -> LayerSettings:
+        section = meta.get("semantic") or {}
+        return cls(int(section.get("per_template", 10)),
+                   float(section.get("validation_share", 0.25)),
+                   float(section.get("floor", 0.5)), float(section.get("margin", 0.03)),
+                   frozenset(str(w) for w in section.get("topic") or []),
+                   frozenset(str(f) for f in section.get("needs_topic") or []),
+                   frozenset(str(f) for f in section.get("families") or []))
+
+    def fingerprint(self) -> str:
+        """Stable across runs (a frozenset's repr is not), for the cache key."""
+        return repr((self.per_template, self.validation_share, self.floor, self.margin,
+                     sorted(self.topic), sorted(self.needs_topic), sorted(self.families)))
+
+    def off_topic(self, label: str, text: str) -> bool:
+        if family(label) not in self.families:
+            return True
+        return family(label) in self.needs_topic and self.topic.isdisjoint(text.split())
+
+
+@dataclass(frozen=True)
+class SemanticResult:
+    label: str
+    """Best label over its threshold, UNCLEAR for a cramp of no clear kind, or NONE."""
+    confidence: float
+    best: str
+    """Best in-domain label whatever its confidence (for logs and the benchmark)."""
+    level: str = ""
+    """Danger-sign level of the nearest red-flag paraphrase, for safety.red_flag."""
+
+
+@dataclass
+class _Trained:
+    head: Head
+    thresholds: dict[str, float]
+    level_vectors: Matrix
+    level_names: list[str]
+
+
+class SemanticLayer:
+    """Neural head over MiniLM vectors with one rejection threshold per intent family."""
+
+    def __init__(self, encoder: Encoder, trained: _Trained, settings: LayerSettings) -> None:
+        self.encoder = encoder
+        self.head = trained.head
+        self.thresholds = trained.thresholds
+        self._trained = trained
+        self.settings = settings
+
+    @classmethod
+    def build(cls, meta: Mapping[str, Any], intents: Intents, directory: Path,
+              normalize: Any, encoder: Encoder | None = None) -> SemanticLayer:
+        settings = LayerSettings.from_meta(meta)
+        encoder = encoder or Encoder()
+        examples = load_examples(intents, directory, normalize, settings.per_template)
+        key = content_hash(examples, encoder.files.model_sha256, _HEAD_VERSION,
+                           settings.fingerprint())
+        path = cache_root() / f"head-{key}.npz"
+        trained = _load(path) if path.exists() else _train(examples, encoder, settings, path)
+        return cls(encoder, trained, settings)
+
+    def classify(self, text: str) -> SemanticResult:
+        vector = self.encoder.encode([text])[0]
+        return _decide(self.head.predict(vector), self.thresholds, self.settings, text,
+                       lambda: self._level(vector))
+
+    def _level(self, vector: Matrix) -> str:
+        names = self._trained.level_names
+        return names[int(np.argmax(self._trained.level_vectors @ vector))] if names else ""
+
+
+def _decide(prediction: Prediction, thresholds: Mapping[str, float], settings: LayerSettings,
+            text: str, level: Callable[[], str] = str) -> SemanticResult:
+    """The policy, shared by matching and by calibration so both judge alike."""
+    label, confidence = prediction.label, prediction.confidence
+    if (label != NONE and confidence >= thresholds.get(family(label), 1.0)
+            and not settings.off_topic(label, text)):
+        return SemanticResult(label, confidence, label,
+                              level() if label == "safety.red_flag" else "")
+    if (family(prediction.best_in_family) == "cramp"
+            and prediction.family_confidence >= thresholds.get(UNCLEAR, 1.0)):
+        return SemanticResult(UNCLEAR, prediction.family_confidence, prediction.best_in_family)
+    return SemanticResult(NONE, confidence, prediction.best_in_family)
+
+
+def _load(path: Path) -> _Trained:
+    data = np.load(path)
+    head = Head([str(x) for x in data["labels"]], data["w1"], data["b1"], data["w2"], data["b2"])
+    thresholds = dict(zip((str(f) for f in data["families"]),
+                          (float(t) for t in data["thresholds"]), strict=True))
+    return _Trained(head, thresholds, data["level_vectors"],
+                    [str(x) for x in data["level_names"]])
+
+
+def _train(examples: list[Example], encoder: Encoder, settings: LayerSettings,
+           path: Path) -> _Trained:
+    log.info("semantic layer: training the head (first run with this data or model)")
+    vectors = _VectorCache(cache_root(), encoder).vectors([e.text for e in examples])
+    by_text = dict(zip((e.text for e in examples), vectors, strict=True))
+    train, validation = split(examples, settings.validation_share)
+    head = Head.train(np.array([by_text[e.text] for e in train], np.float32),
+                      [e.label for e in train])
+    thresholds = calibrate(head, validation, by_text, settings)
+    flags = [e for e in examples if e.level]
+    trained = _Trained(head, thresholds,
+                       np.array([by_text[e.text] for e in flags], np.float32).reshape(-1, 384),
+                       [e.level for e in flags])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp.npz")
+    np.savez(temporary, labels=np.array(head.labels), w1=head.w1, b1=head.b1, w2=head.w2,
+             b2=head.b2, families=np.array(list(thresholds)),
+             thresholds=np.array(list(thresholds.values())),
+             level_vectors=trained.level_vectors, level_names=np.array(trained.level_names))
+    temporary.replace(path)
+    for stale in path.parent.glob("head-*.npz"):  # heads of older data or code
+        if stale != path:
+            stale.unlink(missing_ok=True)
+    return trained
+
+
+def calibrate(head: Head, validation: list[Example], by_text: Mapping[str, Matrix],
+              settings: LayerSettings) -> dict[str, float]:
+    """Per family (and UNCLEAR): just above the most confident held-out negative that the
+    policy would otherwise accept, never below the floor. Raising one threshold can expose
+    another family's score for the same line, so this repeats until nothing moves."""
+    keys = ({family(label) for label in head.labels} - {NONE}) | {UNCLEAR}
+    thresholds = dict.fromkeys(sorted(keys), settings.floor)
+    negatives = [(e.text, head.predict(by_text[e.text])) for e in validation if e.label == NONE]
+    changed = True
+    while changed:
+        changed = False
+        for text, prediction in negatives:
+            found = _decide(prediction, thresholds, settings, text)
+            if found.label != NONE:
+                key = UNCLEAR if found.label == UNCLEAR else family(found.label)
+                thresholds[key] = min(1.0 + settings.margin, found.confidence + settings.margin)
+                changed = True
+    return thresholds
+
+
+class _VectorCache:
+    """text -> vector, kept per model; only texts not seen before are encoded."""
+
+    def __init__(self, root: Path, encoder: Encoder) -> None:
+        self.path = root / f"vectors-{encoder.files.model_sha256[:16]}.npz"
+        self.encoder = encoder
+
+    def vectors(self, texts: list[str]) -> Matrix:
+        known: dict[str, Matrix] = {}
+        if self.path.exists():
+            data = np.load(self.path)
+            known = dict(zip((str(t) for t in data["texts"]), data["vectors"], strict=True))
+        missing = sorted({t for t in texts if t not in known})
+        if missing:
+            log.info("semantic layer: encoding %d new training sentences", len(missing))
+            known.update(zip(missing, self.encoder.encode(missing, batch=32), strict=True))
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_suffix(".tmp.npz")
+            np.savez(temporary, texts=np.array(list(known)),
+                     vectors=np.array(list(known.values()), np.float32))
+            temporary.replace(self.path)
+        return np.array([known[t] for t in texts], np.float32)

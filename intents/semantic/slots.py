@@ -1,0 +1,44 @@
+"""Slots for a semantic match, read from the words: side, who, minutes (the templates' slots)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["SlotReader"]
+
+
+@dataclass(frozen=True)
+class SlotReader:
+    sides: frozenset[str]
+    partner: frozenset[str]
+    """Words naming an adult other than the speaker ("wife", "dad")."""
+    child: frozenset[str]
+    """Words naming a child ("son", "toddler")."""
+
+    @classmethod
+    def from_meta(cls, meta: Mapping[str, Any]) -> SlotReader:
+        section = (meta.get("semantic") or {}).get("slot_words") or {}
+        return cls(frozenset(str(w) for w in section.get("side") or []),
+                   frozenset(str(w) for w in section.get("partner") or []),
+                   frozenset(str(w) for w in section.get("child") or []))
+
+    def read(self, intent: str, words: list[str]) -> dict[str, str]:
+        slots: dict[str, str] = {}
+        if intent == "reminder.snooze":
+            numbers = [w for w in words if w.isdigit()]
+            if len(numbers) == 1:
+                slots["minutes"] = numbers[0]
+            return slots
+        if not intent.startswith(("cramp.", "safety.")):
+            return slots
+        heard = set(words)
+        if intent == "cramp.child" or heard & self.child:
+            slots["who"] = "child"
+        elif heard & self.partner:
+            slots["who"] = "partner"
+        sides = heard & self.sides
+        if len(sides) == 1:
+            slots["side"] = sides.pop()
+        return slots
