@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parent.parent
+PACKAGES = ("skill", "scheduler", "intents", "cramp_common")
 SETTINGS_MODULES = sorted(
     ".".join(path.relative_to(ROOT).with_suffix("").parts)
-    for path in [*ROOT.glob("*/settings.py"), *ROOT.glob("skill/*/settings.py")]
+    for package in PACKAGES for path in (ROOT / package).rglob("settings.py")
 )
 TOP_LAYERS = ("skill.admin", "skill.cli")
 ALLOWED_UPWARD = {
@@ -49,9 +50,8 @@ def _imports(path: Path) -> set[str]:
 
 
 def _production_modules() -> list[tuple[str, Path]]:
-    packages = ("skill", "scheduler", "intents", "cramp_common")
     return [(".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"),
-             path) for package in packages for path in sorted((ROOT / package).rglob("*.py"))]
+             path) for package in PACKAGES for path in sorted((ROOT / package).rglob("*.py"))]
 
 
 def test_nothing_below_the_admin_page_or_the_cli_imports_them() -> None:
