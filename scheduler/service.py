@@ -163,9 +163,6 @@ class ReminderService:
         if self.running:
             self.sync()
 
-    update_settings = apply
-    """The name skill.assistant calls apply() by."""
-
     def sync(self) -> None:
         """Make the job store match the definitions now (JobSync.sync); no-op when stopped."""
         scheduler = self._scheduler

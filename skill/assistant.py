@@ -1,5 +1,5 @@
 """The running assistant: microphone -> recogniser -> matcher -> dialogue -> speech queue,
-with the reminder service and the admin page beside it; `cramp-coach run` builds and runs it."""
+with the reminder service beside it; `cramp-coach run` builds it and serves the admin page."""
 
 from __future__ import annotations
 
@@ -15,17 +15,17 @@ from cramp_common.paths import data_dir
 from intents.language import LanguagePack, load_pack
 from scheduler.lock import ServiceLock, ServiceLockedError
 from scheduler.service import JOB_STORE_FILE, DueReminder, ReminderService
-from skill.admin.assistant import AssistantStatus, BedtimeReport
-from skill.admin.server import AdminServer
+from skill.bedtime_check import BedtimeReport, ListeningProbe, run_check
 from skill.config import Config
 from skill.dialogue.conversation import Conversation
 from skill.dialogue.diary import Diary
-from skill.dialogue.keys import STORAGE_PROBLEM
+from skill.dialogue.keys import LISTENING, STORAGE_PROBLEM
 from skill.dialogue.retention import prune_quietly
 from skill.dialogue.wiring import open_conversation, open_matcher
 from skill.interfaces import AudioSource
 from skill.listening import ListeningService
-from skill.speech import SpeechQueue, close_speaker, create_speaker
+from skill.speech import close_speaker, create_speaker
+from skill.status import AssistantStatus, build_status
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,8 @@ class AlreadyRunningError(RuntimeError):
 
 
 class Assistant:
-    """Owns every long-lived part; also the admin page's AssistantControl while it runs."""
+    """Owns every long-lived part; also the admin page's AssistantControl while it runs
+    (`cramp-coach run` owns the admin server itself)."""
 
     def __init__(self, config: Config, *, source: AudioSource | None = None,
                  listen: bool = True) -> None:
@@ -53,7 +54,7 @@ class Assistant:
         self.listening_problem = ""
         """Why the microphone loop is not running, for the log and the status page."""
         self.diary = Diary()
-        self.speaker: Any = create_speaker(config, self.pack.tts_voice,
+        self.speaker = create_speaker(config, self.pack.tts_voice,
                                            on_spoken=self._on_spoken)
         self.reminders = ReminderService(
             config.reminders, data_dir() / JOB_STORE_FILE,
@@ -65,7 +66,6 @@ class Assistant:
         self._announce: Callable[[str], None] | None = None
         self.listening: ListeningService | None = None
         self._threads: list[threading.Thread] = []
-        self.admin: AdminServer | None = None
         self._last_turn = float("-inf")
         self._warned = False
 
@@ -99,7 +99,7 @@ class Assistant:
         self._stop.set()
 
     def stop(self) -> None:
-        """Stop speech first, then listening, reminders, admin page; close the database.
+        """Stop speech first, then listening and reminders; close the database.
         Also safe after a failed start()."""
         self._stop.set()
         self.speaker.stop()
@@ -107,15 +107,12 @@ class Assistant:
             self.listening.stop()
         if self.reminders.running:
             self.reminders.stop()
-        if self.admin is not None:
-            self.admin.stop()
         for thread in self._threads:
             thread.join(timeout=5)
         close_speaker(self.speaker)
         self.conversation.close()
         self.diary.close()
         self._lock.release()
-        self.admin = None
 
     def new_conversation(self) -> Conversation:
         """A fresh session wired to this assistant's speaker, diary and reminders."""
@@ -208,28 +205,13 @@ class Assistant:
     # -- AssistantControl for the admin page
 
     def status(self) -> AssistantStatus:
-        from skill.admin.standalone import model_path
-
-        config = self.config
-        listening = self.listening.status if self.listening is not None else None
-        microphone = getattr(self.listening.source, "last_error", None) if self.listening else None
-        notes = tuple(n for n in (self.listening_problem, microphone,
-                                  getattr(self.speaker, "problem", ""),
-                                  *self.storage_problems(), *self.config.problems) if n)
-        return AssistantStatus(
-            running=True,
-            language=config.general.language,
-            model_path=model_path(config),
-            model_loaded=self.listening is not None,
-            input_device=config.voice.input_device,
-            last_heard=listening.last_heard if listening else None,
-            level=listening.level if listening else None,
-            speech_engine=config.speech.engine,
-            voice=config.speech.voice,
-            rate=config.speech.rate,
-            volume=config.speech.volume,
-            output_device=config.speech.output_device,
-            notes=notes,
+        listening = self.listening
+        microphone = getattr(listening.source, "last_error", None) if listening else None
+        return build_status(
+            self.config, running=True,
+            hearing=listening.status if listening is not None else None,
+            notes=(self.listening_problem, microphone or "", self.speaker.problem,
+                   *self.storage_problems(), *self.config.problems),
         )
 
     def say(self, text: str) -> None:
@@ -239,27 +221,10 @@ class Assistant:
         self.speaker.stop()
 
     def bedtime_check(self) -> BedtimeReport:
-        from skill.admin.assistant import CheckItem
-        from skill.admin.standalone import model_item, speaker_item
-
-        spoken_before = len(self.speaker.last_spoken)
-        phrase = self.pack.reply("wake.listening")
-        heard_before = self.listening.status.last_heard if self.listening else None
-        self.speaker.say(phrase, key="wake.listening")
-        finished = self.speaker.wait_idle(20.0)
-        if self.listening is None:
-            mic = CheckItem("microphone", False, self.listening_problem or "not listening")
-        else:
-            status = self.listening.status
-            fresh = status.last_heard is not None and status.last_heard != heard_before
-            detail = f"level {status.level or 0.0:.3f}" + ("" if fresh else
-                                                          "; the phrase was not clearly heard")
-            mic = CheckItem("microphone", status.running, detail)
-        return BedtimeReport((
-            speaker_item(self.config, self.speaker.last_spoken[spoken_before:], finished),
-            mic,
-            model_item(self.config),
-        ))
+        listening = self.listening
+        probe = ListeningProbe(None if listening is None else (lambda: listening.status),
+                               self.listening_problem)
+        return run_check(self.config, self.speaker, probe, self.pack.reply(LISTENING))
 
     def apply_config(self, config: Config) -> None:
         """Voice, dialogue, safety and reminder settings change at once; language and
@@ -269,11 +234,10 @@ class Assistant:
         ):
             log.warning("language and microphone settings take effect after a restart")
         self.config = replace(config, general=self.config.general, voice=self.config.voice)
-        if isinstance(self.speaker, SpeechQueue):
-            self.speaker.apply_settings(config.speech)
-            self.speaker.quiet_hours = (config.reminders.quiet_start, config.reminders.quiet_end)
+        self.speaker.apply(config.speech, default_voice=self.pack.tts_voice,
+                           quiet_hours=(config.reminders.quiet_start, config.reminders.quiet_end))
         self.conversation.apply(self.config)
-        self.reminders.update_settings(config.reminders)
+        self.reminders.apply(config.reminders)
 
 
 def _announcer(config: Config) -> Callable[[str], None] | None:

@@ -400,7 +400,7 @@ def test_config_reminder_switched_off_is_unscheduled(
     ReminderCatalog(settings, store).set_enabled("footbath", False)
     eventually("re-synced", lambda: store.applied() == store.generation())
     assert sorted(service.scheduled()) == ["hydration", "stretch"]
-    service.update_settings(ReminderSettings(enabled=False))
+    service.apply(ReminderSettings(enabled=False))
     assert service.scheduled() == {}
     service.stop()
 

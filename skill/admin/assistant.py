@@ -9,6 +9,7 @@ Wiring in `cramp-coach run` (the integrator's side)::
     ...
     server.stop()
 
+`cramp-coach run` owns the server and passes the live `skill.assistant.Assistant`;
 `cramp-coach admin serve` without a running assistant uses
 `skill.admin.standalone.StandaloneAssistant`, which reads the config and opens the speaker and
 microphone only when asked (say, bedtime check). Reminders and the diary are not part of this
@@ -22,58 +23,13 @@ must be thread-safe, and `status()` must return at once (no audio work in it). A
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Protocol, runtime_checkable
 
+from skill.bedtime_check import BedtimeReport, CheckItem
 from skill.config import Config
+from skill.status import AssistantStatus
 
-
-@dataclass(frozen=True)
-class AssistantStatus:
-    """A snapshot for the status page; every field is plain data."""
-
-    running: bool
-    """True when the voice loop of `cramp-coach run` is active; False for the standalone page."""
-    language: str
-    model_path: str
-    """Vosk model directory in use (or that would be used); empty when none could be found."""
-    model_loaded: bool
-    input_device: str
-    """Microphone as configured; empty: the system default."""
-    last_heard: datetime | None = None
-    """When the microphone last delivered audio above the voice gate, if known."""
-    level: float | None = None
-    """Recent input level, 0.0 (silence) to 1.0 (full scale); None when not listening."""
-    speech_engine: str = ""
-    voice: str = ""
-    rate: int = 0
-    volume: float = 0.0
-    output_device: str = ""
-    notes: tuple[str, ...] = ()
-    """Anything else worth showing, one line each (e.g. 'speech queue busy')."""
-
-
-@dataclass(frozen=True)
-class CheckItem:
-    """One part of the bedtime check."""
-
-    part: str
-    """'speaker', 'microphone' or 'model'."""
-    ok: bool
-    detail: str
-    """What was measured, or what is wrong and what to try."""
-
-
-@dataclass(frozen=True)
-class BedtimeReport:
-    """Result of the bedtime check: speaker, microphone and model, each OK or what is wrong."""
-
-    items: tuple[CheckItem, ...] = field(default_factory=tuple)
-
-    @property
-    def ok(self) -> bool:
-        return all(item.ok for item in self.items)
+__all__ = ["AssistantControl", "AssistantStatus", "BedtimeReport", "CheckItem"]
 
 
 @runtime_checkable
@@ -100,8 +56,8 @@ class AssistantControl(Protocol):
         """Take a newly saved config into use without a restart.
 
         Called after config.toml was written and validated. The live side should at least pass
-        `config.speech` to the speech queue (`SpeechQueue.apply_settings`), `config.reminders`
-        to the ReminderService (`update_settings`: quiet hours, bedtime), the follow-up window,
+        `config.speech` to the speech queue (`SpeechQueue.apply`), `config.reminders`
+        to the ReminderService (`apply`: quiet hours, bedtime), the follow-up window,
         wake word and emergency number to the dialogue, and reopen the microphone when
         `config.voice.input_device` changed. `config.admin` (LAN access, port) applies when the
         admin server restarts. Raise with a short message for what cannot be applied live.

@@ -5,21 +5,24 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from intents.language import load_pack
-from skill.admin.assistant import AssistantStatus, BedtimeReport, CheckItem
+from skill.bedtime_check import MAX_CHECK_SECONDS, BedtimeReport, CheckItem, run_check
 from skill.config import Config
+from skill.dialogue.keys import LISTENING
+from skill.status import AssistantStatus, build_status
+
+if TYPE_CHECKING:
+    from skill.speech import SpeechQueue
 
 log = logging.getLogger(__name__)
 
-CHECK_PHRASE_KEY = "wake.listening"
-"""The short phrase the bedtime check plays ("I'm listening.")."""
+NOT_RUNNING = "The voice assistant is not running; start it with `cramp-coach run`."
 LISTEN_AFTER_SECONDS = 1.0
 """The microphone keeps listening this long after the phrase ends (echo, slow devices)."""
-MAX_CHECK_SECONDS = 20.0
 HEARD_LEVEL = 0.01
 """RMS (full scale 1.0) in some 50 ms window above which the phrase counts as heard."""
 _RATE = 16_000
@@ -32,7 +35,7 @@ class StandaloneAssistant:
         self._config = config
         self._lock = threading.Lock()
         self._check_lock = threading.Lock()
-        self._speaker: Any = None
+        self._speaker: SpeechQueue | None = None
 
     @property
     def config(self) -> Config:
@@ -40,20 +43,7 @@ class StandaloneAssistant:
             return self._config
 
     def status(self) -> AssistantStatus:
-        config = self.config
-        return AssistantStatus(
-            running=False,
-            language=config.general.language,
-            model_path=model_path(config),
-            model_loaded=False,
-            input_device=config.voice.input_device,
-            speech_engine=config.speech.engine,
-            voice=config.speech.voice,
-            rate=config.speech.rate,
-            volume=config.speech.volume,
-            output_device=config.speech.output_device,
-            notes=("The voice assistant is not running; start it with `cramp-coach run`.",),
-        )
+        return build_status(self.config, running=False, notes=(NOT_RUNNING,))
 
     def say(self, text: str) -> None:
         self._get_speaker().say(text)
@@ -69,27 +59,15 @@ class StandaloneAssistant:
             self._config = config
             speaker = self._speaker
         if speaker is not None:
-            speaker.apply_settings(config.speech)
-            speaker.default_voice = load_pack(config.general.language).tts_voice
-            speaker.quiet_hours = (config.reminders.quiet_start, config.reminders.quiet_end)
+            speaker.apply(config.speech, default_voice=load_pack(config.general.language).tts_voice,
+                          quiet_hours=(config.reminders.quiet_start, config.reminders.quiet_end))
 
     def bedtime_check(self) -> BedtimeReport:
         with self._check_lock:
             config = self.config
-            speaker = self._get_speaker()
-            phrase = load_pack(config.general.language).reply(CHECK_PHRASE_KEY)
-            listener = Listener(config.voice.input_device).start()
-            started = len(speaker.last_spoken)
-            speaker.say(phrase, key=CHECK_PHRASE_KEY)
-            finished = speaker.wait_idle(MAX_CHECK_SECONDS)
-            time.sleep(LISTEN_AFTER_SECONDS)
-            listener.stop()
-            items = [
-                speaker_item(config, speaker.last_spoken[started:], finished),
-                listener.result(),
-                model_item(config),
-            ]
-            return BedtimeReport(tuple(items))
+            phrase = load_pack(config.general.language).reply(LISTENING)
+            microphone = Listener(config.voice.input_device)
+            return run_check(config, self._get_speaker(), microphone, phrase)
 
     def close(self) -> None:
         with self._lock:
@@ -97,7 +75,7 @@ class StandaloneAssistant:
         if speaker is not None:
             speaker.close()
 
-    def _get_speaker(self) -> Any:
+    def _get_speaker(self) -> SpeechQueue:
         with self._lock:
             if self._speaker is None:
                 from skill.speech.speech_queue import SpeechQueue
@@ -111,39 +89,6 @@ class StandaloneAssistant:
             return self._speaker
 
 
-def model_path(config: Config) -> str:
-    """The Vosk model directory that `run` would use, or "" when none is found."""
-    from skill.asr.models import ModelNotFoundError, resolve_model
-
-    try:
-        return str(resolve_model(config.general.language, config.voice.model_path).path)
-    except ModelNotFoundError:
-        return ""
-
-
-def model_item(config: Config) -> CheckItem:
-    from skill.asr.models import ModelLoadError, ModelNotFoundError, check_model_dir, resolve_model
-
-    try:
-        location = resolve_model(config.general.language, config.voice.model_path)
-        check_model_dir(location.path)
-    except (ModelNotFoundError, ModelLoadError) as exc:
-        return CheckItem("model", False, str(exc))
-    return CheckItem("model", True, f"complete model at {location.path} ({location.origin})")
-
-
-def speaker_item(config: Config, spoken: list[Any], finished: bool) -> CheckItem:
-    if config.speech.engine == "none":
-        return CheckItem("speaker", False, "the speech engine is set to none: nothing is spoken")
-    if not finished:
-        return CheckItem("speaker", False, "the phrase did not finish playing in time")
-    if not spoken or not all(item.audible for item in spoken):
-        return CheckItem(
-            "speaker", False, "could not play: no speech engine or no output device (see the log)"
-        )
-    return CheckItem("speaker", True, f'played "{spoken[-1].text}"')
-
-
 def _has_input(sd: Any) -> bool:
     try:
         sd.query_devices(kind="input")
@@ -153,7 +98,8 @@ def _has_input(sd: Any) -> bool:
 
 
 class Listener:
-    """Records 16 kHz mono on a thread until stopped; keeps the loudest 50 ms window."""
+    """The bedtime check's MicrophoneProbe without `run`: records 16 kHz mono on a thread from
+    begin() until a moment after end(); keeps the loudest 50 ms window."""
 
     def __init__(self, device: str) -> None:
         self.device = device
@@ -164,13 +110,14 @@ class Listener:
         self._nonzero = False
         self._peak = 0.0
 
-    def start(self) -> Listener:
+    def begin(self) -> None:
         self._thread.start()
-        return self
 
-    def stop(self) -> None:
+    def end(self) -> CheckItem:
+        time.sleep(LISTEN_AFTER_SECONDS)
         self._stop.set()
         self._thread.join(timeout=5)
+        return self._result()
 
     def _run(self) -> None:
         try:
@@ -216,7 +163,7 @@ class Listener:
         self._nonzero = self._nonzero or bool(np.any(samples))
         self._peak = max(self._peak, float(np.sqrt(np.mean(samples**2))))
 
-    def result(self) -> CheckItem:
+    def _result(self) -> CheckItem:
         name = self.device or "the default microphone"
         if self._error is not None:
             return CheckItem("microphone", False, f"could not open {name}: {self._error}")

@@ -14,6 +14,7 @@ from skill.audio.portaudio import console
 from skill.config import Config
 
 if TYPE_CHECKING:
+    from skill.admin.server import AdminServer
     from skill.assistant import Assistant
 
 log = logging.getLogger(__name__)
@@ -55,32 +56,36 @@ def run(args: argparse.Namespace, config: Config) -> int:
 
     signal.signal(signal.SIGTERM, shut_down)
     signal.signal(signal.SIGINT, shut_down)
+    admin: AdminServer | None = None
     try:
         if config.admin.enabled and not args.no_admin:
-            _serve_admin(assistant, config, args.port)
+            admin = _serve_admin(assistant, config, args.port)
         if assistant.listening is None and sys.stdin.isatty():
             threading.Thread(target=_typed_loop, args=(assistant,), name="typed-input",
                              daemon=True).start()
         console("cramp-coach is running; Ctrl-C stops it.")
         assistant.wait()
     finally:
+        # Speech, listening and reminders first (as before), then the page that shows them.
         assistant.stop()
+        if admin is not None:
+            admin.stop()
     return 0
 
 
-def _serve_admin(assistant: Assistant, config: Config, port: int | None) -> None:
+def _serve_admin(assistant: Assistant, config: Config, port: int | None) -> AdminServer:
     from skill.admin.app import create_app
     from skill.admin.server import AdminServer
 
     app = create_app(control=assistant, config=config)
     server = AdminServer(app, config.admin.host, port or config.admin.port).start()
-    assistant.admin = server
     console(f"admin page: {server.url}")
     if config.admin.allow_lan:
         console("admin page is reachable from your home network ([admin] allow_lan)")
     message = server.setup_message()
     if message:
         console(message)
+    return server
 
 
 def _typed_loop(assistant: Assistant) -> None:

@@ -6,9 +6,13 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import TextIO
+from datetime import time as daytime
+from typing import TYPE_CHECKING, TextIO
 
 from skill.speech.spoken import OnSpoken, SpokenItem, SpokenLog
+
+if TYPE_CHECKING:
+    from skill.speech.settings import SpeechSettings
 
 
 class PrintSpeaker:
@@ -47,6 +51,15 @@ class PrintSpeaker:
     @property
     def last_spoken(self) -> list[SpokenItem]:
         return self.spoken.items()
+
+    @property
+    def problem(self) -> str:
+        return ""
+
+    def apply(self, settings: SpeechSettings, *, quiet_hours: tuple[daytime, daytime] | None,
+              default_voice: str) -> None:
+        """Printing has no voice, device or quiet hours to change."""
+        return None
 
     def close(self) -> None:
         return None

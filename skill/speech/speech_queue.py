@@ -154,6 +154,14 @@ class SpeechQueue:
             notes.append(f"no audio output: {output}")
         return "; ".join(notes)
 
+    def apply(self, settings: SpeechSettings, *, quiet_hours: tuple[daytime, daytime] | None,
+              default_voice: str) -> None:
+        """Everything that changes live: voice settings, quiet hours and the pack's voice."""
+        with self._cond:
+            self.quiet_hours = quiet_hours
+            self.default_voice = default_voice
+        self.apply_settings(settings)
+
     def apply_settings(self, settings: SpeechSettings) -> None:
         """Use new voice settings from the next sentence on (old cached audio no longer matches)."""
         with self._cond:
