@@ -17,6 +17,7 @@ from scheduler.lock import ServiceLock, ServiceLockedError
 from scheduler.service import JOB_STORE_FILE, DueReminder, ReminderService
 from skill.admin.assistant import AssistantStatus, BedtimeReport
 from skill.admin.server import AdminServer
+from skill.barge_in import BargeIn, listening_hooks, start_barge_in
 from skill.config import Config
 from skill.dialogue.conversation import Conversation
 from skill.dialogue.diary import Diary
@@ -47,6 +48,9 @@ class Assistant:
         self._want_listening = listen
         self.listening_problem = ""
         """Why the microphone loop is not running, for the log and the status page."""
+        self.barge_in: BargeIn | None = None
+        self.barge_in_note = ""
+        """Why speaking over the assistant does nothing (no echo canceller), for the status page."""
         self.diary = Diary()
         self.speaker: Any = create_speaker(config, self.pack.tts_voice,
                                            on_spoken=self._on_spoken)
@@ -100,6 +104,8 @@ class Assistant:
         self.speaker.stop()
         if self.listening is not None:
             self.listening.stop()
+        if self.barge_in is not None:
+            self.barge_in.close()
         if self.reminders.running:
             self.reminders.stop()
         if self.admin is not None:
@@ -135,11 +141,13 @@ class Assistant:
 
             source = MicrophoneSource(parse_device(voice.input_device),
                                       stall_seconds=voice.stall_seconds)
+        self.barge_in, self.barge_in_note = start_barge_in(voice, self.speaker, self.matcher,
+                                                           self.handle_text)
         self.listening = ListeningService(
-            source, recognizer, self.handle_text, gate=build_gate(voice),
-            is_speaking=self.speaker.is_busy, speaking_tail=voice.speaking_tail,
+            source, recognizer, gate=build_gate(voice), speaking_tail=voice.speaking_tail,
             is_complete=complete_command(self.matcher),
             early_commit_ms=voice.early_commit_ms,
+            **listening_hooks(self.barge_in, self.speaker, self.handle_text),
         )
         self.listening.start()
         log.info("listening (%s, %s mode)", self.pack.language, voice.mode)
@@ -171,7 +179,7 @@ class Assistant:
 
         config = self.config
         listening = self.listening.status if self.listening is not None else None
-        notes = tuple(n for n in (self.listening_problem,) if n)
+        notes = tuple(n for n in (self.listening_problem, self.barge_in_note) if n)
         return AssistantStatus(
             running=True,
             language=config.general.language,
