@@ -149,6 +149,8 @@ class Assistant:
             early_commit_ms=voice.early_commit_ms,
             **listening_hooks(self.barge_in, self.speaker, self.handle_text),
         )
+        if self.barge_in is not None:
+            self.barge_in.listening = self.listening
         self.listening.start()
         log.info("listening (%s, %s mode)", self.pack.language, voice.mode)
 

@@ -33,7 +33,16 @@ log = logging.getLogger(__name__)
 
 ACTING = FOLLOW_UPS | {"safety.red_flag"}
 """What acts at once when said over the assistant's voice."""
+BARGE_COMMIT_MS = 120
+"""While held, a complete command is taken after this much pause instead of [voice]
+early_commit_ms: the user is waiting in silence for the assistant to react."""
 PULSE_DEVICES = ("", "pulse", "default")
+OUTPUT_LATENCY = 0.25
+"""Speaker buffer (s) with barge-in on. With 50 ms a busy machine underruns many times a minute
+and the ALSA plugin then reconnects to the sound server; each reconnection makes the echo
+canceller resynchronise and leak the assistant's voice for a moment (measured: a gate opening
+every few seconds). A hold or stop still takes effect at once; only the start of a reply is
+this much later."""
 """Microphone settings that reach the sound server (where the canceller lives)."""
 
 
@@ -65,6 +74,9 @@ class BargeIn:
         self.ignored = 0
         """Utterances over the assistant's voice that were not a command (speech went on)."""
         self.last_hold_at: float | None = None
+        self.listening: Any = None
+        """The ListeningService (set once built): its early commit is quicker while held."""
+        self._commit_ms = 0
 
     def on_voice(self, started: bool) -> None:
         """The voice gate opened (hold if speaking) or the utterance is over (resume)."""
@@ -73,9 +85,11 @@ class BargeIn:
                 if not self._held and self.speaker.is_busy() and self.speaker.hold():
                     self._held, self.last_hold_at = True, self.clock()
                     self.holds += 1
+                    self._quick_commit(True)
                 return
             if self._held:
                 self._held = False
+                self._quick_commit(False)
                 self.speaker.resume()
 
     def on_transcript(self, text: str) -> None:
@@ -91,6 +105,15 @@ class BargeIn:
         else:
             self.ignored += 1
             log.info("barge-in: %r is not a command; going on where it paused", text)
+
+    def _quick_commit(self, held: bool) -> None:
+        listening = self.listening
+        if listening is None:
+            return
+        if held:
+            self._commit_ms, listening.early_commit_ms = listening.early_commit_ms, BARGE_COMMIT_MS
+        else:
+            listening.early_commit_ms = self._commit_ms
 
     def close(self) -> None:
         """Unload the echo canceller if this process loaded it."""
@@ -117,7 +140,11 @@ def start_barge_in(voice: VoiceSettings, speaker: Any, matcher: IntentMatcher,
         log.warning(note)
         return None, note
     route_through(canceller)
-    speaker.holdable().close()  # reopened on the canceller's sink by the next sentence
+    player = speaker.holdable()
+    inner = player.inner
+    if isinstance(getattr(inner, "latency", None), float):
+        inner.latency = max(inner.latency, OUTPUT_LATENCY)  # type: ignore[attr-defined]
+    player.close()  # reopened on the canceller's sink by the next sentence
     log.info("barge-in on: listening on %s while speaking into %s", canceller.source,
              canceller.sink)
     return BargeIn(speaker, lambda text: matcher.match(text).intent, handle,

@@ -20,9 +20,10 @@ log = logging.getLogger(__name__)
 MODULE = "module-echo-cancel"
 SOURCE_NAME = "cramp_coach_echo_cancel_source"
 SINK_NAME = "cramp_coach_echo_cancel_sink"
-AEC_ARGS = "analog_gain_control=0 digital_gain_control=1"
-"""webrtc's analogue gain control turns the real microphone's volume down by itself (measured:
-to 33% within seconds); digital gain keeps a far-away voice audible without touching it."""
+AEC_ARGS = "analog_gain_control=0 digital_gain_control=0"
+"""webrtc's analogue gain control turns the microphone's own volume down (measured: to 33%
+within seconds) and its digital gain lifts what is left of the assistant's voice (measured: by
+8 dB); both off, the microphone keeps the level the user set."""
 PACTL_TIMEOUT = 5.0
 MODES = ("off", "auto", "load")
 """[voice] echo_cancel: off: mute while speaking; auto: use a canceller the sound server has;
@@ -90,10 +91,11 @@ def find_echo_canceller(run: Run = pactl) -> EchoCanceller | None:
 
 
 def load_echo_canceller(source_master: str = "", sink_master: str = "",
-                        run: Run = pactl) -> EchoCanceller:
-    """Load module-echo-cancel with webrtc; masters default to the server's default devices."""
+                        run: Run = pactl, extra: Sequence[str] = ()) -> EchoCanceller:
+    """Load module-echo-cancel with webrtc; masters default to the server's default devices;
+    `extra`: more module arguments."""
     args = ["load-module", MODULE, "aec_method=webrtc", f'aec_args="{AEC_ARGS}"',
-            f"source_name={SOURCE_NAME}", f"sink_name={SINK_NAME}"]
+            f"source_name={SOURCE_NAME}", f"sink_name={SINK_NAME}", *extra]
     args += [f"source_master={source_master}"] if source_master else []
     args += [f"sink_master={sink_master}"] if sink_master else []
     module = run(args).strip()

@@ -51,6 +51,7 @@ class StreamPlayer:
         self._pos = 0
         self._started_at: float | None = None
         self._done = threading.Event()
+        self._held = False
 
     def play(self, samples: Samples, rate: int, cut: threading.Event,
              watchdog: float = 10.0) -> Played:
@@ -71,6 +72,15 @@ class StreamPlayer:
                 self.close()
                 return Played(False, self._started_at, frames, time.monotonic())
         return Played(True, self._started_at, len(clip), time.monotonic())
+
+    def hold(self, held: bool, rewind: float = 0.0) -> None:
+        """Barge-in: play silence instead of the clip, or go on `rewind` seconds before where it
+        was held. The stream keeps running: an echo canceller listening to it stays in step
+        (stopping and restarting it makes PulseAudio's canceller re-learn the room)."""
+        with self._lock:
+            if self._held and not held:
+                self._pos = max(0, self._pos - int(rewind * self.rate))
+            self._held = held
 
     @property
     def output_latency(self) -> float:
@@ -106,7 +116,7 @@ class StreamPlayer:
     def _callback(self, out: Any, frames: int, time_info: Any, status: Any) -> None:
         with self._lock:
             clip = self._clip
-            if clip is None:
+            if clip is None or self._held:
                 out.fill(0)
                 return
             pos = self._pos

@@ -129,7 +129,7 @@ class SpeechQueue:
         """Let speech be held and resumed mid-sentence from now on (wraps the player once)."""
         with self._cond:
             if not isinstance(self._player, HoldingPlayer):
-                self._player = HoldingPlayer(self._player)
+                self._player = HoldingPlayer(self._player)  # type: ignore[arg-type]
             return self._player
 
     def hold(self) -> bool:
