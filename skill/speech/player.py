@@ -63,6 +63,8 @@ class StreamPlayer:
             self._done.clear()
         deadline = time.monotonic() + len(clip) / self.rate + watchdog
         while not self._done.wait(POLL_SECONDS):
+            if self._held:  # held time (barge-in) is not playing time
+                deadline += POLL_SECONDS
             if cut.is_set():
                 frames = self._cut()
                 return Played(False, self._started_at, frames, time.monotonic())
