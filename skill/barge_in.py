@@ -147,8 +147,19 @@ def start_barge_in(voice: VoiceSettings, speaker: Any, matcher: IntentMatcher,
     player.close()  # reopened on the canceller's sink by the next sentence
     log.info("barge-in on: listening on %s while speaking into %s", canceller.source,
              canceller.sink)
-    return BargeIn(speaker, lambda text: matcher.match(text).intent, handle,
-                   canceller=canceller), ""
+    return BargeIn(speaker, command_of(matcher), handle, canceller=canceller), ""
+
+
+def command_of(matcher: IntentMatcher) -> Callable[[str], str | None]:
+    """The intent of what was said over the assistant's voice, trusting only exact template
+    matches (what is left of its own voice arrives as fragments that the near-miss layers could
+    make into a command), except for a danger sign, where missing one costs more."""
+    def classify(text: str) -> str | None:
+        match = matcher.match(text)
+        exact = match.method == "exact" or match.intent == "safety.red_flag"
+        return match.intent if exact else None
+
+    return classify
 
 
 def listening_hooks(barge_in: BargeIn | None, speaker: Any,

@@ -36,9 +36,10 @@ class VoiceSettings:
     """No microphone data for this long counts as a dead device: close, back off, reopen."""
     wake_word: str = ""
     """Optional word required before a new request outside a follow-up window; empty: none."""
-    echo_cancel: str = "auto"
+    echo_cancel: str = "off"
     """Barge-in: 'auto' listens while speaking through the sound server's echo canceller when it
-    has one, 'load' also loads module-echo-cancel, 'off' mutes the microphone while speaking."""
+    has one, 'load' also loads module-echo-cancel, 'off' mutes the microphone while speaking
+    (the default until barge-in is measured to work on real hardware; see the README)."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> VoiceSettings:
