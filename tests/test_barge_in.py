@@ -17,13 +17,17 @@ import pytest
 from skill.asr.models import LoadedModel
 from skill.assistant import Assistant
 from skill.audio.echo_cancel import echo_canceller_for, find_echo_canceller, pactl, unload
+from skill.barge_in import BargeIn, command_of, listening_hooks
 from skill.config import parse_config
+from skill.listening import ListeningService, build_gate, build_recognizer
 from skill.speech import SpeechQueue
 from skill.speech.hold import REWIND_SECONDS
 from skill.speech.settings import SpeechSettings
 from skill.speech.sound import read_wav
 from tests.pulse import SINK, PulseServer
+from tests.test_listening import SETTINGS, PcmSource, pcm_of
 from tests.test_speech_audio import LONG_TEXT, THRESHOLD, Recording, envelope
+from tests.voice_support import KoreanSpeech
 
 pytestmark = pytest.mark.audio
 
@@ -131,3 +135,44 @@ def test_without_an_echo_canceller_the_microphone_is_muted_while_speaking_and_it
         assert len(warned) == 1
     finally:
         assistant.stop()
+
+
+def _barge_in_over(queue: SpeechQueue, korean_speech: KoreanSpeech,
+                   said: str) -> tuple[BargeIn, list[str]]:
+    """Say LONG_TEXT; once it plays, feed `said` (a clean clip, as the canceller would pass it)
+    through the real listening loop with barge-in's hooks; returns the controller and what
+    reached the dialogue."""
+    from intents.language import load_pack
+    from intents.matcher import IntentMatcher
+
+    handled: list[str] = []
+    barge = BargeIn(queue, command_of(IntentMatcher(load_pack("ko"))), handled.append)
+    service = ListeningService(PcmSource(b""), build_recognizer(SETTINGS, "ko"),
+                               gate=build_gate(SETTINGS), early_commit_ms=0,
+                               **listening_hooks(barge, queue, handled.append))
+    queue.holdable()
+    queue.say(LONG_TEXT)
+    while not queue.last_spoken:
+        time.sleep(0.01)
+    for chunk in PcmSource(pcm_of(korean_speech(said), gap=1.5)).chunks():
+        service.process(chunk)
+    return barge, handled
+
+
+def test_a_command_over_speech_holds_it_and_goes_to_the_dialogue(
+    queue: SpeechQueue, ko_model: LoadedModel, korean_speech: KoreanSpeech
+) -> None:
+    barge, handled = _barge_in_over(queue, korean_speech, "좋아졌어요")
+    assert (barge.holds, barge.acted, barge.ignored) == (1, 1, 0)
+    assert handled == ["좋아졌어요"]
+    queue.stop()
+
+
+def test_other_speech_over_speech_is_let_go_and_the_sentence_resumes(
+    queue: SpeechQueue, ko_model: LoadedModel, korean_speech: KoreanSpeech
+) -> None:
+    barge, handled = _barge_in_over(queue, korean_speech, "왼쪽 종아리에 쥐가 났어요")
+    assert (barge.holds, barge.acted, barge.ignored) == (1, 0, 1)
+    assert handled == []
+    assert not queue.holdable().held, "not left held"
+    assert queue.wait_idle(60)
