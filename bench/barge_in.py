@@ -110,6 +110,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tries", type=int, default=20)
     parser.add_argument("--replies", type=int, default=50)
+    parser.add_argument("--echo-db", type=float, default=0.0,
+                        help="the assistant's voice at the microphone, dB relative to the user's")
     args = parser.parse_args()
     os.environ.setdefault("CRAMP_COACH_HOME", tempfile.mkdtemp(prefix="bench-barge-"))
     server = PulseServer()
@@ -117,7 +119,7 @@ def main() -> None:
     os.environ.update(server.env)
     work = Path(tempfile.mkdtemp(prefix="bench-barge-clips-"))
     try:
-        with bedroom(server):
+        with bedroom(server, args.echo_db):
             assistant = Assistant(parse_config(CONFIG)[0])
             assistant.start()
             try:

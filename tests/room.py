@@ -35,14 +35,21 @@ the speaker is on the bedside table beside the microphone, the user close by in 
 
 
 @contextmanager
-def bedroom(server: PulseServer) -> Iterator[EchoCanceller]:
-    """Load the room and its echo canceller into `server`; unload them after."""
+def bedroom(server: PulseServer, echo_db: float = 0.0) -> Iterator[EchoCanceller]:
+    """Load the room and its echo canceller into `server`; unload them after. `echo_db`: the
+    assistant's voice at the microphone relative to what it plays (0: as loud)."""
     modules = [
         pactl(["load-module", "module-null-sink", f"sink_name={ROOM}"]).strip(),
         pactl(["load-module", "module-loopback", f"source={SINK}.monitor", f"sink={ROOM}",
                f"latency_msec={ECHO_LATENCY_MS}", "adjust_time=0", "source_dont_move=true",
                "sink_dont_move=true"]).strip(),
     ]
+    if echo_db:
+        loopback = next(line.split("\t")[0] for line in
+                        pactl(["list", "short", "sink-inputs"]).splitlines()
+                        if "module-loopback" in line)
+        # PulseAudio's volume scale is cubic: a level of 10^(dB/60) is dB decibels.
+        pactl(["set-sink-input-volume", loopback, f"{10 ** (echo_db / 60) * 100:.1f}%"])
     canceller = load_echo_canceller(source_master=f"{ROOM}.monitor", sink_master=SINK,
                                     extra=["adjust_time=0"])
     saved = {key: os.environ.get(key) for key in ("PULSE_SINK", "PULSE_SOURCE")}
