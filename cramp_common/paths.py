@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 ENV_HOME = "CRAMP_COACH_HOME"
@@ -27,6 +28,15 @@ def user_config_path() -> Path:
 
 
 def cache_dir() -> Path:
+    """data_dir()/cache, or a private temporary one when that cannot be written (read-only
+    data directory): speech must not depend on where its cache can go."""
     path = data_dir() / "cache"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        if os.access(path, os.W_OK):
+            return path
+    except OSError:
+        pass
+    fallback = Path(tempfile.gettempdir()) / f"cramp-coach-cache-{os.getuid()}"
+    fallback.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return fallback

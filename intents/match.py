@@ -8,7 +8,8 @@ from typing import Protocol
 CANONICAL_INTENTS = frozenset({
     "cramp.calf", "cramp.thigh", "cramp.foot", "cramp.cannot_stand", "cramp.swimming",
     "cramp.exercise", "cramp.persistent", "cramp.pregnancy", "cramp.child", "safety.red_flag",
-    "info.causes", "info.prevention", "info.doctor", "info.diet", "routine.footbath",
+    "info.causes", "info.prevention", "info.doctor", "info.diet", "info.remedies",
+    "routine.footbath",
     "routine.stretch", "routine.hydration", "control.next", "control.repeat", "control.stop",
     "control.better", "control.help", "control.slower", "reminder.done", "reminder.snooze",
     "reminder.list",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from hassil import Intents, RecognizeResult, recognize_best
@@ -14,8 +14,11 @@ from intents.keywords import KeywordLayer
 from intents.language import LanguagePack
 from intents.match import IntentMatch
 from intents.normalize import Normalizer
+from intents.red_flags import RedFlagDetector
 
 __all__ = ["FuzzySettings", "IntentMatcher"]
+
+_RED_FLAG = "safety.red_flag"
 
 _SAMPLES_PER_TEMPLATE = 120
 _MAX_LEAVE_ONE_OUT_WORDS = 14
@@ -87,8 +90,33 @@ class IntentMatcher:
                                     key=len, reverse=True)
         self.fuzzy = FuzzyIndex.build(samples, self.settings.keywords, self.settings.threshold)
         self.keyword_layer = KeywordLayer.from_meta(pack.meta)
+        self.red_flags = RedFlagDetector.from_pack(pack, self.vocabulary)
+
+    # -- red flags: checked before every other layer (intents/red_flags.py) ----------------------
 
     def match(self, text: str) -> IntentMatch:
+        """A danger sign first (safety.red_flag with its level), else the layers below; a red flag
+        found by a later layer gets the detector's best level for it."""
+        flag = self.red_flags.detect(text) if isinstance(text, str) else None
+        if flag is not None:
+            return IntentMatch(_RED_FLAG, dict(flag.slots), text, 1.0, "red_flag")
+        found = self._match_layers(text)
+        if found.intent == _RED_FLAG and self.red_flags.only_negated(text):
+            return IntentMatch(None, text=text)  # "my calf is not swollen": no danger sign
+        if found.intent == _RED_FLAG and "level" not in found.slots:
+            found = replace(found, slots={**found.slots, "level": self.red_flags.level_for(text)})
+        return found
+
+    def is_exact(self, text: str) -> bool:
+        """Whether match() answers from its first layers (red flags, exact templates), without
+        trying the near-miss layers: what the listening loop may commit to early."""
+        if isinstance(text, str) and self.red_flags.detect(text) is not None:
+            return True
+        return self._is_exact_template(text)
+
+    # -- end of red flags --------------------------------------------------------------------------
+
+    def _match_layers(self, text: str) -> IntentMatch:
         """Exact template match, else a near-miss match, else intent None."""
         if not isinstance(text, str):
             return IntentMatch(None, text="")
@@ -105,7 +133,7 @@ class IntentMatcher:
                 return IntentMatch(intent, {}, text, 0.6, "keywords")
         return fuzzy
 
-    def is_exact(self, text: str) -> bool:
+    def _is_exact_template(self, text: str) -> bool:
         """Whether `text` matches a template exactly (what match() reports as 'exact'), without
         trying the near-miss layers."""
         normalized = self.normalize(text) if isinstance(text, str) else ""

@@ -2,8 +2,9 @@
 
 from scheduler.catalog import Reminder, ReminderCatalog, ReminderInputError
 from scheduler.definitions import DefinitionStore, ReminderStoreError
+from scheduler.due import DueReminder
 from scheduler.lock import ServiceLockedError
-from scheduler.service import DueReminder, ReminderService, UpcomingReminder
+from scheduler.service import ReminderService
 from scheduler.settings import ReminderSettings
 
 __all__ = [
@@ -16,5 +17,4 @@ __all__ = [
     "ReminderSettings",
     "ReminderStoreError",
     "ServiceLockedError",
-    "UpcomingReminder",
 ]

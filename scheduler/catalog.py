@@ -8,6 +8,7 @@ from typing import Any
 
 from cramp_common.validate import SettingError, parse_hhmm
 from scheduler.definitions import DefinitionStore
+from scheduler.due import prompt_key
 from scheduler.settings import ReminderSettings, check_text, parse_days
 from scheduler.triggers import LocalTimeTrigger, daily_trigger, fire_times
 
@@ -39,7 +40,7 @@ class Reminder:
     @property
     def reply_key(self) -> str:
         """reminder.<kind>.prompt; the custom one speaks the reminder's own text as {text}."""
-        return f"reminder.{self.kind}.prompt"
+        return prompt_key(self.kind)
 
     @property
     def grace_seconds(self) -> int:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
 
+from cramp_common.storage import advice
+
 DEFINITIONS_FILE = "reminders.sqlite"
 
 _SCHEMA = """
@@ -31,6 +33,12 @@ CREATE TABLE IF NOT EXISTS suppressed (
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', 0), ('applied', -1);
 """
+
+
+_DAMAGED = (
+    "the file was left as it is and nothing was changed; restore it from a backup, or recover "
+    "your reminders from it with `sqlite3 FILE .recover`"
+)
 
 
 class ReminderStoreError(Exception):
@@ -70,21 +78,57 @@ def _num(reminder_id: str) -> int | None:
 class DefinitionStore:
     """Custom reminders, switched-off defaults, the change counter and the quiet-hours backlog."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
+        self.read_only = read_only
+        """Opened only for reading (e.g. `reminders list` on a read-only directory)."""
+        self._uri = ""
+        self._anchor: sqlite3.Connection | None = None
+        if read_only:
+            self._open_read_only()
+            return
         with self._connect() as conn:
             conn.executescript(_SCHEMA)
+
+    @classmethod
+    def in_memory(cls, path: Path) -> DefinitionStore:
+        """An empty list kept in memory, for a running assistant whose file cannot be used;
+        `path` (the damaged file) is only named in messages and never touched."""
+        store = cls.__new__(cls)
+        store.path, store.read_only = Path(path), False
+        store._use_memory()
+        return store
+
+    def _use_memory(self) -> None:
+        self._uri = f"file:cramp-reminders-{id(self)}?mode=memory&cache=shared"
+        # A shared in-memory database lives as long as one connection to it is open.
+        self._anchor = sqlite3.connect(self._uri, uri=True, check_same_thread=False)
+        with self._connect() as conn:
+            conn.executescript(_SCHEMA)
+
+    def _open_read_only(self) -> None:
+        if not self.path.exists():
+            self._use_memory()
+            return
+        base = self.path.absolute().as_uri()
+        for query in ("mode=ro", "mode=ro&immutable=1"):
+            self._uri = f"{base}?{query}"
+            try:
+                with self._connect() as conn:
+                    conn.execute("SELECT value FROM meta").fetchall()
+                return
+            except ReminderStoreError:
+                if "immutable" in query:
+                    raise
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         try:
-            with closing(sqlite3.connect(self.path, timeout=10)) as conn, conn:
+            target = self._uri or str(self.path)
+            with closing(sqlite3.connect(target, timeout=10, uri=bool(self._uri))) as conn, conn:
                 yield conn
         except sqlite3.DatabaseError as exc:
-            raise ReminderStoreError(
-                f"{self.path}: cannot use the reminder list ({exc}). Nothing was changed; "
-                "move the file aside to start an empty list."
-            ) from None
+            raise ReminderStoreError(advice(exc, self.path, "reminder list", _DAMAGED)) from None
 
     def _bump(self, conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
@@ -179,3 +223,19 @@ class DefinitionStore:
             rows = conn.execute("SELECT id, kind, text, at FROM suppressed ORDER BY at").fetchall()
             conn.execute("DELETE FROM suppressed")
         return [Suppressed(i, k, t, datetime.fromisoformat(a)) for i, k, t, a in rows]
+
+
+def open_for_service(path: Path) -> tuple[DefinitionStore, str]:
+    """The reminder list for the running assistant, never an exception: read-only when it cannot
+    be written, an empty one in memory (the file untouched) when it cannot be read; with the
+    one-line problem ('' when none)."""
+    try:
+        return DefinitionStore(path), ""
+    except ReminderStoreError as exc:
+        first = str(exc)
+    try:
+        return DefinitionStore(path, read_only=True), (
+            f"{first}; your reminders are read from it but changes cannot be saved")
+    except ReminderStoreError:
+        return DefinitionStore.in_memory(path), (
+            f"{first}; until then only the reminders in config.toml are in effect")

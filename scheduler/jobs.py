@@ -1,6 +1,7 @@
 """Job functions the job store refers to by name; they reach the live service through a registry.
 
-Jobs carry only plain data (reminder id, kind) so the SQLite job store never pickles a service.
+Jobs carry only plain data (reminder id, kind) so the SQLite job store never pickles a service;
+the functions must stay module-level under these names, because stored jobs name them.
 """
 
 from __future__ import annotations
@@ -12,32 +13,34 @@ from typing import Protocol
 log = logging.getLogger(__name__)
 
 
-class _Target(Protocol):
-    def _fire(self, reminder_id: str, kind: str, snoozed: bool) -> None: ...
+class JobTarget(Protocol):
+    """What a job hands its reminder to (scheduler.delivery.Delivery in the running service)."""
 
-    def _fire_summary(self) -> None: ...
+    def fire(self, reminder_id: str, kind: str, snoozed: bool) -> None: ...
+
+    def fire_summary(self) -> None: ...
 
 
-_active: _Target | None = None
+_active: JobTarget | None = None
 _guard = threading.Lock()
 
 
-def register(service: _Target) -> None:
+def register(target: JobTarget) -> None:
     global _active
     with _guard:
-        if _active is not None and _active is not service:
+        if _active is not None and _active is not target:
             raise RuntimeError("another ReminderService is already running in this process")
-        _active = service
+        _active = target
 
 
-def unregister(service: _Target) -> None:
+def unregister(target: JobTarget) -> None:
     global _active
     with _guard:
-        if _active is service:
+        if _active is target:
             _active = None
 
 
-def _target() -> _Target | None:
+def _target() -> JobTarget | None:
     if _active is None:
         log.warning("a reminder job ran with no reminder service registered; skipped")
     return _active
@@ -45,20 +48,20 @@ def _target() -> _Target | None:
 
 def fire(reminder_id: str, kind: str) -> None:
     """A reminder is due."""
-    service = _target()
-    if service is not None:
-        service._fire(reminder_id, kind, False)
+    target = _target()
+    if target is not None:
+        target.fire(reminder_id, kind, False)
 
 
 def fire_snoozed(reminder_id: str, kind: str) -> None:
     """A snoozed reminder is due again."""
-    service = _target()
-    if service is not None:
-        service._fire(reminder_id, kind, True)
+    target = _target()
+    if target is not None:
+        target.fire(reminder_id, kind, True)
 
 
 def fire_summary() -> None:
     """Quiet hours are over: summarise what they held back."""
-    service = _target()
-    if service is not None:
-        service._fire_summary()
+    target = _target()
+    if target is not None:
+        target.fire_summary()

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
+import logging
 import os
 from pathlib import Path
 
+log = logging.getLogger(__name__)
+
 LOCK_FILE = "reminders.lock"
+_STORAGE_ERRORS = (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EDQUOT)
 
 
 class ServiceLockedError(RuntimeError):
@@ -21,7 +26,9 @@ class ServiceLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = self._open()
+        if fd is None:
+            return
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -31,9 +38,27 @@ class ServiceLock:
                 f"reminders are already scheduled by another process (pid {pid or '?'}) "
                 f"holding {self.path}"
             ) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, str(os.getpid()).encode())
+        except OSError:
+            pass  # read-only or full: the flock alone still keeps a second process out
         self._fd = fd
+
+    def _open(self) -> int | None:
+        """The lock file's fd; an existing one read-only when the directory cannot be written
+        (flock works on it), None when there is none and none can be made."""
+        try:
+            return os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            if exc.errno not in _STORAGE_ERRORS:
+                raise
+            try:
+                return os.open(self.path, os.O_RDONLY)
+            except FileNotFoundError:
+                log.warning("%s: cannot create the lock file (%s); running without it",
+                            self.path, exc.strerror)
+                return None
 
     def release(self) -> None:
         if self._fd is not None:

@@ -1,77 +1,38 @@
-"""ReminderService: APScheduler 3 on SQLite, quiet hours, waiting for speech, the voice window."""
+"""ReminderService: the reminders' life cycle and the one face the skill sees; parts do the work."""
 
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
-import time as _time
 from collections.abc import Callable
-from contextlib import closing
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from functools import partial
 from pathlib import Path
-from typing import Any
 
-from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
-from apscheduler.executors.pool import ThreadPoolExecutor
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.date import DateTrigger
 
-from cramp_common.paths import data_dir
 from scheduler import jobs
-from scheduler.catalog import Reminder, ReminderCatalog
-from scheduler.definitions import DEFINITIONS_FILE, DefinitionStore, Suppressed
+from scheduler.definitions import DEFINITIONS_FILE, open_for_service
+from scheduler.delivery import Delivery, OnDue, SkillSide
+from scheduler.due import DueReminder
+from scheduler.engine import open_scheduler, shut_down
+from scheduler.events import OnEvent, ReminderEvents
+from scheduler.in_effect import InEffect
+from scheduler.jobsync import JobSync
+from scheduler.ledger import LEDGER_FILE
 from scheduler.lock import LOCK_FILE, ServiceLock
+from scheduler.problems import Problems
 from scheduler.settings import ReminderSettings
-from scheduler.triggers import daily_trigger
+from scheduler.today import list_today
+from scheduler.tracker import DeliveryTracker
+from scheduler.window import ReminderWindow
 
 log = logging.getLogger(__name__)
 
+__all__ = ["JOB_STORE_FILE", "DueReminder", "OnDue", "OnEvent", "ReminderService"]
+
 JOB_STORE_FILE = "reminder-jobs.sqlite"
-SUMMARY_ID = "summary"
-SNOOZE_PREFIX = "snooze:"
-SUMMARY_GRACE_SECONDS = 3 * 3600
-"""The morning summary is still worth saying if the machine wakes up to three hours late."""
-
-
-@dataclass(frozen=True)
-class DueReminder:
-    """What the skill should say: a reply key for the default kinds, the text for custom ones."""
-
-    id: str
-    kind: str
-    """hydration | footbath | stretch | custom | summary"""
-    text: str
-    reply_key: str
-    """reminder.<kind>.prompt (custom: with `text` as {text}) or reminder.summary.prompt."""
-    at: datetime
-    snoozed: bool = False
-    items: tuple[DueReminder, ...] = ()
-    """For the summary: the reminders quiet hours held back."""
-
-
-@dataclass(frozen=True)
-class UpcomingReminder:
-    """One of today's remaining reminders (for "what reminders do I have today?")."""
-
-    id: str
-    kind: str
-    text: str
-    reply_key: str
-    at: datetime
-    snoozed: bool = False
-
-
-@dataclass
-class _Window:
-    due: DueReminder
-    until: datetime
-
-
-OnDue = Callable[[DueReminder], None]
-OnEvent = Callable[[str, dict[str, Any]], None]
+"""The job store in the data directory; the definitions, ledger and lock file sit next to it."""
 
 
 class ReminderService:
@@ -79,6 +40,13 @@ class ReminderService:
 
     `clock` is the service's idea of now for quiet hours, the voice window and snooze times
     (tests); APScheduler itself always runs on real time.
+
+    With `confirm_heard`, a reminder counts as spoken only when the skill calls heard() after
+    playback; one never heard in full (crash, shutdown) is said again on return within grace.
+    Storage problems never stop the service: `problems` says what is wrong.
+
+    Owners: JobSync the job store's contents, Delivery the handing over, DeliveryTracker the
+    ledger, ReminderWindow the answer to the last reminder; this class the threads and `apply`.
     """
 
     def __init__(
@@ -92,28 +60,34 @@ class ReminderService:
         *,
         definitions_path: Path | None = None,
         poll_seconds: float = 2.0,
+        confirm_heard: bool = False,
     ) -> None:
-        self.settings = settings
         self.store_path = Path(store_path)
-        self._zone = settings.zone()
-        self._clock = clock or (lambda: datetime.now(self._zone))
-        self._on_due = on_due
-        self._on_event = on_event
-        self._is_busy = is_busy
+        self._problems = Problems()
+        definitions, problem = open_for_service(
+            definitions_path or self.store_path.with_name(DEFINITIONS_FILE))
+        self._problems.note("definitions", problem)
+        self._in_effect = InEffect.of(settings, definitions)
+        self._clock = clock or self._now
         self._poll_seconds = poll_seconds
-        defs = definitions_path or self.store_path.with_name(DEFINITIONS_FILE)
-        self.catalog = ReminderCatalog(settings, DefinitionStore(defs))
+        self._stopping = threading.Event()
         self._lock = ServiceLock(self.store_path.with_name(LOCK_FILE))
         self._scheduler: BackgroundScheduler | None = None
-        self._stopping = threading.Event()
-        self._deliver_lock = threading.Lock()
-        self._sync_lock = threading.Lock()
-        self._window_lock = threading.Lock()
-        self._window: _Window | None = None
-        self._generation = -1
-        self._known: dict[str, Reminder] = {}
-        """Reminders as of the last sync, so a firing job needs no database read."""
         self._poller: threading.Thread | None = None
+        self._redo: threading.Thread | None = None
+        self._jobs = JobSync(lambda: self._in_effect)
+        self._tracker = DeliveryTracker(self.store_path.with_name(LEDGER_FILE), self._problems)
+        events = ReminderEvents(on_event, self._clock)
+        self._window = ReminderWindow(self._clock, self._tracker, events)
+        self._delivery = Delivery(
+            lambda: self._in_effect, self._jobs.find,
+            SkillSide(on_due, is_busy, confirm_heard), tracker=self._tracker,
+            events=events, window=self._window, clock=self._clock, stopping=self._stopping,
+            poll_seconds=poll_seconds,
+        )
+
+    def _now(self) -> datetime:
+        return datetime.now(self._in_effect.zone)
 
     # -- life cycle ---------------------------------------------------------------------------
 
@@ -121,45 +95,37 @@ class ReminderService:
         """Take the service lock, open the job store, sync jobs from the definitions, run."""
         self._lock.acquire()
         try:
-            _set_aside_if_corrupt(self.store_path)
-            scheduler = BackgroundScheduler(
-                jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{self.store_path}")},
-                executors={"default": ThreadPoolExecutor(max_workers=8)},
-                job_defaults={"coalesce": True, "max_instances": 1},
-                timezone=self._zone,
-            )
-            scheduler.add_listener(self._on_missed, EVENT_JOB_MISSED)
-            jobs.register(self)
+            jobs.register(self._delivery)
             self._stopping.clear()
-            scheduler.start(paused=True)
-            self._scheduler = scheduler
+            self._scheduler = open_scheduler(
+                self.store_path, self._in_effect.zone, on_submit=self._tracker.submitted,
+                on_missed=self._delivery.missed, problems=self._problems,
+            )
             self.sync()
-            scheduler.resume()
+            self._scheduler.resume()
         except BaseException:
             self._teardown()
             raise
         self._poller = threading.Thread(target=self._poll, name="reminder-sync", daemon=True)
         self._poller.start()
+        self._redo = threading.Thread(target=self._delivery.redo_unheard, name="reminder-redo",
+                                      daemon=True)
+        self._redo.start()
 
     def stop(self) -> None:
         """Stop firing; a reminder waiting for speech to end is given up (recorded as missed)."""
         self._stopping.set()
-        if self._poller is not None:
-            self._poller.join()
-            self._poller = None
+        for thread in (self._poller, self._redo):
+            if thread is not None:
+                thread.join()
+        self._poller = self._redo = None
         self._teardown()
 
     def _teardown(self) -> None:
         if self._scheduler is not None:
-            if self._scheduler.running:
-                # Shutting down while the scheduler thread is between running a one-shot job and
-                # deleting it makes APScheduler raise JobLookupError in that thread. Pause first,
-                # then wait for the job-store lock (get_jobs takes it) so a round in progress ends.
-                self._scheduler.pause()
-                self._scheduler.get_jobs()
-                self._scheduler.shutdown(wait=True)
+            shut_down(self._scheduler)
             self._scheduler = None
-        jobs.unregister(self)
+        jobs.unregister(self._delivery)
         self._lock.release()
 
     def __enter__(self) -> ReminderService:
@@ -173,6 +139,15 @@ class ReminderService:
     def running(self) -> bool:
         return self._scheduler is not None
 
+    @property
+    def problems(self) -> list[str]:
+        """One line per storage problem the service is working around (empty: none)."""
+        return self._problems.lines()
+
+    @property
+    def settings(self) -> ReminderSettings:
+        return self._in_effect.settings
+
     def scheduled(self) -> dict[str, datetime | None]:
         """Job id -> next run time, as the job store holds them (empty when not running)."""
         scheduler = self._scheduler
@@ -180,271 +155,60 @@ class ReminderService:
             return {}
         return {job.id: job.next_run_time for job in scheduler.get_jobs()}
 
-    def update_settings(self, settings: ReminderSettings) -> None:
+    # -- keeping jobs in step with config and definitions ---------------------------------------
+
+    def apply(self, settings: ReminderSettings) -> None:
         """New config (e.g. from the admin page): re-sync the jobs without a restart."""
-        self.settings = settings
-        self._zone = settings.zone()
-        self.catalog = ReminderCatalog(settings, self.catalog.store)
+        self._in_effect = InEffect.of(settings, self._in_effect.store)
         if self.running:
             self.sync()
 
-    # -- keeping jobs in step with the definitions ------------------------------------------
+    update_settings = apply
+    """The name skill.assistant calls apply() by."""
 
     def sync(self) -> None:
-        """Make the job store hold exactly one job per enabled reminder (plus snoozes, summary).
-
-        Unchanged jobs are left alone so a run missed while the process was down keeps its due
-        time and is handled by the misfire grace; changed ones are replaced under the same id.
-        """
+        """Make the job store match the definitions now (JobSync.sync); no-op when stopped."""
         scheduler = self._scheduler
-        if scheduler is None:
-            return
-        with self._sync_lock:
-            generation = self.catalog.store.generation()
-            every = self.catalog.reminders()
-            wanted = {r.id: r for r in every if r.enabled}
-            if not self.settings.enabled:
-                wanted = {}
-            existing = {job.id: job for job in scheduler.get_jobs()}
-            for job_id in existing:
-                base = job_id.removeprefix(SNOOZE_PREFIX)
-                if job_id != SUMMARY_ID and base not in wanted:
-                    scheduler.remove_job(job_id)
-            for reminder in wanted.values():
-                self._ensure_job(scheduler, existing.get(reminder.id), reminder)
-            self._sync_summary(scheduler, existing.get(SUMMARY_ID))
-            self._known = {r.id: r for r in every}
-            self.catalog.store.set_applied(generation)
-            self._generation = generation
-
-    def _ensure_job(self, scheduler: BackgroundScheduler, job: Any, reminder: Reminder) -> None:
-        trigger = reminder.trigger(self._zone)
-        args = (reminder.id, reminder.kind)
-        if (
-            job is not None
-            and repr(job.trigger) == repr(trigger)
-            and job.misfire_grace_time == reminder.grace_seconds
-            and tuple(job.args) == args
-        ):
-            return
-        scheduler.add_job(
-            jobs.fire, trigger, args=args, id=reminder.id, name=f"{reminder.kind} reminder",
-            replace_existing=True, misfire_grace_time=reminder.grace_seconds, coalesce=True,
-            max_instances=1,
-        )
-
-    def _sync_summary(self, scheduler: BackgroundScheduler, job: Any) -> None:
-        s = self.settings
-        want = s.enabled and s.morning_summary and s.quiet_start != s.quiet_end
-        if not want:
-            if job is not None:
-                scheduler.remove_job(SUMMARY_ID)
-            return
-        trigger = daily_trigger([s.quiet_end], (), self._zone)
-        if job is not None and repr(job.trigger) == repr(trigger):
-            return
-        scheduler.add_job(
-            jobs.fire_summary, trigger, id=SUMMARY_ID, name="morning summary",
-            replace_existing=True, misfire_grace_time=SUMMARY_GRACE_SECONDS, coalesce=True,
-            max_instances=1,
-        )
+        if scheduler is not None:
+            self._jobs.sync(scheduler)
 
     def _poll(self) -> None:
         while not self._stopping.wait(self._poll_seconds):
             try:
-                if self.catalog.store.generation() != self._generation:
+                if self._jobs.changed():
                     self.sync()
             except Exception:
                 log.exception("could not re-sync reminders; will retry")
 
-    # -- firing ---------------------------------------------------------------------------
+    # -- what the skill calls -------------------------------------------------------------------
 
-    def _find(self, reminder_id: str) -> Reminder | None:
-        return self._known.get(reminder_id)
-
-    def _fire(self, reminder_id: str, kind: str, snoozed: bool) -> None:
-        reminder = self._find(reminder_id)
-        if reminder is None or not reminder.enabled:
-            log.info("reminder %s is gone or switched off; not spoken", reminder_id)
-            return
-        due = DueReminder(reminder.id, reminder.kind, reminder.text, reminder.reply_key,
-                          self._clock(), snoozed)
-        self._deliver(due)
-
-    def _fire_summary(self) -> None:
-        held = self.catalog.store.take_suppressed()
-        if not held:
-            return
-        items = tuple(
-            DueReminder(h.id, h.kind, h.text, f"reminder.{h.kind}.prompt", h.at) for h in held
-        )
-        self._deliver(DueReminder(SUMMARY_ID, "summary", "", "reminder.summary.prompt",
-                                  self._clock(), items=items))
-
-    def _deliver(self, due: DueReminder) -> None:
-        """Speak `due` unless quiet hours hold it back; wait (bounded) while speech is busy."""
-        if self._hold_for_quiet(due):
-            return
-        with self._deliver_lock:
-            deadline = _time.monotonic() + self.settings.max_wait_minutes * 60
-            while self._busy():
-                if self._stopping.wait(self._poll_seconds) or _time.monotonic() > deadline:
-                    reason = "stopped" if self._stopping.is_set() else "busy"
-                    self._event("missed", due, reason=reason)
-                    return
-            if self._hold_for_quiet(due):
-                return
-            try:
-                self._on_due(due)
-            except Exception:
-                log.exception("speaking reminder %s failed", due.id)
-                return
-            if due.kind != "summary":
-                until = self._clock() + timedelta(seconds=self.settings.window_seconds)
-                with self._window_lock:
-                    self._window = _Window(due, until)
-            self._event("spoken", due, snoozed=due.snoozed, count=len(due.items) or None)
-
-    def _hold_for_quiet(self, due: DueReminder) -> bool:
-        now = self._clock()
-        quiet = self.settings.in_quiet_hours(now.astimezone(self._zone).time())
-        if due.kind == "summary" or not quiet:
-            return False
-        self._event("suppressed", due)
-        if self.settings.morning_summary:
-            self.catalog.store.add_suppressed(Suppressed(due.id, due.kind, due.text, now))
-        return True
-
-    def _busy(self) -> bool:
-        try:
-            return bool(self._is_busy())
-        except Exception:
-            log.exception("is_busy failed; treating speech as idle")
-            return False
-
-    def _on_missed(self, event: JobExecutionEvent) -> None:
-        reminder_id = event.job_id.removeprefix(SNOOZE_PREFIX)
-        reminder = self._find(reminder_id)
-        kind = reminder.kind if reminder else ("summary" if reminder_id == SUMMARY_ID else "")
-        self._emit("missed", {
-            "id": reminder_id, "kind": kind, "reason": "late",
-            "due": event.scheduled_run_time.astimezone(self._zone).isoformat(),
-            "at": self._clock().isoformat(),
-        })
-
-    def _event(self, kind: str, due: DueReminder, **extra: Any) -> None:
-        data = {"id": due.id, "kind": due.kind, "at": self._clock().isoformat()}
-        data.update({k: v for k, v in extra.items() if v is not None})
-        self._emit(kind, data)
-
-    def _emit(self, kind: str, data: dict[str, Any]) -> None:
-        try:
-            self._on_event(kind, data)
-        except Exception:
-            log.exception("recording reminder event %s failed", kind)
-
-    # -- the voice window after a reminder ----------------------------------------------------
+    def heard(self, due: DueReminder, completely: bool) -> None:
+        """Playback of `due` ended: in full (recorded as spoken) or cut (said again on return)."""
+        self._delivery.heard(due, completely)
 
     def window_open(self) -> bool:
-        return self._current() is not None
-
-    def _current(self) -> DueReminder | None:
-        with self._window_lock:
-            if self._window is None or self._clock() >= self._window.until:
-                self._window = None
-                return None
-            return self._window.due
-
-    def _close(self) -> DueReminder | None:
-        with self._window_lock:
-            due = self._window.due if self._window and self._clock() < self._window.until else None
-            self._window = None
-            return due
+        """Whether a reminder was just spoken and can still be answered."""
+        return self._window.is_open()
 
     def done(self) -> DueReminder | None:
         """"Finished it": record the last reminder as done; None if no reminder is open."""
-        due = self._close()
-        if due is not None:
-            self._event("done", due)
-        return due
+        return self._window.done()
 
     def dismiss(self) -> DueReminder | None:
         """"Stop": close the window without an answer."""
-        due = self._close()
-        if due is not None:
-            self._event("dismissed", due)
-        return due
+        return self._window.dismiss()
 
     def snooze(self, minutes: float | None = None) -> datetime | None:
         """"Later": say the last reminder once more after `minutes` (default from settings)."""
-        if minutes is None:
-            minutes = self.settings.snooze_minutes
-        if not 0 < minutes <= 24 * 60:
-            raise ValueError(f"snooze minutes {minutes!r}: must be more than 0 and at most 1440")
         scheduler = self._scheduler
-        if scheduler is None:
-            return None
-        due = self._close()
-        if due is None:
-            return None
-        reminder = self._find(due.id)
-        grace = reminder.grace_seconds if reminder else 1800
-        when = self._clock() + timedelta(minutes=minutes)
-        scheduler.add_job(
-            jobs.fire_snoozed, DateTrigger(run_date=when, timezone=self._zone),
-            args=(due.id, due.kind), id=SNOOZE_PREFIX + due.id, name=f"{due.kind} snoozed",
-            replace_existing=True, misfire_grace_time=grace, coalesce=True, max_instances=1,
+        return self._window.snooze(
+            self.settings.snooze_minutes if minutes is None else minutes,
+            None if scheduler is None else partial(self._jobs.add_snooze, scheduler),
         )
-        self._event("snoozed", due, minutes=minutes, until=when.isoformat())
-        return when
 
-    def list_today(self) -> list[UpcomingReminder]:
-        """Reminders still to be spoken today, snoozed ones included, in time order.
-
-        Ones falling in quiet hours are left out: they will not be spoken.
-        """
-        now = self._clock().astimezone(self._zone)
-        midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(),
-                                    tzinfo=self._zone)
-        out = [
-            UpcomingReminder(r.id, r.kind, r.text, r.reply_key, when)
-            for when, r in self.catalog.upcoming(now, midnight)
-        ] if self.settings.enabled else []
+    def list_today(self) -> list[DueReminder]:
+        """Reminders still to be spoken today, snoozed ones included, in time order; ones in
+        quiet hours are left out."""
         scheduler = self._scheduler
-        for job in scheduler.get_jobs() if scheduler else []:
-            if job.id.startswith(SNOOZE_PREFIX) and job.next_run_time is not None:
-                when = job.next_run_time.astimezone(self._zone)
-                reminder = self._find(job.id.removeprefix(SNOOZE_PREFIX))
-                if reminder is not None and now <= when < midnight:
-                    out.append(UpcomingReminder(reminder.id, reminder.kind, reminder.text,
-                                              reminder.reply_key, when, True))
-        spoken = [u for u in out if not self.settings.in_quiet_hours(u.at.time())]
-        return sorted(spoken, key=lambda u: u.at)
-
-
-def default_store_path() -> Path:
-    """The job store in the data directory; the definitions and lock file sit next to it."""
-    return data_dir() / JOB_STORE_FILE
-
-
-def _set_aside_if_corrupt(path: Path) -> Path | None:
-    """A job store that is not a database is moved aside (never deleted) and rebuilt.
-
-    The job store only mirrors the reminder definitions, so rebuilding it loses nothing but
-    pending snoozes; the damaged file stays next to it for inspection.
-    """
-    if not path.exists():
-        return None
-    try:
-        with closing(sqlite3.connect(path)) as conn:
-            conn.execute("PRAGMA schema_version").fetchone()
-        return None
-    except sqlite3.DatabaseError as exc:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        moved = path.with_name(f"{path.name}.corrupt-{stamp}")
-        path.rename(moved)
-        log.warning(
-            "%s is not a usable job store (%s); moved it to %s and rebuilt the schedule "
-            "from the reminder list", path, exc, moved,
-        )
-        return moved
+        snoozes = self._jobs.snoozed(scheduler) if scheduler is not None else []
+        return list_today(self._in_effect, self._clock(), snoozes)

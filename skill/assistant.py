@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from cramp_common.paths import data_dir
@@ -21,6 +22,8 @@ from skill.barge_in import BargeIn, listening_hooks, start_barge_in
 from skill.config import Config
 from skill.dialogue.conversation import Conversation
 from skill.dialogue.diary import Diary
+from skill.dialogue.keys import STORAGE_PROBLEM
+from skill.dialogue.retention import prune_quietly
 from skill.interfaces import AudioSource
 from skill.listening import ListeningService
 from skill.speech import SpeechQueue, close_speaker, create_speaker
@@ -29,6 +32,8 @@ log = logging.getLogger(__name__)
 
 RUN_LOCK = "run.lock"
 TICK_SECONDS = 1.0
+WARN_AFTER_TURN_SECONDS = 600.0
+"""In quiet hours the storage warning waits for someone to have spoken within this long."""
 
 
 class AlreadyRunningError(RuntimeError):
@@ -57,7 +62,7 @@ class Assistant:
         self.reminders = ReminderService(
             config.reminders, data_dir() / JOB_STORE_FILE,
             on_due=self._on_due, on_event=self._on_reminder_event,
-            is_busy=lambda: self.conversation.is_busy(),
+            is_busy=lambda: self.conversation.is_busy(), confirm_heard=True,
         )
         self.matcher = IntentMatcher(self.pack)
         self.conversation = Conversation(
@@ -68,6 +73,8 @@ class Assistant:
         self.listening: ListeningService | None = None
         self._threads: list[threading.Thread] = []
         self.admin: AdminServer | None = None
+        self._last_turn = float("-inf")
+        self._warned = False
 
     # -- life cycle
 
@@ -80,6 +87,7 @@ class Assistant:
                 f"cramp-coach is already running on {data_dir()} (lock {self._lock.path})"
             ) from None
         self._announce = _announcer(self.config)
+        prune_quietly(self.diary.path, self.config.dialogue.diary_retention_days, time.time())
         if self.config.reminders.enabled:
             self.reminders.start()
         if self._want_listening:
@@ -120,7 +128,25 @@ class Assistant:
 
     def handle_text(self, text: str) -> list[str]:
         """One heard or typed utterance through the dialogue; returns what is said."""
+        self._last_turn = time.monotonic()
         return list(self.conversation.handle_text(text).say)
+
+    def storage_problems(self) -> list[str]:
+        """What the diary and the reminders are working around, one line each."""
+        found = [self.diary.problem, *self.reminders.problems]
+        return [line for line in found if line]
+
+    def _warn_storage(self) -> None:
+        """Say once that something cannot be saved: never during a flow or speech, and in quiet
+        hours only just after someone spoke to us (nobody is woken for it)."""
+        if self._warned or not self.storage_problems() or self.conversation.is_busy():
+            return
+        config = self.config.reminders
+        recent = time.monotonic() - self._last_turn < WARN_AFTER_TURN_SECONDS
+        if not recent and config.in_quiet_hours(datetime.now(config.zone()).time()):
+            return
+        self._warned = True
+        self.speaker.say(self.pack.reply(STORAGE_PROBLEM), key=STORAGE_PROBLEM)
 
     # -- the voice loop
 
@@ -137,8 +163,15 @@ class Assistant:
             return
         source = self._source
         if source is None:
+            from skill.audio import portaudio
             from skill.audio.microphone import MicrophoneSource, parse_device
 
+            try:
+                # Here, on the main thread before the console lines: PortAudio's start-up
+                # points fd 2 at /dev/null for a moment.
+                portaudio.sounddevice()
+            except OSError as exc:  # the microphone loop reports it and keeps retrying
+                log.warning("PortAudio is not available: %s", exc)
             source = MicrophoneSource(parse_device(voice.input_device),
                                       stall_seconds=voice.stall_seconds)
         self.barge_in, self.barge_in_note = start_barge_in(voice, self.speaker, self.matcher,
@@ -158,13 +191,17 @@ class Assistant:
         while not self._stop.wait(TICK_SECONDS):
             try:
                 self.conversation.tick()
+                self._warn_storage()
             except Exception:  # the timer must outlive one bad tick
                 log.exception("dialogue timer failed")
 
     # -- callbacks from the parts
 
     def _on_due(self, due: DueReminder) -> None:
-        turn = self.conversation.remind(due.kind, due.text, due.items)
+        def heard(completely: bool) -> None:
+            self.reminders.heard(due, completely)
+
+        turn = self.conversation.remind(due.kind, due.text, due.items, on_done=heard)
         if self._announce is not None and turn.say:
             self._announce(" ".join(turn.say))
 
@@ -181,7 +218,10 @@ class Assistant:
 
         config = self.config
         listening = self.listening.status if self.listening is not None else None
-        notes = tuple(n for n in (self.listening_problem, self.barge_in_note) if n)
+        microphone = getattr(self.listening.source, "last_error", None) if self.listening else None
+        notes = tuple(n for n in (self.listening_problem, microphone, self.barge_in_note,
+                                  getattr(self.speaker, "problem", ""),
+                                  *self.storage_problems(), *self.config.problems) if n)
         return AssistantStatus(
             running=True,
             language=config.general.language,

@@ -16,6 +16,14 @@ from cramp_common.validate import SettingError, get_str
 from scheduler.settings import ReminderSettings
 from skill.admin.settings import AdminSettings
 from skill.audio.settings import VoiceSettings
+from skill.config_guard import (
+    describe_lost,
+    keep_last_good,
+    last_good_path,
+    lost_settings,
+    read_last_good,
+    restore,
+)
 from skill.dialogue.settings import DialogueSettings, SafetySettings
 from skill.speech.settings import SpeechSettings
 from skill.wyoming_service.settings import WyomingSettings
@@ -58,6 +66,8 @@ class Config:
     wyoming: WyomingSettings = field(default_factory=WyomingSettings)
     path: Path | None = None
     """The file this was loaded from; None for built-in defaults."""
+    problems: tuple[str, ...] = ()
+    """What was wrong with the file and how it was worked around (see skill.config_guard)."""
 
 
 _SECTION_CLASSES: dict[str, Any] = {
@@ -126,16 +136,30 @@ def parse_config(text: str, source: str = "config.toml") -> tuple[Config, list[s
 
 
 def ensure_user_config() -> Path:
-    """Create the user's config.toml from the documented default if it does not exist yet."""
+    """Create the user's config.toml if it does not exist yet: from its last good copy if there
+    is one (a deleted file must not bring back the default emergency number), else from the
+    documented default. On a read-only data directory the default is read in place."""
     path = user_config_path()
-    if not path.exists():
-        shutil.copyfile(DEFAULT_CONFIG_PATH, path)
+    if path.exists():
+        return path
+    good = last_good_path(path)
+    source = good if good.exists() else DEFAULT_CONFIG_PATH
+    try:
+        shutil.copyfile(source, path)
+    except OSError as exc:
+        log.warning("cannot create %s (%s); using %s", path, exc, source)
+        return source
+    if source == good:
+        log.warning("%s was missing; restored it from %s", path, good.name)
+    else:
         log.info("created %s from the documented defaults", path)
+        keep_last_good(path, DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
     return path
 
 
 def load_config(path: Path | None = None) -> Config:
-    """Load `path`, or the user's config.toml (created on first run). Warnings go to the log."""
+    """Load `path`, or the user's config.toml (created on first run). Warnings go to the log;
+    a file that lost settings or cannot be parsed falls back on its last good copy."""
     target = Path(path) if path is not None else ensure_user_config()
     try:
         text = target.read_text(encoding="utf-8")
@@ -143,7 +167,26 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(f"{target}: no such config file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{target}: cannot read: {exc}") from None
-    config, warnings = parse_config(text, str(target))
-    for warning in warnings:
-        log.warning("%s", warning)
-    return replace(config, path=target)
+    # The user's own file always has a last good copy; another file only if one was made for it.
+    guarded = (path is None and target == user_config_path()) or last_good_path(target).exists()
+    good_text = read_last_good(target) if guarded else None
+    problems: list[str] = []
+    try:
+        config, warnings = parse_config(text, str(target))
+    except ConfigError as exc:
+        if good_text is None:
+            raise
+        problems.append(f"{exc}; using the last good copy {last_good_path(target).name} "
+                        "until it is fixed")
+        config, warnings = parse_config(good_text, str(last_good_path(target)))
+    else:
+        lost = lost_settings(good_text, text) if good_text is not None else []
+        if lost:
+            assert good_text is not None
+            problems.append(describe_lost(target, lost))
+            config, warnings = parse_config(restore(good_text, text), str(target))
+        elif guarded:
+            keep_last_good(target, text)
+    for line in (*warnings, *problems):
+        log.warning("%s", line)
+    return replace(config, path=target, problems=tuple(problems))

@@ -16,8 +16,10 @@ from typing import Any, get_type_hints
 
 import tomlkit
 
+from cramp_common.storage import advice
 from cramp_common.validate import SettingError
 from skill.config import DEFAULT_CONFIG_PATH, Config, ConfigError, parse_config
+from skill.config_guard import keep_last_good
 
 Changes = Mapping[str, Mapping[str, Any]]
 """{"speech": {"rate": 140}, "reminders": {"bedtime": "22:00"}}: section -> key -> new value."""
@@ -100,17 +102,27 @@ def save_settings(path: Path, changes: Changes) -> Config:
     errors = field_errors(changes)
     if errors:
         raise ConfigWriteError(errors)
-    with _locked(path):
-        try:
-            new_text = apply_changes(read_current(path), changes)
-        except Exception as exc:  # tomlkit raises several types for an unreadable file
-            raise ConfigWriteError({"": f"cannot edit {path.name}: {exc}"}) from None
-        try:
-            config, _warnings = parse_config(new_text, str(path))
-        except ConfigError as exc:
-            raise ConfigWriteError({"": str(exc)}) from None
-        write_atomic(path, new_text)
+    try:
+        with _locked(path):
+            config, new_text = _edited(path, changes)
+            write_atomic(path, new_text)
+            keep_last_good(path, new_text)
+    except OSError as exc:  # read-only directory, full disk: say which, change nothing
+        raise ConfigWriteError({"": advice(exc, path, "config file", "") + "; nothing was changed"}
+                               ) from None
     return replace(config, path=path)
+
+
+def _edited(path: Path, changes: Changes) -> tuple[Config, str]:
+    try:
+        new_text = apply_changes(read_current(path), changes)
+    except Exception as exc:  # tomlkit raises several types for an unreadable file
+        raise ConfigWriteError({"": f"cannot edit {path.name}: {exc}"}) from None
+    try:
+        config, _warnings = parse_config(new_text, str(path))
+    except ConfigError as exc:
+        raise ConfigWriteError({"": str(exc)}) from None
+    return config, new_text
 
 
 def write_atomic(path: Path, text: str) -> None:

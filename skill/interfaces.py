@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Protocol
 
 SAMPLE_RATE = 16_000
@@ -38,8 +38,10 @@ class Recognizer(Protocol):
 class Speaker(Protocol):
     """Says text through the one speech queue."""
 
-    def say(self, text: str, *, key: str = "", flow: str = "") -> None:
-        """Queue `text` (reply key `key`, belonging to `flow`) to be spoken after what is queued."""
+    def say(self, text: str, *, key: str = "", flow: str = "",
+            on_done: Callable[[bool], None] | None = None) -> None:
+        """Queue `text` (reply key `key`, belonging to `flow`) to be spoken after what is queued;
+        `on_done(heard_in_full)` is called once it was played, cut or dropped."""
         ...
 
     def pause(self, seconds: float, *, flow: str = "") -> None:

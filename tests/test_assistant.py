@@ -157,3 +157,16 @@ def _healthy(port: int) -> bool:
             return reply.status == 200
     except OSError:
         return False
+
+
+def test_status_page_shows_a_speech_engine_marked_down() -> None:
+    config, _ = parse_config("[reminders]\nenabled = false\n")
+    assistant = Assistant(config, listen=False)
+    try:
+        assert not any("speech engine down" in note for note in assistant.status().notes)
+        for _ in range(2):  # what two synthesis timeouts in a row do
+            assistant.speaker.health.timed_out("TTS worker overran 10.0 s while speaking")
+        notes = assistant.status().notes
+    finally:
+        assistant.stop()
+    assert any("speech engine down" in note and "2 times in a row" in note for note in notes)

@@ -59,6 +59,16 @@ def test_stdin_is_one_conversation(data_home: Path) -> None:
     assert turns[3]["reply_keys"] == ["aftercare.passed", "aftercare.sore"]
 
 
+def test_each_line_is_its_own_conversation_with_each(data_home: Path) -> None:
+    lines = "my calf is cramping\nnext\nmy calf is swollen and hot\n"
+    result = cli(data_home, "ask", "--silent", "--json", "--each", stdin=lines.encode())
+    assert result.returncode == 0, result.stderr
+    first, follow_up, danger = json_lines(result.stdout)
+    assert first["reply_keys"][1] == "first_aid.calf.straighten"
+    assert follow_up["reply_keys"] == []  # a fresh conversation: no flow to go on with
+    assert (danger["slots"], danger["reply_keys"]) == ({"level": "urgent"}, ["escalation.urgent"])
+
+
 def test_history_shows_what_ask_heard_said_and_the_episode(data_home: Path) -> None:
     cli(data_home, "ask", "--silent", stdin=CONVERSATION.encode())
     result = cli(data_home, "history", "--json", "--limit", "100")

@@ -56,6 +56,9 @@ def test_missing_sections_fall_back_to_defaults() -> None:
         ("speech", "volume = 2.5", "[speech] volume = 2.5"),
         ("voice", 'mode = "loud"', "must be one of 'grammar', 'open'"),
         ("safety", 'emergency_number = "call mum"', "[safety] emergency_number = 'call mum'"),
+        ("safety", 'urgent_number = "call the gp"', "[safety] urgent_number = 'call the gp'"),
+        ("safety", "urgent_number = 111", "[safety] urgent_number = 111: must be text"),
+        ("safety", 'urgent_advice = "Call {gp}"', "[safety] urgent_advice = 'Call {gp}'"),
         ("reminders", 'quiet_start = "25:99"', "HH:MM"),
         ("admin", "allow_lan = \"yes\"", "must be true or false"),
         ("general", 'language = "xx"', "[general] language = 'xx'"),
@@ -93,3 +96,9 @@ def test_cli_reports_bad_config_without_traceback(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "line 2: [speech] rate = -3" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_urgent_number_and_wording_are_optional_settings() -> None:
+    config, _ = parse_config('[safety]\nurgent_number = "111"\nurgent_advice = " Ring  the GP. "\n')
+    assert (config.safety.urgent_number, config.safety.urgent_advice) == ("111", "Ring the GP.")
+    assert (Config().safety.urgent_number, Config().safety.urgent_advice) == ("", "")

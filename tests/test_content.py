@@ -19,6 +19,7 @@ CODE_HANDLED = {name for name in CANONICAL_INTENTS if name.startswith(("control.
 RED_FLAGS_FIRST = ("cramp.persistent", "cramp.pregnancy", "cramp.child")
 PLACEHOLDERS = {
     keys.ESCALATION_TIMER: {"minutes"},
+    keys.ESCALATION_URGENT_NUMBER: {"urgent_number"},
     keys.REMINDER_SNOOZED: {"minutes"},
     keys.REMINDER_LIST: {"items"},
     keys.REMINDER_SUMMARY: {"items"},
@@ -150,12 +151,46 @@ def _scan(text: str, words: list[str], ascii_words: bool) -> list[str]:
     return found
 
 
+# The scan flags advice, not refusals: an info.remedies answer may name a remedy only to say it
+# is not recommended ("Quinine is no longer recommended ..."). Such a reply lists the words in
+# `refuses:`; every sentence naming one must be a refusal (a negation below), and only then is the
+# word taken out before the scan. A never-say word anywhere else, or in a sentence that does not
+# refuse it ("Quinine may help"), is still flagged.
+REFUSAL_EN = re.compile(r"\b(not|no longer|isn't|aren't|don't|doesn't|never)\b", re.IGNORECASE)
+REFUSAL_KO = ("않", "아니", "마세요")
+
+
+def _is_refusal(sentence: str) -> bool:
+    return bool(REFUSAL_EN.search(sentence)) or any(m in sentence for m in REFUSAL_KO)
+
+
+def _advice_text(body: dict[str, object]) -> str:
+    """A reply's text with the never-say words it only refuses taken out; raises when one of them
+    appears in a sentence that is not a refusal."""
+    text = str(body["text"])
+    for word in [str(w) for w in body.get("refuses") or []]:  # type: ignore[attr-defined]
+        for sentence in re.split(r"(?<=[.!?])\s+", text):
+            if word.lower() in sentence.lower() and not _is_refusal(sentence):
+                raise AssertionError(f"{word!r} named outside a refusal: {sentence!r}")
+        text = re.sub(re.escape(word), " ", text, flags=re.IGNORECASE)
+    return text
+
+
 @pytest.mark.parametrize("path", reply_files(), ids=lambda p: f"{p.parent.parent.name}/{p.name}")
 def test_reply_files_say_nothing_from_the_never_say_list(path: Path) -> None:
     replies = yaml.safe_load(path.read_text(encoding="utf-8"))["replies"]
-    text = "\n".join(str(body["text"]) for body in replies.values())
+    text = "\n".join(_advice_text(body) for body in replies.values())
     found = _scan(text, NEVER_SAY_EN, ascii_words=True) + _scan(text, NEVER_SAY_KO, False)
     assert not found, f"{path}: {found}"
+
+
+def test_never_say_scan_lets_a_refusal_name_a_remedy_but_not_advice() -> None:
+    refusal = {"text": "Quinine is no longer recommended. Stretch instead.", "refuses": ["quinine"]}
+    assert _scan(_advice_text(refusal), NEVER_SAY_EN, True) == []
+    with pytest.raises(AssertionError, match="outside a refusal"):
+        _advice_text({"text": "Quinine may help. It is not for everyone.", "refuses": ["quinine"]})
+    unlisted = {"text": "Vinegar isn't recommended, but quinine is fine.", "refuses": ["vinegar"]}
+    assert _scan(_advice_text(unlisted), NEVER_SAY_EN, True) == ["quinine"]
 
 
 def test_never_say_scan_catches_the_articles_remedies() -> None:

@@ -37,9 +37,9 @@ def matcher() -> IntentMatcher:
         ("still hurting after all that", "cramp.persistent", {}),
         ("i'm thirty weeks pregnant and i've got leg cramps", "cramp.pregnancy", {}),
         ("my son has a cramp in his right calf", "cramp.child", {"who": "child", "side": "right"}),
-        ("my left calf is swollen and red", "safety.red_flag", {"side": "left"}),
-        ("i've got chest pains", "safety.red_flag", {}),
-        ("is it a blood clot", "safety.red_flag", {}),
+        ("my left calf is swollen and red", "safety.red_flag", {"side": "left", "level": "urgent"}),
+        ("i've got chest pains", "safety.red_flag", {"level": "emergency"}),
+        ("is it a blood clot", "safety.red_flag", {"level": "urgent"}),
         ("what causes leg cramps", "info.causes", {}),
         ("how do i stop getting cramps", "info.prevention", {}),
         ("should i see a doctor", "info.doctor", {}),
@@ -126,9 +126,11 @@ def test_labelled_set_accuracy_and_false_accepts(
 
 
 def test_exact_check_agrees_with_match_on_the_labelled_set(matcher: IntentMatcher) -> None:
-    """is_exact (the listening loop's early-commit test) is match()'s exact layer alone."""
+    """is_exact (the listening loop's early-commit test) is match()'s first layers alone: the
+    red-flag detector and the exact templates."""
     for example in read_examples(DATA / "en_utterances.tsv")[::3]:
-        assert matcher.is_exact(example.text) == (matcher.match(example.text).method == "exact")
+        method = matcher.match(example.text).method
+        assert matcher.is_exact(example.text) == (method in ("red_flag", "exact"))
 
 
 def test_labelled_set_is_big_enough_and_uses_only_canonical_intents() -> None:

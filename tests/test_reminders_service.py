@@ -411,7 +411,7 @@ def test_job_store_that_is_not_a_database_is_moved_aside_and_rebuilt(
     store = data_home / JOB_STORE_FILE
     store.write_bytes(b"not sqlite at all\n" * 50)
     service = services(ReminderSettings())
-    with caplog.at_level(logging.WARNING, logger="scheduler.service"):
+    with caplog.at_level(logging.WARNING, logger="scheduler"):
         service.start()
     assert sorted(service.scheduled()) == ["footbath", "hydration", "stretch"]
     service.stop()

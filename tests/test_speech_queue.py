@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -34,6 +35,21 @@ def handle(request):
 serve(sys.stdin, out, handle)
 """
 """A real pyttsx3 worker that hangs forever on any sentence containing 'hang'."""
+
+HANG_WHILE_FLAG_WORKER = """
+import json, os, sys, time
+from skill.speech.synth_worker import Worker, protocol_stream, serve
+out = protocol_stream()
+worker = Worker()
+out.write(json.dumps({"ready": True, "engine": "hang-test", "voices": []}) + "\\n")
+out.flush()
+def handle(request):
+    if os.path.exists(sys.argv[1]):
+        time.sleep(600)
+    return worker.handle(request)
+serve(sys.stdin, out, handle)
+"""
+"""A real pyttsx3 worker that hangs on every sentence while the file named by argv[1] exists."""
 
 
 def noon() -> datetime:
@@ -183,6 +199,45 @@ def test_hanging_synthesis_is_killed_logged_and_the_queue_goes_on(
     assert [i.audible for i in q.last_spoken] == [False, True]
     assert heard.played["all is well afterwards"].completed
     assert any("watchdog" in r.getMessage() for r in caplog.records)
+
+
+def test_engine_hanging_on_every_sentence_is_marked_down_after_two_timeouts(
+    pulse_server: PulseServer, heard: Heard, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    """pyttsx3 cannot be made to hang on demand, so the real worker's handler hangs instead."""
+    flag = tmp_path / "hang"
+    flag.touch()
+    synth = Pyttsx3Synth([sys.executable, "-c", HANG_WHILE_FLAG_WORKER, str(flag)], timeout=3.0)
+    printed: list[str] = []
+    q = SpeechQueue(SpeechSettings(), default_voice="en", clock=noon, synth=synth,
+                    on_spoken=heard.on_spoken, on_played=heard.on_played, echo=printed.append)
+    later = [0.0]
+    q.health.monotonic = lambda: time.monotonic() + later[0]
+    lines = [f"Sentence number {n}." for n in range(1, 6)]
+    try:
+        with caplog.at_level(logging.WARNING):
+            for line in lines:
+                q.say(line)
+            assert q.wait_idle(120)
+            assert printed == lines
+            assert "speech engine down" in q.problem and "2 times in a row" in q.problem
+            later[0] = 301.0  # the down period is over: one sentence probes the engine
+            q.say("Probe while still hanging.")
+            assert q.wait_idle(60)
+            assert "speech engine down" in q.problem
+            flag.unlink()
+            later[0] = 602.0
+            q.say("The engine works again.")
+            assert q.wait_idle(60)
+    finally:
+        q.close()
+    watchdogs = [r for r in caplog.records if r.getMessage().startswith("watchdog: TTS")]
+    downs = [r for r in caplog.records if "speech engine down" in r.getMessage()]
+    assert len(watchdogs) == 3, "two timeouts, then one failed probe; no watchdog per sentence"
+    assert len(downs) == 2, "logged once per down period"
+    assert printed == [*lines, "Probe while still hanging."]
+    assert heard.played["The engine works again."].completed
+    assert q.problem == ""
 
 
 def test_engine_hanging_at_start_is_killed_and_text_still_recorded(

@@ -293,18 +293,34 @@ def test_malformed_events_get_errors_and_the_connection_stays_usable(server: Ser
 
 
 def test_garbage_on_the_wire_closes_only_that_connection(server: Server) -> None:
-    async def scenario() -> tuple[bytes, Event]:
+    async def scenario() -> tuple[Event | None, bytes, Event]:
         reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
         writer.write(b"this is not json\n")
         await writer.drain()
+        refused = await asyncio.wait_for(async_read_event(reader), READ_TIMEOUT)
         closed = await asyncio.wait_for(reader.read(), READ_TIMEOUT)
         writer.close()
         await writer.wait_closed()
-        return closed, await ask_once(server, Describe())
+        return refused, closed, await ask_once(server, Describe())
 
-    closed, answer = asyncio.run(scenario())
+    refused, closed, answer = asyncio.run(scenario())
+    assert refused is not None and Error.from_event(refused).code == "bad-frame"
     assert closed == b""
     assert Info.is_type(answer.type)
+
+
+def test_thirty_second_chunk_in_one_event_is_transcribed(server: Server, korean_wav: Path) -> None:
+    """Real use stays far inside the frame limits: 30 s of audio in one chunk (960 KB)."""
+    with wave.open(str(korean_wav), "rb") as wav:
+        rate, width, channels = wav.getframerate(), wav.getsampwidth(), wav.getnchannels()
+        audio = wav.readframes(wav.getnframes())
+    audio += bytes(30 * rate * width * channels - len(audio))
+    answer = asyncio.run(ask_once(
+        server, Transcribe(language="ko"), AudioStart(rate, width, channels),
+        AudioChunk(rate, width, channels, audio), AudioStop(),
+    ))
+    assert Transcript.is_type(answer.type), answer
+    assert "쥐" in Transcript.from_event(answer).text
 
 
 def test_client_vanishing_mid_stream_does_not_take_the_server_down(

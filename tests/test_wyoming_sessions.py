@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
+from skill.config import Config
 from skill.wyoming_service.agent import conversation_key, normalise_language
-from skill.wyoming_service.sessions import SessionStore
+from skill.wyoming_service.service import build_agent
+from skill.wyoming_service.sessions import SessionsFull, SessionStore
 
 
 class Clock:
@@ -66,3 +70,59 @@ def test_language_tags_map_to_installed_packs() -> None:
     assert normalise_language("ko_KR", ["en", "ko"], "en") == "ko"
     assert normalise_language("de", ["en", "ko"], "en") == "en"
     assert normalise_language(None, ["en", "ko"], "ko") == "ko"
+
+
+def make_busy_store(max_size: int) -> tuple[SessionStore[list[str]], Clock]:
+    """Sessions are lists; one holding "busy" stands for a first-aid flow in progress."""
+    clock = Clock()
+    store: SessionStore[list[str]] = SessionStore(
+        lambda key: [key], max_size=max_size, ttl=60.0, clock=clock,
+        busy=lambda session: "busy" in session,
+    )
+    return store, clock
+
+
+def test_session_in_progress_is_not_evicted_by_new_ids() -> None:
+    store, _ = make_busy_store(max_size=2)
+    flow = store.get("bedroom")
+    flow.append("busy")
+    for i in range(10):
+        store.get(f"junk-{i}")
+    assert store.get("bedroom") is flow
+    assert len(store) == 2
+
+
+def test_new_id_is_refused_when_every_session_is_in_progress() -> None:
+    store, clock = make_busy_store(max_size=1)
+    store.get("bedroom").append("busy")
+    with pytest.raises(SessionsFull):
+        store.get("kitchen")
+    assert "kitchen" not in store
+    clock.now = 61  # a flow nobody has spoken to for the whole lifetime is forgotten after all
+    assert store.get("kitchen") == ["kitchen"]
+
+
+def test_one_client_holds_at_most_its_share_of_places() -> None:
+    clock = Clock()
+    store: SessionStore[list[str]] = SessionStore(
+        lambda key: [key, "busy"], max_size=4, ttl=60.0, clock=clock,
+        busy=lambda session: "busy" in session, owner=lambda key: key.split("|")[0],
+        per_owner=2,
+    )
+    store.get("attacker|1")
+    store.get("attacker|2")
+    with pytest.raises(SessionsFull):
+        store.get("attacker|3")
+    assert store.get("bedroom|1") and store.get("bedroom|2")
+    assert len(store) == 4
+
+
+def test_conversation_state_is_per_client_address() -> None:
+    agent = build_agent(Config())
+    context = {"conversation_id": "01HBEDROOM"}
+    first = agent.handle("my calf is cramping", "en", context, client="192.168.1.5")
+    assert first.intent == "cramp.calf"
+    stolen = agent.handle("next", "en", context, client="192.168.1.66")
+    assert "first_aid.calf.pull_toes" not in stolen.reply_keys
+    own = agent.handle("next", "en", context, client="192.168.1.5")
+    assert "first_aid.calf.pull_toes" in own.reply_keys

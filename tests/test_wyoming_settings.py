@@ -48,8 +48,37 @@ def test_announcement_settings() -> None:
     ({"announce_service": "tts.speak", "announce_url": "http://ha:8123"}, "announce_tts_entity"),
     ({"max_conversations": 0}, "max_conversations"),
     ({"conversation_minutes": "ten"}, "conversation_minutes"),
+    ({"max_connections": 0}, "max_connections"),
+    ({"idle_timeout_seconds": 1}, "idle_timeout_seconds"),
+    ({"stt_workers": 0}, "stt_workers"),
+    ({"token_file": 7}, "token_file"),
+    ({"trusted_addresses": "192.168.1.5"}, "trusted_addresses"),
+    ({"trusted_addresses": ["homeassistant.local"]}, "trusted_addresses"),
+    ({"diary_episodes_per_hour": -1}, "diary_episodes_per_hour"),
+    ({"diary_events_per_minute": True}, "diary_events_per_minute"),
 ])
 def test_bad_values_name_their_key(data: dict[str, object], key: str) -> None:
     with pytest.raises(SettingError) as info:
         WyomingSettings.from_dict(data)
     assert info.value.key == key
+
+
+def test_hardening_defaults_and_values() -> None:
+    defaults = WyomingSettings.from_dict({})
+    assert (defaults.max_connections, defaults.idle_timeout_seconds, defaults.stt_workers) == (
+        16, 60, 2)
+    assert defaults.token_file == "" and defaults.trusted_addresses == ()
+    settings = WyomingSettings.from_dict({
+        "trusted_addresses": ["192.168.1.5", "10.0.0.0/8", "::1"], "max_connections": 4,
+    })
+    assert settings.trusted_addresses == ("192.168.1.5", "10.0.0.0/8", "::1")
+    assert settings.max_connections == 4
+
+
+def test_shipped_config_parses_with_the_documented_defaults() -> None:
+    import tomllib
+    from pathlib import Path
+
+    default_config = Path(__file__).parents[1] / "skill" / "default_config.toml"
+    shipped = tomllib.loads(default_config.read_text())["wyoming"]
+    assert WyomingSettings.from_dict(shipped) == WyomingSettings()

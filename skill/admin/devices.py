@@ -16,15 +16,15 @@ class Devices:
 
 def query_devices() -> Devices:
     """Names of input and output devices PortAudio sees now; empty when it cannot be asked."""
-    try:
-        import sounddevice
+    from skill.audio import portaudio
 
+    try:
+        sounddevice = portaudio.sounddevice()
+        seen = portaudio.generation()
         found = sounddevice.query_devices()
-        if len(found) == 0:
+        if len(found) == 0 and portaudio.reinitialize(seen):
             # PortAudio lists devices once at start-up; a sound server started later is seen only
-            # after re-initialising it, which is safe here because no device is in use.
-            sounddevice._terminate()
-            sounddevice._initialize()
+            # after re-initialising it (the shared owner tells the player and microphone).
             found = sounddevice.query_devices()
     except Exception as exc:  # no PortAudio, no server: the page still works with "system default"
         log.warning("cannot list audio devices: %s", exc)

@@ -26,7 +26,7 @@ class EventRow:
 
 @contextmanager
 def _diary() -> Iterator[Diary]:
-    diary = Diary()
+    diary = Diary(read_only=True)
     try:
         yield diary
     finally:

@@ -107,6 +107,10 @@ GROUPS: tuple[tuple[str, tuple[Field, ...]], ...] = (
         "Safety and access",
         (
             Field("safety", "emergency_number", "Emergency number", "text", "112, 999, 911, ..."),
+            Field("safety", "urgent_number", "Urgent medical advice number", "text",
+                  'Said with "this needs checking today", e.g. 111. Empty: none.'),
+            Field("safety", "urgent_advice", "Urgent advice wording", "text",
+                  "Said instead of the built-in urgent line. Empty: the built-in line."),
             Field(
                 "admin",
                 "allow_lan",

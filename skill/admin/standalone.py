@@ -174,9 +174,9 @@ class Listener:
 
     def _run(self) -> None:
         try:
-            import sounddevice
+            from skill.audio import portaudio
 
-            with self._open(sounddevice) as stream:
+            with self._open(portaudio.sounddevice()) as stream:
                 deadline = time.monotonic() + MAX_CHECK_SECONDS + 5
                 while not self._stop.is_set() and time.monotonic() < deadline:
                     data, _overflowed = stream.read(stream.blocksize)
@@ -190,9 +190,11 @@ class Listener:
         device = parse_device(self.device)
         if not _has_input(sd):
             # PortAudio lists devices once at start-up; a sound server that came up later is
-            # only seen after re-initialising it (safe: with no input nothing is recording).
-            sd._terminate()
-            sd._initialize()
+            # only seen after re-initialising it, through the shared owner so the speech
+            # player (playing the check phrase) reopens its stream.
+            from skill.audio import portaudio
+
+            portaudio.reinitialize(portaudio.generation())
         try:
             rate = _RATE
             return sd.RawInputStream(

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from skill.audio import portaudio
 from skill.audio.sources import CHUNK_BYTES, resample
 from skill.interfaces import SAMPLE_RATE
 
@@ -30,7 +31,9 @@ class MicrophoneSource:
 
     A stall (no callback for `stall_seconds`), a PortAudio error or an exception in the callback
     closes the stream; it is reopened after a growing pause (`backoff`, capped at `max_backoff`),
-    so listening resumes when the sound system comes back, without a restart.
+    so listening resumes when the sound system comes back, without a restart. The cap is short
+    (a failed open costs ~0.6 s and no CPU to speak of) so a restarted sound server is heard
+    again within seconds. Every PortAudio call has a deadline (skill.audio.portaudio).
     """
 
     STARTUP_SECONDS = 5.0
@@ -40,7 +43,7 @@ class MicrophoneSource:
         device: int | str | None = None,
         stall_seconds: float = 3.0,
         backoff: float = 0.5,
-        max_backoff: float = 10.0,
+        max_backoff: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.device = device
@@ -55,9 +58,15 @@ class MicrophoneSource:
         self.reconnects = 0
         """How many times the stream was reopened after a failure."""
         self.last_error: str | None = None
+        self._generation = -1
+        self._hung = False
+        self._epoch = 0
+        """Numbers each open; a stream from an abandoned open that returns late is ignored."""
 
-    def _callback(self, indata: Any, frames: int, time_info: Any, status: Any) -> None:
+    def _callback(self, epoch: int, indata: Any) -> None:
         # Anything raised here would silently stop PortAudio's stream; record it instead.
+        if epoch != self._epoch:
+            return
         try:
             data = bytes(indata)
             if self._rate != SAMPLE_RATE:
@@ -69,14 +78,39 @@ class MicrophoneSource:
             self._error = f"callback failed: {exc!r}"
 
     def _open(self) -> Any:
-        import sounddevice as sd
+        sd = portaudio.sounddevice()
+        seen = portaudio.generation()
+        self._hung = False
+        self._epoch += 1
+        epoch = self._epoch
+        try:
+            stream, self._generation = portaudio.open_stream(lambda: self._start(sd, epoch),
+                                                             "open input")
+        except portaudio.PortAudioTimeout:
+            raise
+        except Exception:
+            # PortAudio lists devices once at start-up: a sound server that came up later is
+            # only seen after re-initialising it (shared with the speech player).
+            if _has_input(sd) or not portaudio.reinitialize(seen):
+                raise
+            stream, self._generation = portaudio.open_stream(lambda: self._start(sd, epoch),
+                                                             "open input")
+        return stream
+
+    def _start(self, sd: Any, epoch: int) -> Any:
+        def callback(indata: Any, frames: int, time_info: Any, status: Any) -> None:
+            self._callback(epoch, indata)
 
         def start(rate: int) -> Any:
             stream = sd.RawInputStream(
                 samplerate=rate, channels=1, dtype="int16", device=self.device,
-                blocksize=rate // 10, callback=self._callback,
+                blocksize=rate // 10, callback=callback,
             )
-            stream.start()
+            try:
+                stream.start()
+            except Exception:
+                stream.close(ignore_errors=True)
+                raise
             return stream
 
         try:
@@ -102,24 +136,29 @@ class MicrophoneSource:
                 self.reconnects += 1
                 self._sleep(delay)
                 delay = min(delay * 2, self.max_backoff)
-                # No PortAudio re-initialisation here: it would also kill the speech player's
-                # stream. Reopening by name reconnects to a restarted PulseAudio as it is.
+                # Reopening by name reconnects to a restarted PulseAudio as it is; PortAudio is
+                # re-initialised (which also ends the player's stream) only when it lists no
+                # input at all.
                 if self._closed.is_set():
                     return
             try:
                 stream = self._open()
             except Exception as exc:  # noqa: BLE001 - PortAudio raises several kinds
+                again = self.last_error is not None and self.last_error.startswith("cannot open")
                 self.last_error = f"cannot open microphone {self.device or 'default'}: {exc}"
-                log.warning("%s; retrying in %.1f s", self.last_error, delay)
+                # Once per outage at warning level: retries come every second.
+                log.log(logging.DEBUG if again else logging.WARNING, "%s; retrying in %.1f s",
+                        self.last_error, delay)
                 failed = True
                 continue
-            if failed:
-                log.info("microphone reopened")
             got_audio = False
             try:
                 for chunk in self._read(stream):
                     if not got_audio:
                         got_audio, delay = True, self.backoff
+                        if failed:
+                            log.info("microphone hears again (after %d reopens)", self.reconnects)
+                            failed, self.last_error = False, None
                     yield chunk
             finally:
                 self._close_stream(stream)
@@ -136,6 +175,10 @@ class MicrophoneSource:
                 data = self._queue.get(timeout=0.2)
             except queue.Empty:
                 data = b""
+            if portaudio.generation() != self._generation:
+                self.last_error = "PortAudio was re-initialised"
+                log.info("%s; reopening the microphone", self.last_error)
+                return
             if self._error or not stream.active:
                 self.last_error = self._error or "microphone stream stopped"
                 log.warning("%s; reopening", self.last_error)
@@ -153,13 +196,24 @@ class MicrophoneSource:
                 yield pending[:CHUNK_BYTES]
                 pending = pending[CHUNK_BYTES:]
 
-    @staticmethod
-    def _close_stream(stream: Any) -> None:
+    def _close_stream(self, stream: Any) -> None:
+        """Close the stream unless PortAudio restarted since it opened (it is gone already)."""
+        if self._hung or portaudio.generation() != self._generation:
+            return
         try:
-            stream.abort(ignore_errors=True)
-            stream.close(ignore_errors=True)
+            portaudio.call(stream.abort, ignore_errors=True, what="abort input")
+            portaudio.call(stream.close, ignore_errors=True, what="close input")
+        except portaudio.PortAudioTimeout:
+            self._hung = True
         except Exception as exc:  # noqa: BLE001 - a dead device may fail to close; drop it
             log.debug("closing the microphone stream failed: %s", exc)
 
     def close(self) -> None:
         self._closed.set()
+
+
+def _has_input(sd: Any) -> bool:
+    try:
+        return any(d["max_input_channels"] > 0 for d in sd.query_devices())
+    except Exception:  # noqa: BLE001 - no device list is no input
+        return False

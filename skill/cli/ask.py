@@ -32,6 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--silent", action="store_true", help="print only, do not speak")
     parser.add_argument("--realtime", action="store_true",
                         help="wait through hold counts in real time instead of at once")
+    parser.add_argument("--each", action="store_true",
+                        help="each stdin line is a conversation of its own (fresh state)")
     parser.set_defaults(func=run)
 
 
@@ -67,6 +69,10 @@ def run(args: argparse.Namespace, config: Config) -> int:
                                 realtime=args.realtime)
     try:
         for line in lines:
+            if args.each:  # a labelled set: no line may inherit a flow from the one before
+                conversation.close()
+                conversation = Conversation(pack, matcher, config, diary=diary, speaker=speaker,
+                                            realtime=args.realtime)
             turn = conversation.handle_text(line)
             if speaker is not None and args.realtime:
                 speaker.wait_idle()

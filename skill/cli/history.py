@@ -28,7 +28,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
         print("cramp-coach history: --limit must be 0 or more", file=sys.stderr)
         return 2
     zone = local_zone(config.reminders.timezone)
-    with Diary() as diary:
+    with Diary(read_only=True) as diary:
         episodes = diary.recent_episodes(args.limit)
         events = diary.recent_events(args.limit)
     if args.json:

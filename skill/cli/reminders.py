@@ -37,7 +37,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, config: Config) -> int:
     try:
-        catalog = ReminderCatalog(config.reminders, DefinitionStore(data_dir() / DEFINITIONS_FILE))
+        # Listing only reads, so it also works on a read-only data directory.
+        store = DefinitionStore(data_dir() / DEFINITIONS_FILE,
+                                read_only=args.action == "list")
+        catalog = ReminderCatalog(config.reminders, store)
         return _ACTIONS[args.action](args, catalog)
     except ReminderInputError as exc:
         name = _FLAGS.get(exc.key, exc.key)

@@ -10,6 +10,7 @@ import threading
 from types import FrameType
 from typing import TYPE_CHECKING
 
+from skill.audio.portaudio import console
 from skill.config import Config
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
         if assistant.listening is None and sys.stdin.isatty():
             threading.Thread(target=_typed_loop, args=(assistant,), name="typed-input",
                              daemon=True).start()
-        print("cramp-coach is running; Ctrl-C stops it.", file=sys.stderr, flush=True)
+        console("cramp-coach is running; Ctrl-C stops it.")
         assistant.wait()
     finally:
         assistant.stop()
@@ -69,13 +70,12 @@ def _serve_admin(assistant: Assistant, config: Config, port: int | None) -> None
     app = create_app(control=assistant, config=config)
     server = AdminServer(app, config.admin.host, port or config.admin.port).start()
     assistant.admin = server
-    print(f"admin page: {server.url}", file=sys.stderr, flush=True)
+    console(f"admin page: {server.url}")
     if config.admin.allow_lan:
-        print("admin page is reachable from your home network ([admin] allow_lan)",
-              file=sys.stderr)
+        console("admin page is reachable from your home network ([admin] allow_lan)")
     message = server.setup_message()
     if message:
-        print(message, file=sys.stderr, flush=True)
+        console(message)
 
 
 def _typed_loop(assistant: Assistant) -> None:

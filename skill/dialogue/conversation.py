@@ -6,7 +6,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +22,7 @@ from skill.dialogue.notes import FrequentCrampsNote
 from skill.dialogue.plan import Plan, Said
 from skill.dialogue.reminders import Reminders, Upcoming, answer_reminder, describe
 from skill.dialogue.timeutil import Clock, local_zone
+from skill.dialogue.triage import STOPS_FLOW, level_line, level_of
 from skill.interfaces import Speaker
 
 log = logging.getLogger(__name__)
@@ -139,10 +140,12 @@ class Conversation:
                 return None
             return self._finish(Turn("", None), plan, now, flow="timer")
 
-    def remind(self, kind: str, text: str = "", items: Sequence[Upcoming] = ()) -> Turn:
+    def remind(self, kind: str, text: str = "", items: Sequence[Upcoming] = (),
+               on_done: Callable[[bool], None] | None = None) -> Turn:
         """Speak a due reminder (the run loop's on_due); stretch and foot bath offer 'say start'.
 
-        kind 'summary' lists `items`, the reminders quiet hours held back.
+        kind 'summary' lists `items`, the reminders quiet hours held back. `on_done` is told
+        whether the reminder was heard in full (not called when there was nothing to say).
         """
         with self._lock:
             now = self.clock()
@@ -150,12 +153,12 @@ class Conversation:
             if kind == "summary":
                 if items:
                     self._say(plan, keys.REMINDER_SUMMARY, items=self._list_items(items))
-                return self._finish(Turn("", None), plan, now, flow="reminder")
+                return self._finish(Turn("", None), plan, now, flow="reminder", on_done=on_done)
             kind = kind if kind in keys.REMINDER_KINDS else "custom"
             self._say(plan, keys.REMINDER_PROMPT.format(kind=kind), text=text)
             offered = f"routine.{kind}"
             self._offer = offered if self.flows.get(offered) else None
-            return self._finish(Turn("", None), plan, now, flow="reminder")
+            return self._finish(Turn("", None), plan, now, flow="reminder", on_done=on_done)
 
     def close(self) -> None:
         """End of session: an episode still open is recorded as 'unfinished' at its last word."""
@@ -204,7 +207,9 @@ class Conversation:
         in_window = now <= self._window_until or self._speaker_busy()
         addressed = in_window or woke or not self._wake
         if intent == "safety.red_flag" and (addressed or self._active is not None):
-            return self._red_flag(now, plan)
+            return self._red_flag(level_of(match.slots), now, plan)
+        if intent == "cramp.persistent" and addressed and self._overdue(now):
+            return self._red_flag("urgent", now, plan)  # persistent past the timer: urgent level
         if bare:
             self._say(plan, keys.LISTENING)
         elif not addressed:
@@ -227,6 +232,8 @@ class Conversation:
             elif intent == "control.help":
                 for key in keys.HELP:
                     self._say(plan, key)
+            elif keys.remedy_keys(match.slots.get("remedy", "")):
+                self._remedy(match.slots["remedy"], plan)
             else:
                 return self._start_flow(self.flows.get(intent), match, now, plan)
         return self._active.name if self._active else ""
@@ -299,11 +306,39 @@ class Conversation:
         self._disclaim(plan)
         return self._active.name
 
-    def _red_flag(self, now: float, plan: Plan) -> str:
+    def _red_flag(self, level: str, now: float, plan: Plan) -> str:
+        """Emergency and urgent cut the speech and end the flow; 'doctor' is said and the flow
+        carries on ('next' goes on, 'repeat' still repeats the step), or info.doctor is offered."""
+        if level not in STOPS_FLOW:
+            self._say_level(plan, level)
+            if self._active is not None:
+                self._stepped = True
+                return self._active.name
+            self._offer = "info.doctor"
+            return "safety"
         self._stop_speech("")
-        self._say(plan, keys.ESCALATION)
+        self._say_level(plan, level)
         self._end_flow(now, "escalated")
         return "safety"
+
+    def _remedy(self, remedy: str, plan: Plan) -> None:
+        """One remedy's answer (info.remedies with its slot), said at once like an info flow."""
+        self._offer = None
+        self._say_steps(plan, [Step(key) for key in keys.remedy_keys(remedy)])
+        self._disclaim(plan)
+
+    def _say_level(self, plan: Plan, level: str) -> None:
+        line = level_line(level, self.config.safety)
+        if line.text:
+            plan.say(line.key, line.text)
+        else:
+            self._say(plan, line.key)
+
+    def _overdue(self, now: float) -> bool:
+        """The open episode has lasted the timer's minutes (a cramp over ten minutes)."""
+        episode = self.episodes.current
+        minutes = self.config.dialogue.escalate_after_minutes
+        return episode is not None and now - episode.start >= minutes * 60
 
     # -- state helpers
 
@@ -325,6 +360,7 @@ class Conversation:
         minutes = self.config.dialogue.escalate_after_minutes
         if self.episodes.timer_due(now, minutes * 60):
             self._say(plan, keys.ESCALATION_TIMER, minutes=minutes)
+            self._say_level(plan, "urgent")  # the same urgent line as a red flag of that level
 
     def _frequent_note(self, now: float, plan: Plan) -> None:
         if self.note.due(now, self.episodes.started):
@@ -384,7 +420,7 @@ class Conversation:
         """Reply `key` filled in; '' (logged) when the pack lacks it, so a gap never crashes."""
         try:
             return self.pack.reply(key, emergency_number=self.config.safety.emergency_number,
-                                   **fields)
+                                   urgent_number=self.config.safety.urgent_number, **fields)
         except KeyError as exc:
             log.error("cannot say %s: %s", key, exc)
             return ""
@@ -422,14 +458,15 @@ class Conversation:
                 self._say(plan, key)
         self._say(plan, keys.COUNT_RELAX)
 
-    def _finish(self, turn: Turn, plan: Plan, now: float, flow: str) -> Turn:
+    def _finish(self, turn: Turn, plan: Plan, now: float, flow: str,
+                on_done: Callable[[bool], None] | None = None) -> Turn:
         """Record what is said, queue it on the speaker, and open the follow-up window."""
         for item in plan.items:
             if isinstance(item, Said):
                 self._log("spoken", {"key": item.key, "text": item.text}, now)
         if plan.items:
             if self.speaker is not None:
-                plan.send(self.speaker, flow, self.realtime)
+                plan.send(self.speaker, flow, self.realtime, on_done)
             # The window runs from when the words and holds are over, not from when they began.
             window = float(self.config.dialogue.follow_up_seconds) * (2 if self._slow else 1)
             words = sum(len(text.split()) for text in plan.sentences)

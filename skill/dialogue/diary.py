@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
 from cramp_common.paths import data_dir
+from skill.dialogue.diary_db import DiaryConnection
 from skill.dialogue.timeutil import local_time, night_of
 
 FILENAME = "history.db"
@@ -20,28 +18,6 @@ EVENT_KINDS = ("heard", "intent", "spoken", "episode", "reminder")
 FREQUENT_NIGHTS = 3
 FREQUENT_WINDOW = 7
 """Episodes on 3 or more of the last 7 nights: frequent cramps, worth showing a doctor."""
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS events (
-    id INTEGER PRIMARY KEY,
-    ts REAL NOT NULL,
-    kind TEXT NOT NULL,
-    data TEXT NOT NULL DEFAULT '{}'
-);
-CREATE INDEX IF NOT EXISTS events_ts ON events (ts);
-CREATE INDEX IF NOT EXISTS events_spoken_key
-    ON events (json_extract(data, '$.key'), ts) WHERE kind = 'spoken';
-CREATE TABLE IF NOT EXISTS episodes (
-    id INTEGER PRIMARY KEY,
-    start REAL NOT NULL,
-    end REAL,
-    muscle TEXT NOT NULL DEFAULT '',
-    side TEXT NOT NULL DEFAULT '',
-    steps TEXT NOT NULL DEFAULT '[]',
-    outcome TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS episodes_start ON episodes (start);
-"""
 
 
 @dataclass(frozen=True)
@@ -68,19 +44,33 @@ class Episode:
 
 
 class Diary:
-    """One connection, safe to share between the dialogue and the reminder thread."""
+    """The diary's reading and writing; storage problems never raise (see DiaryConnection)."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else data_dir() / FILENAME
-        self._lock = threading.RLock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        self._conn = DiaryConnection(self.path, read_only=read_only)
+        self._write = self._conn.write
+        self._read = self._conn.read
+        self.batch = self._conn.batch
+        self._next_episode = 1
+
+    @property
+    def problem(self) -> str:
+        """What is wrong with the diary file, with advice; '' when nothing is."""
+        return self._conn.problem
+
+    @property
+    def in_memory(self) -> bool:
+        """The file could not be opened: this session is kept in memory only."""
+        return self._conn.in_memory
+
+    @property
+    def pending(self) -> int:
+        """Entries waiting to be written."""
+        return self._conn.pending
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        self._conn.close()
 
     def __enter__(self) -> Diary:
         return self
@@ -88,45 +78,29 @@ class Diary:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @contextmanager
-    def batch(self) -> Iterator[None]:
-        """Group the writes of one turn into one transaction (one commit instead of many)."""
-        with self._lock:
-            if self._db.in_transaction:
-                yield
-                return
-            self._db.execute("BEGIN")
-            try:
-                yield
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-
-    def _write(self, sql: str, params: tuple[Any, ...]) -> int:
-        with self._lock:
-            cursor = self._db.execute(sql, params)
-            return int(cursor.lastrowid or 0)
-
-    def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        with self._lock:
-            return self._db.execute(sql, params).fetchall()
-
     # -- writing
 
-    def log(self, kind: str, data: dict[str, Any], ts: float) -> int:
+    def log(self, kind: str, data: dict[str, Any], ts: float) -> None:
         """Record one event; `data` must be JSON-serialisable."""
         if kind not in EVENT_KINDS:
             raise ValueError(f"unknown event kind {kind!r}; one of {', '.join(EVENT_KINDS)}")
-        return self._write(
+        self._write(
             "INSERT INTO events (ts, kind, data) VALUES (?, ?, ?)",
             (ts, kind, json.dumps(data, ensure_ascii=False)),
         )
 
     def start_episode(self, start: float, muscle: str, side: str = "") -> int:
-        return self._write(
-            "INSERT INTO episodes (start, muscle, side) VALUES (?, ?, ?)", (start, muscle, side)
-        )
+        """The new episode's id, chosen here so a write that has to wait can be replayed."""
+        with self._conn.lock:
+            rows = self._read("SELECT MAX(id) FROM episodes")
+            known = rows[0][0] if rows and rows[0][0] is not None else 0
+            episode_id = self._next_episode = max(known + 1, self._next_episode)
+            self._next_episode += 1
+            self._write(
+                "INSERT INTO episodes (id, start, muscle, side) VALUES (?, ?, ?, ?)",
+                (episode_id, start, muscle, side),
+            )
+            return episode_id
 
     def update_episode(self, episode_id: int, steps: list[str], side: str = "") -> None:
         self._write(

@@ -5,6 +5,9 @@ from __future__ import annotations
 REASSURE = "reassure.open"
 DISCLAIMER = "disclaimer"
 ESCALATION = "escalation.emergency"
+ESCALATION_URGENT = "escalation.urgent"
+ESCALATION_URGENT_NUMBER = "escalation.urgent_number"
+ESCALATION_DOCTOR = "escalation.doctor"
 ESCALATION_TIMER = "escalation.timer"
 FREQUENT_CRAMPS = "advice.frequent_cramps"
 NOT_UNDERSTOOD = "fallback.not_understood"
@@ -21,6 +24,15 @@ COUNT_START = "count.start"
 COUNT = {10: "count.ten", 20: "count.twenty", 30: "count.thirty"}
 COUNT_RELAX = "count.relax"
 
+# info.remedies by its remedy slot (../shared/CONTENT.md "Asked about remedies").
+REMEDY_NEEDLE = ("info.remedies.needle", "info.remedies.stretch")
+REMEDY_RUB = ("info.remedies.rub", "info.remedies.warmth")
+REMEDY_QUININE = ("info.remedies.quinine", "info.remedies.quinine_doctor")
+REMEDY_SUPPLEMENT = ("info.remedies.supplement", "info.remedies.stretch")
+REMEDY_FOOD = ("info.remedies.food", "info.remedies.stretch")
+_remedies = {"needle": REMEDY_NEEDLE, "rub": REMEDY_RUB, "quinine": REMEDY_QUININE,
+             "supplement": REMEDY_SUPPLEMENT, "food": REMEDY_FOOD}
+
 REMINDER_PROMPT = "reminder.{kind}.prompt"
 REMINDER_KINDS = ("hydration", "footbath", "stretch", "custom")
 REMINDER_DONE = "reminder.done"
@@ -33,6 +45,13 @@ REMINDER_NAMED_KINDS = ("hydration", "footbath", "stretch")
 REMINDER_SUMMARY = "reminder.summary.prompt"
 REMINDER_LIST_EMPTY = "reminder.list.empty"
 REMINDER_UNAVAILABLE = "reminder.unavailable"
+STORAGE_PROBLEM = "storage.problem"
+"""Said once, when nothing else is going on, after the diary or reminders fell back to memory."""
+
+
+def remedy_keys(remedy: str) -> tuple[str, ...]:
+    """Reply keys for one remedy; () for none or an unknown one (the general answer is said)."""
+    return _remedies.get(remedy, ())
 
 
 def all_keys() -> set[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from skill.interfaces import Speaker
@@ -42,10 +43,16 @@ class Plan:
     def paused_seconds(self) -> float:
         return sum(item.seconds for item in self.items if isinstance(item, Pause))
 
-    def send(self, speaker: Speaker, flow: str, realtime: bool) -> None:
-        """Queue on `speaker`; pauses only when real timing is wanted."""
-        for item in self.items:
+    def send(self, speaker: Speaker, flow: str, realtime: bool,
+             on_done: Callable[[bool], None] | None = None) -> None:
+        """Queue on `speaker`; pauses only when real timing is wanted. `on_done` goes with the
+        last sentence: told whether the whole turn was heard."""
+        last = max((i for i, item in enumerate(self.items) if isinstance(item, Said)), default=-1)
+        for index, item in enumerate(self.items):
             if isinstance(item, Said):
-                speaker.say(item.text, key=item.key, flow=flow)
+                if index == last and on_done is not None:
+                    speaker.say(item.text, key=item.key, flow=flow, on_done=on_done)
+                else:
+                    speaker.say(item.text, key=item.key, flow=flow)
             elif realtime:
                 speaker.pause(item.seconds, flow=flow)

@@ -16,7 +16,7 @@ Reply = tuple[str, dict[str, Any]]
 
 
 class Upcoming(Protocol):
-    """One reminder still to come (scheduler.UpcomingReminder / DueReminder)."""
+    """One reminder still to come (scheduler.DueReminder)."""
 
     @property
     def kind(self) -> str: ...

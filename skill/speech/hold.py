@@ -105,6 +105,10 @@ class HoldingPlayer:
     def output_latency(self) -> float:
         return float(getattr(self.inner, "output_latency", 0.0))
 
+    def __getattr__(self, name: str) -> object:
+        # Anything else the queue or the status page asks the player (e.g. its problem).
+        return getattr(self.inner, name)
+
     def open(self) -> None:
         self.inner.open()
 

@@ -4,6 +4,10 @@ The stream stays open between sentences and plays silence when idle: opening a n
 sentence costs ~1.5 s before the first sample on PulseAudio (measured on the null sink), while a
 sentence handed to an open stream starts within one callback period. A cut drops the clip in the
 callback and aborts the stream, which discards what PortAudio had buffered.
+
+Every blocking PortAudio call has a deadline (skill.audio.portaudio): a stream whose sound server
+died mid-sentence stalls, is abandoned, and the next sentence opens a new one, after a short
+backoff while opening fails, so the speech queue never hangs on a dead device.
 """
 
 from __future__ import annotations
@@ -14,12 +18,19 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from skill.audio import portaudio
 from skill.speech.sound import Samples, resample
 
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.02
 """How often a playing sentence checks for a cut."""
+STALL_SECONDS = 2.0
+"""A sentence whose stream asked for no audio for this long has lost its device. A fresh pulse
+stream may take ~1 s before its first callback."""
+BACKOFF_SECONDS = (0.5, 1.0, 2.0)
+"""Pause before the next open after 1, 2, 3+ failed opens; sentences are printed meanwhile. Short,
+so speech is back within a few seconds of a sound-server restart."""
 
 
 class PlaybackError(Exception):
@@ -52,6 +63,13 @@ class StreamPlayer:
         self._started_at: float | None = None
         self._done = threading.Event()
         self._held = False
+        self._generation = -1
+        self._epoch = 0
+        """Numbers each open; a stream from an abandoned open that returns late stays silent."""
+        self._last_callback = 0.0
+        self._failures = 0
+        self._retry_at = 0.0
+        self._problem = ""
 
     def play(self, samples: Samples, rate: int, cut: threading.Event,
              watchdog: float = 10.0) -> Played:
@@ -61,6 +79,7 @@ class StreamPlayer:
         with self._lock:
             self._clip, self._pos, self._started_at = clip, 0, None
             self._done.clear()
+            self._last_callback = time.monotonic()
         deadline = time.monotonic() + len(clip) / self.rate + watchdog
         while not self._done.wait(POLL_SECONDS):
             if self._held:  # held time (barge-in) is not playing time
@@ -68,6 +87,13 @@ class StreamPlayer:
             if cut.is_set():
                 frames = self._cut()
                 return Played(False, self._started_at, frames, time.monotonic())
+            if self._stalled():
+                with self._lock:
+                    self._clip = None
+                    gone = self._pos / self.rate
+                self._drop()
+                raise PlaybackError(f"the output stream stopped after {gone:.1f} s of the "
+                                    "sentence (sound server gone?)")
             if time.monotonic() > deadline:
                 log.warning("watchdog: playback overran by %.1f s; stream reopened", watchdog)
                 frames = self._cut()
@@ -91,13 +117,24 @@ class StreamPlayer:
         return float(stream.latency) if stream is not None else self.latency
 
     def close(self) -> None:
+        self._drop()
+
+    def _drop(self, hung: bool = False) -> None:
+        """Forget the stream; close it unless a call on it hung or PortAudio restarted since."""
         stream, self._stream = self._stream, None
-        if stream is not None:
-            try:
-                stream.abort()
-                stream.close()
-            except Exception as exc:  # a dead device must not stop shutdown
-                log.debug("closing output stream: %s", exc)
+        if stream is None or hung or self._generation != portaudio.generation():
+            return
+        try:
+            portaudio.call(stream.abort, what="abort output")
+            portaudio.call(stream.close, what="close output")
+        except Exception as exc:  # a dead device must not stop shutdown
+            log.debug("closing output stream: %s", exc)
+
+    def _stalled(self) -> bool:
+        stream = self._stream
+        if stream is None or self._generation != portaudio.generation() or not stream.active:
+            return True
+        return time.monotonic() - self._last_callback > STALL_SECONDS
 
     def _cut(self) -> int:
         """Drop the clip and what PortAudio buffered; returns how many frames had gone out."""
@@ -108,15 +145,16 @@ class StreamPlayer:
         if stream is None:
             return frames
         try:
-            stream.abort()
-            stream.start()
+            portaudio.call(stream.abort, what="abort output")
+            portaudio.call(stream.start, what="restart output")
         except Exception as exc:
             log.warning("output stream failed on stop (%s); it will be reopened", exc)
-            self.close()
+            self._drop(hung=isinstance(exc, portaudio.PortAudioTimeout))
         return frames
 
     def _callback(self, out: Any, frames: int, time_info: Any, status: Any) -> None:
         with self._lock:
+            self._last_callback = time.monotonic()
             clip = self._clip
             if clip is None or self._held:
                 out.fill(0)
@@ -132,44 +170,79 @@ class StreamPlayer:
                 self._clip = None
                 self._done.set()
 
+    @property
+    def problem(self) -> str:
+        """Why the last open failed, while it is being retried; empty when playing works."""
+        return self._problem
+
     def open(self) -> None:
         """Open the output stream if it is not running; raises PlaybackError."""
-        if self._stream is not None and self._stream.active:
+        stream = self._stream
+        if stream is not None and self._generation == portaudio.generation() and stream.active:
             return
-        self.close()
+        self._drop()
+        wait = self._retry_at - time.monotonic()
+        if wait > 0:
+            raise PlaybackError(f"{self._problem}; next try in {wait:.1f} s")
         try:
-            import sounddevice as sd
+            self._stream, self._generation = self._open_any()
+        except PlaybackError as exc:
+            self._failures += 1
+            pause = BACKOFF_SECONDS[min(self._failures, len(BACKOFF_SECONDS)) - 1]
+            self._retry_at = time.monotonic() + pause
+            self._problem = str(exc)
+            raise
+        if self._failures:
+            log.info("audio output back after %d failed opens", self._failures)
+        self._failures, self._problem = 0, ""
+
+    def _open_any(self) -> tuple[Any, int]:
+        try:
+            sd = portaudio.sounddevice()
         except OSError as exc:
             raise PlaybackError(f"PortAudio is not available: {exc}") from exc
         device = _device_arg(self.device)
+        seen = portaudio.generation()
+        self._epoch += 1
+        epoch = self._epoch
         try:
-            self._stream = self._open(sd, device)
+            return portaudio.open_stream(lambda: self._open(sd, device, epoch), "open output")
         except Exception as first:
             # PortAudio lists devices once at start-up; a sound server that came up later
             # (or a replugged speaker) is only seen after re-initialising it.
-            if not _has_output(sd):
-                sd._terminate()
-                sd._initialize()
+            if _has_output(sd) or not portaudio.reinitialize(seen):
+                raise PlaybackError(f"cannot open output device {self.device or 'default'!r}: "
+                                    f"{first}") from first
             try:
-                self._stream = self._open(sd, device)
+                return portaudio.open_stream(lambda: self._open(sd, device, epoch), "open output")
             except Exception as exc:
                 raise PlaybackError(f"cannot open output device {self.device or 'default'!r}: "
                                     f"{exc}") from first
 
-    def _open(self, sd: Any, device: int | str | None) -> Any:
+    def _open(self, sd: Any, device: int | str | None, epoch: int) -> Any:
         try:
-            stream = self._stream_at(sd, device, self.rate)
+            stream = self._stream_at(sd, device, self.rate, epoch)
         except sd.PortAudioError:
             # Some hardware devices take only their own rate; clips are resampled to it.
             native = int(sd.query_devices(device, "output")["default_samplerate"])
-            stream = self._stream_at(sd, device, native)
+            stream = self._stream_at(sd, device, native, epoch)
             self.rate = native
-        stream.start()
+        try:
+            stream.start()
+        except Exception:
+            stream.close(ignore_errors=True)
+            raise
         return stream
 
-    def _stream_at(self, sd: Any, device: int | str | None, rate: int) -> Any:
+    def _stream_at(self, sd: Any, device: int | str | None, rate: int, epoch: int) -> Any:
+        def callback(out: Any, frames: int, time_info: Any, status: Any) -> None:
+            if epoch == self._epoch:
+                self._callback(out, frames, time_info, status)
+            else:
+                out.fill(0)
+
         return sd.OutputStream(samplerate=rate, channels=1, dtype="int16",
-                               latency=self.latency, device=device, callback=self._callback)
+                               latency=self.latency, device=device, callback=callback)
 
 
 def _device_arg(device: str) -> int | str | None:

@@ -23,10 +23,13 @@ class PrintSpeaker:
         self.clock = clock
         self.spoken = SpokenLog(history, on_spoken)
 
-    def say(self, text: str, *, key: str = "", flow: str = "", urgent: bool = False) -> None:
+    def say(self, text: str, *, key: str = "", flow: str = "", urgent: bool = False,
+            on_done: Callable[[bool], None] | None = None) -> None:
         self.spoken.record(SpokenItem(text, key, flow, self.clock(), audible=False))
         if self.stream is not None:
             print(text, file=self.stream, flush=True)
+        if on_done is not None:
+            on_done(True)  # printed in full: as heard as this speaker gets
 
     def pause(self, seconds: float, *, flow: str = "") -> None:
         if self.realtime:

@@ -15,20 +15,19 @@ from typing import Protocol
 
 from cramp_common.paths import cache_dir
 from skill.speech.cache import SpeechCache
+from skill.speech.health import EngineHealth
 from skill.speech.hold import HoldingPlayer
 from skill.speech.player import PlaybackError, Played, StreamPlayer
 from skill.speech.profile import profile_for
 from skill.speech.settings import SpeechSettings
 from skill.speech.sound import Samples, read_wav, soft_chime
 from skill.speech.spoken import OnSpoken, SpokenItem, SpokenLog
-from skill.speech.synth import EngineUnavailable, Pyttsx3Synth, SynthError, Voice
+from skill.speech.synth import EngineUnavailable, Pyttsx3Synth, SynthError, SynthTimeout, Voice
 
 log = logging.getLogger(__name__)
 
 CHIME_AFTER_SILENCE = 5.0
 """At night the chime comes before the first sentence after this many quiet seconds."""
-ENGINE_RETRY_SECONDS = 60.0
-"""After the engine failed to start, sentences are only printed for this long before a retry."""
 
 
 class Synth(Protocol):
@@ -57,6 +56,8 @@ class _Item:
     flow: str
     pause: float = 0.0
     """Seconds of silence instead of a sentence when text is empty."""
+    on_done: Callable[[bool], None] | None = None
+    """Told, from the speech thread, whether the sentence was heard (or printed) in full."""
 
 
 class SpeechQueue:
@@ -95,17 +96,24 @@ class SpeechQueue:
         self._items: deque[_Item] = deque()
         self._current: _Item | None = None
         self._cut = threading.Event()
+        self._dropped: list[_Item] = []
+        """Sentences stop took off the queue, to be told on_done(False) by the speech thread."""
+        self._completed = False
         self._closed = False
-        self._engine_down_until = 0.0
+        self.health = EngineHealth()
         self._last_sound_end = 0.0
         self._thread = threading.Thread(target=self._run, name="speech-queue", daemon=True)
         self._thread.start()
 
     # -- the Speaker protocol ------------------------------------------------------------
 
-    def say(self, text: str, *, key: str = "", flow: str = "", urgent: bool = False) -> None:
-        """Queue a sentence; `urgent` first stops everything (the escalation line)."""
-        self._put(_Item(text, key, flow), urgent)
+    def say(self, text: str, *, key: str = "", flow: str = "", urgent: bool = False,
+            on_done: Callable[[bool], None] | None = None) -> None:
+        """Queue a sentence; `urgent` first stops everything (the escalation line).
+
+        `on_done(True)` once it was played (or printed) in full, `on_done(False)` when it was
+        cut, dropped or failed: for reminders, which count only once heard."""
+        self._put(_Item(text, key, flow, on_done=on_done), urgent)
 
     def pause(self, seconds: float, *, flow: str = "") -> None:
         self._put(_Item("", "", flow, pause=max(0.0, seconds)), False)
@@ -159,6 +167,15 @@ class SpeechQueue:
         """The engine's voices (id, name, languages) once it has started; for the admin page."""
         return list(getattr(self._synth, "voices", []))
 
+    @property
+    def problem(self) -> str:
+        """Why sentences are printed instead of heard right now, for the status page; or ''."""
+        notes = [self.health.problem] if self.health.problem else []
+        output = str(getattr(self._player, "problem", ""))
+        if output:
+            notes.append(f"no audio output: {output}")
+        return "; ".join(notes)
+
     def apply_settings(self, settings: SpeechSettings) -> None:
         """Use new voice settings from the next sentence on (old cached audio no longer matches)."""
         with self._cond:
@@ -171,7 +188,7 @@ class SpeechQueue:
                 synth = None
             if isinstance(self._synth, Pyttsx3Synth):
                 self._synth.timeout = settings.watchdog_seconds
-            self._engine_down_until = 0.0
+            self.health.reset()
             if settings.output_device != old.output_device:
                 self._player.close()
                 self._player.device = settings.output_device
@@ -228,10 +245,9 @@ class SpeechQueue:
             self._cond.notify_all()
 
     def _stop_locked(self, flow: str) -> None:
-        if flow:
-            self._items = deque(i for i in self._items if i.flow != flow)
-        else:
-            self._items.clear()
+        dropped = [i for i in self._items if not flow or i.flow == flow]
+        self._items = deque(i for i in self._items if flow and i.flow != flow)
+        self._dropped.extend(i for i in dropped if i.on_done is not None)
         current = self._current
         if current is not None and (not flow or current.flow == flow):
             self._cut.set()
@@ -242,41 +258,52 @@ class SpeechQueue:
             with self._cond:
                 self._current = None
                 self._cond.notify_all()
-                self._cond.wait_for(lambda: self._closed or bool(self._items))
+                self._cond.wait_for(lambda: self._closed or bool(self._items or self._dropped))
+                dropped, self._dropped = self._dropped, []
+                item: _Item | None = None
+                if not self._closed and self._items:
+                    item = self._current = self._items.popleft()
+                    self._cut.clear()
+            _tell(dropped, False)
+            if item is None:
                 if self._closed:
                     return
-                item = self._current = self._items.popleft()
-                self._cut.clear()
+                continue
+            done = False
             try:
                 if item.text:
-                    self._speak(item)
+                    done = self._speak(item)
                 else:
                     self._cut.wait(item.pause)
             except Exception:  # the queue must outlive any one sentence
                 log.exception("speech queue: failed on %r", item.text or f"pause {item.pause}s")
+            _tell([item], done)
 
-    def _speak(self, item: _Item) -> None:
+    def _speak(self, item: _Item) -> bool:
+        """Say one sentence; True when it was played, or printed, in full."""
         profile = profile_for(self._settings, self.default_voice, self.clock().time(),
                               self.quiet_hours)
         audio = self._audio_for(item.text, profile.voice)
         if self._cut.is_set():
-            return
+            return False
         if audio is not None and profile.chime and self._silent_for() > CHIME_AFTER_SILENCE:
             self._play(soft_chime(audio[1], profile.voice.volume), audio[1], "")
         if self._cut.is_set():
-            return
+            return False
         audible = audio is not None and self._player_ready()
         self.spoken.record(SpokenItem(item.text, item.key, item.flow, self.clock(), audible))
         heard = audio is not None and audible and self._play(audio[0], audio[1], item.text)
         if not heard and self.echo is not None:
             self.echo(item.text)
+            return True
+        return heard and self._completed
 
     def _audio_for(self, text: str, voice: Voice) -> tuple[Samples, int] | None:
         synth = self._synth
         if synth is None:
             return None
         path = self._cache.get(text, voice, synth.engine)
-        if path is None and time.monotonic() >= self._engine_down_until:
+        if path is None and self.health.usable():
             path = self._render(synth, text, voice)
         if path is None:
             return None
@@ -292,12 +319,16 @@ class SpeechQueue:
         staged = self._cache.staging_path(final)
         try:
             synth.synthesize(text, voice, staged)
-            return self._cache.commit(staged, final)
+            path = self._cache.commit(staged, final)
         except EngineUnavailable as exc:
-            self._engine_down_until = time.monotonic() + ENGINE_RETRY_SECONDS
-            log.error("no TTS engine (%s); printing replies for %.0f s", exc, ENGINE_RETRY_SECONDS)
+            self.health.unavailable(str(exc))
+        except SynthTimeout as exc:
+            self.health.timed_out(str(exc))
         except (SynthError, OSError) as exc:
             log.warning("could not synthesise %r: %s", text, exc)
+        else:
+            self.health.succeeded()
+            return path
         staged.unlink(missing_ok=True)
         return None
 
@@ -317,9 +348,21 @@ class SpeechQueue:
             log.warning("no audio output: %s", exc)
             return False
         self._last_sound_end = time.monotonic()
+        self._completed = played.completed
         if text and self.on_played is not None:
             self.on_played(text, played)
         return True
 
     def _silent_for(self) -> float:
         return time.monotonic() - self._last_sound_end if self._last_sound_end else float("inf")
+
+
+def _tell(items: list[_Item], done: bool) -> None:
+    """Report each item's outcome to its on_done; a failing callback never stops the queue."""
+    for item in items:
+        if item.on_done is None:
+            continue
+        try:
+            item.on_done(done)
+        except Exception:
+            log.exception("speech queue: on_done for %r failed", item.text)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from skill.wyoming_service.sessions import SessionStore
+from skill.wyoming_service.sessions import SessionsFull, SessionStore
+
+log = logging.getLogger(__name__)
 
 CONTEXT_KEYS = ("conversation_id", "satellite_id", "device_id")
 """Context keys Home Assistant sends, in the order that identifies a conversation best."""
@@ -49,6 +52,15 @@ class _Session:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
+def in_progress(dialogue: Any) -> bool:
+    """A first-aid flow is under way (a Conversation with an open episode or an active flow)."""
+    episodes = getattr(dialogue, "episodes", None)
+    if getattr(episodes, "current", None) is not None:
+        return True
+    is_busy = getattr(dialogue, "is_busy", None)
+    return bool(is_busy()) if callable(is_busy) else False
+
+
 def conversation_key(context: Mapping[str, Any] | None) -> str | None:
     """The id that keys dialogue state: HA's conversation id, else the satellite or device id."""
     for name in CONTEXT_KEYS:
@@ -83,7 +95,10 @@ class HandleAgent:
         self.default_language = default_language
         self._new_dialogue = new_dialogue
         self._sessions: SessionStore[_Session] = SessionStore(
-            self._create, max_conversations, ttl_seconds, clock
+            self._create, max_conversations, ttl_seconds, clock,
+            busy=lambda session: in_progress(session.dialogue),
+            owner=lambda key: key.split("|")[1],
+            per_owner=max(1, max_conversations // 2),
         )
 
     def _create(self, key: str) -> _Session:
@@ -94,14 +109,19 @@ class HandleAgent:
         return len(self._sessions)
 
     def handle(
-        self, text: str, language: str | None = None, context: Mapping[str, Any] | None = None
+        self,
+        text: str,
+        language: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        client: str = "local",
     ) -> AgentReply:
-        """Run one line through its conversation's dialogue (blocking; from a worker)."""
+        """Run one line through its conversation's dialogue (blocking; from a worker).
+
+        State is keyed by the client's address as well as the conversation id, so a client that
+        guesses or reuses another's id (a satellite id, say) gets a conversation of its own.
+        """
         lang = normalise_language(language, self.languages, self.default_language)
-        key = conversation_key(context)
-        session = (
-            self._sessions.get(f"{lang}|{key}") if key else _Session(self._new_dialogue(lang))
-        )
+        session = self._session(lang, client, conversation_key(context))
         with session.lock:
             turn: TurnLike = session.dialogue.handle_text(text)
         spoken = " ".join(part.strip() for part in turn.say if part and part.strip())
@@ -112,3 +132,13 @@ class HandleAgent:
             reply_keys=list(turn.reply_keys),
             language=lang,
         )
+
+    def _session(self, language: str, client: str, key: str | None) -> _Session:
+        if key is None:
+            return _Session(self._new_dialogue(language))
+        try:
+            return self._sessions.get(f"{language}|{client}|{key}")
+        except SessionsFull:
+            # No flow in progress is dropped for a newcomer; this line is still answered, once.
+            log.warning("all conversations are in progress; answering %s without memory", client)
+            return _Session(self._new_dialogue(language))

@@ -10,7 +10,10 @@ from wyoming.audio import AudioChunk, AudioChunkConverter
 from skill.interfaces import SAMPLE_RATE, Recognizer
 
 MAX_STREAM_SECONDS = 60
-"""A voice command is seconds long; a stream beyond this is cut off (a stuck or hostile client)."""
+"""A voice command is seconds long; a stream beyond this is cut off (a stuck or hostile client).
+
+Counted in bytes received in the chunk's own format, before any conversion or decoding, so one
+huge chunk is cut as surely as many small ones."""
 
 
 class AudioFormatError(ValueError):
@@ -42,19 +45,26 @@ class Transcription:
         self._recognizer = recognizer
         self._converter = AudioChunkConverter(rate=SAMPLE_RATE, width=2, channels=1)
         self._parts: list[str] = []
-        self._bytes = 0
+        self._seconds = 0.0
 
     @property
     def full(self) -> bool:
-        return self._bytes >= MAX_STREAM_SECONDS * SAMPLE_RATE * 2
+        return self._seconds >= MAX_STREAM_SECONDS
 
     def add(self, chunk: AudioChunk) -> None:
         """Accept one chunk in any PCM format; raises AudioFormatError for nonsense."""
         check_format(chunk)
         if self.full:
             return
+        frame = chunk.width * chunk.channels
+        room = int((MAX_STREAM_SECONDS - self._seconds) * chunk.rate) * frame
+        if len(chunk.audio) > room:
+            chunk = AudioChunk(chunk.rate, chunk.width, chunk.channels, chunk.audio[:room])
+        if not chunk.audio:
+            self._seconds = MAX_STREAM_SECONDS
+            return
+        self._seconds += len(chunk.audio) / (chunk.rate * frame)
         pcm = self._converter.convert(chunk).audio
-        self._bytes += len(pcm)
         heard = self._recognizer.feed(pcm)
         if heard:
             self._parts.append(heard)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -50,6 +51,19 @@ def _entity_ids(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _addresses(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise SettingError(key, value, "must be a list of addresses such as [\"192.168.1.5\"]")
+    for item in value:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise SettingError(key, item, "is not an IP address or network such as "
+                                          "\"192.168.1.5\" or \"192.168.1.0/24\"") from None
+    return tuple(value)
+
+
 @dataclass(frozen=True)
 class WyomingSettings:
     uri: str = "tcp://127.0.0.1:10700"
@@ -61,7 +75,8 @@ class WyomingSettings:
     asr: bool = True
     """Also offer speech-to-text with the Vosk model of [general] language (grammar mode)."""
     max_conversations: int = 32
-    """Dialogue states kept at once (one per Home Assistant conversation); the oldest is dropped."""
+    """Dialogue states kept at once, at most half per client address; when full, the least
+    recently used one not in a first-aid flow makes room (a flow in progress is never dropped)."""
     conversation_minutes: int = 15
     """A conversation idle this long is forgotten; the next line starts fresh."""
     announce_url: str = ""
@@ -72,6 +87,21 @@ class WyomingSettings:
     """Satellites (assist_satellite.*) or, for tts.speak, media players that speak reminders."""
     announce_tts_entity: str = ""
     """For tts.speak only: the TTS engine entity, e.g. tts.piper."""
+    max_connections: int = 16
+    """Clients served at once; one more is sent an error and closed."""
+    idle_timeout_seconds: int = 60
+    """A connection that sends no complete event for this long is closed."""
+    stt_workers: int = 2
+    """Threads decoding speech; conversation lines never wait behind them."""
+    token_file: str = ""
+    """File holding the shared token clients must send; empty: wyoming_token in the data dir.
+    No file: no token is asked for."""
+    trusted_addresses: tuple[str, ...] = ()
+    """Client addresses or networks that need no token (Home Assistant cannot send one)."""
+    diary_episodes_per_hour: int = 6
+    """Cramp episodes recorded in the diary per hour from Wyoming clients; more are not recorded."""
+    diary_events_per_minute: int = 60
+    """Diary events (heard, spoken, ...) recorded per minute from Wyoming clients."""
 
     @property
     def announce_enabled(self) -> bool:
@@ -100,4 +130,17 @@ class WyomingSettings:
             announce_service=service,
             announce_entities=_entity_ids(data, "announce_entities"),
             announce_tts_entity=tts_entity,
+            max_connections=get_int(data, "max_connections", cls.max_connections, 1, 1000),
+            idle_timeout_seconds=get_int(
+                data, "idle_timeout_seconds", cls.idle_timeout_seconds, 5, 3600
+            ),
+            stt_workers=get_int(data, "stt_workers", cls.stt_workers, 1, 16),
+            token_file=get_str(data, "token_file", cls.token_file, 300),
+            trusted_addresses=_addresses(data, "trusted_addresses"),
+            diary_episodes_per_hour=get_int(
+                data, "diary_episodes_per_hour", cls.diary_episodes_per_hour, 0, 100
+            ),
+            diary_events_per_minute=get_int(
+                data, "diary_events_per_minute", cls.diary_events_per_minute, 0, 1000
+            ),
         )

@@ -1,0 +1,326 @@
+"""Red-flag detector: danger-sign concepts found anywhere in a line, combined into a level."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import product
+from typing import Any
+
+import yaml
+
+from intents.language import LanguagePack, PackError
+from intents.normalize import Normalizer
+
+__all__ = ["LEVELS", "RedFlag", "RedFlagDetector"]
+
+LEVELS = ("emergency", "urgent", "doctor")
+"""Triage levels, most serious first (../shared/CONTENT.md "Triage levels")."""
+_RANK = {level: rank for rank, level in enumerate(LEVELS)}
+_MIN_CORRECTED_LENGTH = 5
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    level: str
+    """'emergency', 'urgent' or 'doctor'."""
+    concepts: tuple[str, ...]
+    """The concepts of the rule that decided the level, e.g. ('chest',) or ('swelling',)."""
+    slots: Mapping[str, str]
+    """Slots for safety.red_flag: level, and side / who when heard."""
+
+
+@dataclass(frozen=True)
+class _Term:
+    """One phrase: a word pattern per token ('a|b' alternatives, 'stem*' any ending, '#10+')."""
+
+    words: tuple[tuple[str, ...], ...]
+
+    @classmethod
+    def parse(cls, text: str) -> _Term:
+        return cls(tuple(tuple(w.split("|")) for w in str(text).split()))
+
+
+@dataclass(frozen=True)
+class _Concept:
+    name: str
+    terms: tuple[_Term, ...]
+    """Any one of these phrases is the concept."""
+    near: tuple[tuple[tuple[_Term, ...], ...], ...]
+    """Or: one phrase from every group, all within `window` words of each other."""
+    window: int
+    unless_next: frozenset[str]
+    """A hit followed (within two words) by one of these is not the concept ('warm towel')."""
+    unless_before: frozenset[str]
+    """A hit preceded (within two words) by one of these is not the concept ('in 20 minutes')."""
+    hint: str
+    """Level when only this concept was found and another layer says red flag; '' for none."""
+
+
+@dataclass(frozen=True)
+class _Rule:
+    level: str
+    all: tuple[str, ...]
+    any: tuple[str, ...]
+    none: tuple[str, ...]
+
+    def fires(self, found: set[str]) -> bool:
+        return (set(self.all) <= found and (not self.any or bool(found.intersection(self.any)))
+                and found.isdisjoint(self.none))
+
+
+class RedFlagDetector:
+    """Finds danger-sign concepts in any word order, with negation and spelling tolerance."""
+
+    def __init__(self, data: Mapping[str, Any], normalize: Normalizer,
+                 known_words: Iterable[str] = (), spelling_cutoff: float = 0.84) -> None:
+        self.normalize = normalize
+        self.substring = data.get("match") == "substring"
+        self.default_level = _level(data.get("default_level", "emergency"), "default_level")
+        self.negators = frozenset(str(w) for w in data.get("negators") or [])
+        self.negators_after = tuple(str(w) for w in data.get("negators_after") or [])
+        self.not_negating = tuple(_Term.parse(t) for t in data.get("not_negating") or [])
+        self.breaks = frozenset(str(w) for w in data.get("negation_breaks") or [])
+        self.negation_window = int(data.get("negation_window", 3))
+        self.concepts = tuple(_concept(n, b) for n, b in (data.get("concepts") or {}).items())
+        self.rules = tuple(_rule(r) for r in data.get("rules") or [])
+        self.side = {str(k): str(v) for k, v in (data.get("side") or {}).items()}
+        self.side_body = frozenset(str(w) for w in data.get("side_body") or [])
+        self.who = {str(w): str(who) for who, words in (data.get("who") or {}).items()
+                    for w in words}
+        alternatives = {w for c in self.concepts for t in _all_terms(c) for alts in t.words
+                        for w in alts}
+        lexicon = {w for w in alternatives if not w.endswith("*") and not w.startswith("#")}
+        self.lexicon = sorted(lexicon)
+        self.stems = tuple(sorted(w[:-1] for w in alternatives if w.endswith("*")))
+        self.known = frozenset(known_words) | lexicon | frozenset(data.get("known_words") or [])
+        self.spelling_cutoff = spelling_cutoff
+        self._patterns = {t: self._compile(t) for c in self.concepts for t in _all_terms(c)}
+        self._patterns.update((t, self._compile(t)) for t in self.not_negating)
+        self._corrections: dict[str, str] = {}
+        names = {c.name for c in self.concepts}
+        for rule in self.rules:
+            unknown = set(rule.all + rule.any + rule.none) - names
+            if unknown:
+                raise PackError(f"red_flags rule {rule}: unknown concepts {sorted(unknown)}")
+
+    @classmethod
+    def from_pack(cls, pack: LanguagePack, known_words: Iterable[str] = ()) -> RedFlagDetector:
+        """The detector of intents/<lang>/red_flags.yaml; an empty one when the pack has none."""
+        path = pack.directory / "red_flags.yaml"
+        data: Mapping[str, Any] = {}
+        if path.exists():
+            try:
+                data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            except yaml.YAMLError as exc:
+                raise PackError(f"{path}: not valid YAML: {exc}") from None
+        cutoff = float((pack.meta.get("fuzzy") or {}).get("spelling_cutoff", 0.84))
+        known = set(known_words) or _template_words(pack)
+        meta = dict(pack.meta)
+        if data.get("keep_fillers"):
+            meta["fillers"] = []  # a pack's filler can be a symptom word here (Korean "아파")
+        return cls(data, Normalizer.from_meta(meta), known, cutoff)
+
+    def detect(self, text: str) -> RedFlag | None:
+        """The most serious level any rule gives for `text`, or None when no rule fires."""
+        words = self._words(text)
+        found = self.concepts_in(words)
+        fired = [r for r in self.rules if r.fires(found)]
+        if not fired:
+            return None
+        best = min(fired, key=lambda r: _RANK[r.level])
+        concepts = tuple(sorted(set(best.all) | (found & set(best.any))))
+        return RedFlag(best.level, concepts, self._slots(best.level, words))
+
+    def level_for(self, text: str) -> str:
+        """A level for a line another layer already judged a red flag: the rules' level, else the
+        most serious hint of the concepts heard, else default_level (unsure: the higher one)."""
+        flag = self.detect(text)
+        if flag is not None:
+            return flag.level
+        found = self.found_in(text)
+        hints = [c.hint for c in self.concepts if c.hint and c.name in found]
+        return min(hints, key=_RANK.__getitem__) if hints else self.default_level
+
+    def slots_for(self, text: str, level: str) -> dict[str, str]:
+        """Slots for safety.red_flag at `level`: level, plus side / who when heard."""
+        return dict(self._slots(level, self._words(text)))
+
+    def found_in(self, text: str) -> set[str]:
+        """Names of the concepts heard in `text` (for tests and for combining with other layers)."""
+        return self.concepts_in(self._words(text))
+
+    def only_negated(self, text: str) -> bool:
+        """Danger signs heard only as denied ("my calf is not swollen", "no chest pain"): another
+        layer's red flag for this line is a false alarm."""
+        words = self._words(text)
+        found = self.concepts_in(words)
+        denied = self.concepts_in(words, negation=False) - found
+        signs = {c.name for c in self.concepts if c.hint}
+        return bool(denied & signs) and not found & signs
+
+    def concepts_in(self, words: Sequence[str], negation: bool = True) -> set[str]:
+        return {c.name for c in self.concepts if self._has(c, words, negation)}
+
+    # -- matching
+
+    def _words(self, text: str) -> list[str]:
+        words = self.normalize(text).split() if isinstance(text, str) else []
+        return words if self.substring else [self._correct(w) for w in words]
+
+    def _correct(self, word: str) -> str:
+        """A close lexicon spelling of an unknown word ("swolen"), as the normaliser's matcher
+        does for template words; known words and short ones stay as they are."""
+        if (word in self.known or len(word) < _MIN_CORRECTED_LENGTH or word.isdigit()
+                or word.startswith(self.stems)):
+            return word
+        if word not in self._corrections:
+            close = difflib.get_close_matches(word, self.lexicon, n=1,
+                                              cutoff=self.spelling_cutoff)
+            self._corrections[word] = close[0] if close and close[0][0] == word[0] else word
+        return self._corrections[word]
+
+    def _has(self, concept: _Concept, words: Sequence[str], negation: bool = True) -> bool:
+        for term in concept.terms:
+            for start, end in self._hits(term, words):
+                if self._usable(concept, words, start, end, (), negation):
+                    return True
+        for groups in concept.near:
+            hits = [[h for t in group for h in self._hits(t, words)] for group in groups]
+            for combo in product(*hits):
+                start = min(s for s, _ in combo)
+                end = max(e for _, e in combo)
+                inside = {i for s, e in combo for i in range(s, e)}
+                # at most window - 1 words between the phrases, however long the phrases are
+                gap = max(s for s, _ in combo) - min(e for _, e in combo)
+                if gap < concept.window and self._usable(
+                        concept, words, start, end, inside, negation):
+                    return True
+        return False
+
+    def _hits(self, term: _Term, words: Sequence[str]) -> list[tuple[int, int]]:
+        """(first word, after last word) of every place `term` occurs; a regex over the joined
+        words finds candidates (overlapping ones too), each then checked word by word."""
+        pattern = self._patterns[term]
+        text = " ".join(words)
+        size = len(term.words)
+        hits = []
+        for found in pattern.finditer(text):
+            i = text.count(" ", 0, found.start())
+            if all(self._word_matches(alts, w)
+                   for alts, w in zip(term.words, words[i:i + size], strict=True)):
+                hits.append((i, i + size))
+        return hits
+
+    def _compile(self, term: _Term) -> re.Pattern[str]:
+        def word(alternatives: tuple[str, ...]) -> str:
+            parts = []
+            for alt in alternatives:
+                if alt.startswith("#"):
+                    parts.append(r"\d+")
+                elif self.substring:
+                    parts.append(rf"\S*{re.escape(alt.rstrip('*'))}\S*")
+                elif alt.endswith("*"):
+                    parts.append(rf"{re.escape(alt[:-1])}\S*")
+                else:
+                    parts.append(re.escape(alt))
+            return "(?:" + "|".join(parts) + ")"
+
+        return re.compile(r"(?<!\S)(?=" + " ".join(word(a) for a in term.words) + r"(?!\S))")
+
+    def _word_matches(self, alternatives: tuple[str, ...], word: str) -> bool:
+        for alt in alternatives:
+            if alt.startswith("#") and alt.endswith("+"):
+                if word.isdigit() and int(word) >= int(alt[1:-1]):
+                    return True
+            elif self.substring:
+                if alt.rstrip("*") in word:
+                    return True
+            elif alt.endswith("*"):
+                if word.startswith(alt[:-1]):
+                    return True
+            elif word == alt:
+                return True
+        return False
+
+    def _usable(self, concept: _Concept, words: Sequence[str], start: int, end: int,
+                inside: Iterable[int], negation: bool) -> bool:
+        if concept.unless_next.intersection(words[end:end + 2]):
+            return False
+        if concept.unless_before.intersection(words[max(0, start - 2):start]):
+            return False
+        inside = set(inside) or set(range(start, end))
+        return not negation or not self._negated(words, start, end, inside)
+
+    def _negated(self, words: Sequence[str], start: int, end: int, inside: set[int]) -> bool:
+        """A negator shortly before the hit (no clause break between) or between its words:
+        "no chest pain", "not swollen or red", "my chest does not hurt"."""
+        for i in range(start - 1, max(-1, start - 1 - self.negation_window), -1):
+            if words[i] in self.breaks:
+                break
+            if self._is_negator(words, i):
+                return True
+        if any(self._is_negator(words, i) for i in range(start, end) if i not in inside):
+            return True
+        after = " ".join(words[end:end + 2])
+        return any(n in after for n in self.negators_after)
+
+    def _is_negator(self, words: Sequence[str], i: int) -> bool:
+        if words[i] not in self.negators:
+            return False
+        return not any(self._hits(t, words[i:i + len(t.words)]) for t in self.not_negating)
+
+    def _slots(self, level: str, words: Sequence[str]) -> dict[str, str]:
+        slots = {"level": level}
+        sides = {self.side[w] for i, w in enumerate(words)
+                 if w in self.side and self.side_body.intersection(words[i + 1:i + 3])}
+        if len(sides) == 1:
+            slots["side"] = sides.pop()
+        whos = {self.who[w] for w in words if w in self.who}
+        if len(whos) == 1:
+            slots["who"] = whos.pop()
+        return slots
+
+
+def _template_words(pack: LanguagePack) -> set[str]:
+    """Words the pack's templates use: known words, never "corrected" into a symptom."""
+    from hassil import Intents
+
+    from intents.fuzzy import template_words
+
+    return set(template_words(Intents.from_dict(pack.sentences)))
+
+
+def _level(value: object, where: str) -> str:
+    if value not in _RANK:
+        raise PackError(f"red_flags {where}: level {value!r} must be one of {', '.join(LEVELS)}")
+    return str(value)
+
+
+def _all_terms(concept: _Concept) -> list[_Term]:
+    return list(concept.terms) + [t for groups in concept.near for g in groups for t in g]
+
+
+def _concept(name: str, body: Mapping[str, Any]) -> _Concept:
+    hint = body.get("hint", "")
+    return _Concept(
+        name=str(name),
+        terms=tuple(_Term.parse(t) for t in body.get("terms") or []),
+        near=tuple(tuple(tuple(_Term.parse(t) for t in group) for group in groups)
+                   for groups in body.get("near") or []),
+        window=int(body.get("window", 4)),
+        unless_next=frozenset(str(w) for w in body.get("unless_next") or []),
+        unless_before=frozenset(str(w) for w in body.get("unless_before") or []),
+        hint=_level(hint, f"concept {name} hint") if hint else "",
+    )
+
+
+def _rule(body: Mapping[str, Any]) -> _Rule:
+    return _Rule(
+        level=_level(body.get("level"), f"rule {dict(body)}"),
+        all=tuple(str(c) for c in body.get("all") or []),
+        any=tuple(str(c) for c in body.get("any") or []),
+        none=tuple(str(c) for c in body.get("none") or []),
+    )

@@ -1,0 +1,287 @@
+"""Real sound-server faults: PulseAudio killed (kill -9) and restarted while the assistant speaks,
+in-process and in a real `cramp-coach run`; the console lines of `run` with the microphone on."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from skill.speech import SpeechQueue
+from skill.speech.player import Played
+from skill.speech.settings import SpeechSettings
+from tests.pulse import PulseServer
+from tests.run_process import RunProcess, seconds, voiced_seconds
+from tests.voice_support import KoreanSpeech
+
+pytestmark = pytest.mark.audio
+
+LONG_TEXT = (
+    "Sit down on the floor and straighten the cramped leg, then gently pull your toes "
+    "towards your knee and keep breathing slowly while the muscle lets go."
+)
+RECOVERY_SECONDS = 5.0
+"""The issue's bound: speech is back this long after the sound server is."""
+ANSWER_SECONDS = 10.0
+"""The issue's bound: a question asked after the restart is answered this long after it."""
+CALF = [("왼쪽 종아리에 쥐가 났어요", 130), ("종아리에 쥐가 났어요", 175)]
+BETTER = "좋아졌어요"
+
+
+STOP_ON_DEAD_SERVER = """
+import sys, time
+from datetime import datetime
+from skill.speech import SpeechQueue
+from skill.speech.settings import SpeechSettings
+q = SpeechQueue(SpeechSettings(), default_voice="en", clock=lambda: datetime(2024, 5, 1, 12),
+                echo=None)
+q.say(sys.argv[1])
+while not q.last_spoken:
+    time.sleep(0.01)
+print("speaking", flush=True)
+sys.stdin.readline()  # the sound server has just been killed
+q.stop()
+print("idle" if q.wait_idle(30) else "busy", flush=True)
+q.close()
+"""
+"""Stops speech right after the sound server died: PortAudio's restart of the stream hangs."""
+
+
+LATE_SERVER = """
+import logging, sys, threading, time
+logging.basicConfig(level=logging.INFO)
+from datetime import datetime
+from skill.audio.microphone import MicrophoneSource
+from skill.speech import SpeechQueue
+from skill.speech.settings import SpeechSettings
+mic = MicrophoneSource()
+heard = []
+reader = threading.Thread(target=lambda: [heard.append(time.monotonic()) for _ in mic.chunks()],
+                          daemon=True)
+reader.start()
+played = {}
+q = SpeechQueue(SpeechSettings(), default_voice="en", clock=lambda: datetime(2024, 5, 1, 12),
+                on_played=lambda text, p: played.__setitem__(text, p), echo=None)
+q.render("Can you hear me?")
+print("ready", flush=True)
+sys.stdin.readline()  # the sound server is up now
+up = time.monotonic()
+spoken = None
+while spoken is None and time.monotonic() < up + 15:
+    q.say("Can you hear me?")
+    q.wait_idle(30)
+    p = played.pop("Can you hear me?", None)
+    spoken = p.started_at if p is not None and p.completed else None
+while not [t for t in heard if t > up] and time.monotonic() < up + 15:
+    time.sleep(0.05)
+first = [t for t in heard if t > up]
+print(f"{spoken - up if spoken else -1:.2f} {first[0] - up if first else -1:.2f}", flush=True)
+mic.close()
+reader.join(10)  # as ListeningService.stop does: the stream is closed before PortAudio ends
+q.close()
+"""
+"""Microphone and speaker started before the sound server: PortAudio then lists no device at all
+and must be re-initialised once, by whichever of them gets there first."""
+
+
+def noon() -> datetime:
+    return datetime(2024, 5, 1, 12, 0)
+
+
+def test_speech_is_back_within_5_s_after_the_sound_server_restarts_mid_sentence(
+    pulse_server: PulseServer,
+) -> None:
+    played: dict[str, Played] = {}
+    printed: list[str] = []
+    q = SpeechQueue(SpeechSettings(), default_voice="en", clock=noon,
+                    on_played=lambda text, p: played.__setitem__(text, p), echo=printed.append)
+    try:
+        q.render(LONG_TEXT)
+        q.say("Ready.")
+        assert q.wait_idle(60) and played["Ready."].completed
+        q.say(LONG_TEXT)
+        deadline = time.monotonic() + 30
+        while not any(i.text == LONG_TEXT for i in q.last_spoken):
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        time.sleep(1.0)
+        pulse_server.kill()
+        killed = time.monotonic()
+        assert q.wait_idle(15), "the speech queue hangs on the dead sound server"
+        assert printed == [LONG_TEXT], "the cut sentence reaches the console"
+        time.sleep(max(0.0, killed + 3.0 - time.monotonic()))
+        pulse_server.start()
+        restarted = time.monotonic()
+        back = _first_audible_sentence(q, played, restarted + 15)
+    finally:
+        q.close()
+    print(f"speech back {back - restarted:.2f} s after the sound server")
+    assert back - restarted <= RECOVERY_SECONDS
+
+
+def test_stop_on_a_dead_sound_server_neither_hangs_the_queue_nor_aborts_the_exit(
+    private_server: PulseServer, data_home: Path,
+) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-c", STOP_ON_DEAD_SERVER, LONG_TEXT],
+        env={**os.environ, **private_server.env, "CRAMP_COACH_HOME": str(data_home)},
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert process.stdout is not None and process.stdin is not None
+    try:
+        assert process.stdout.readline() == "speaking\n"
+        time.sleep(0.5)
+        private_server.kill()
+        process.stdin.write("stop\n")
+        process.stdin.flush()
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert out == "idle\n", err
+    assert "hung for" in err and "abandoned" in err, "the stop did not meet the hang"
+    assert process.returncode == 0, err
+
+
+def test_speech_and_microphone_start_working_when_the_sound_server_comes_up_later(
+    tmp_path: Path, data_home: Path,
+) -> None:
+    server = PulseServer(tmp_path / "pulse")
+    process = subprocess.Popen(
+        [sys.executable, "-c", LATE_SERVER],
+        env={**os.environ, **server.env, "CRAMP_COACH_HOME": str(data_home)},
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert process.stdout is not None and process.stdin is not None
+    try:
+        assert process.stdout.readline() == "ready\n"
+        time.sleep(2.0)  # both fail and retry meanwhile
+        server.start()
+        process.stdin.write("up\n")
+        process.stdin.flush()
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+        server.cleanup()
+    speech, hearing = (float(x) for x in out.split())
+    print(f"after the sound server came up: speech {speech:.2f} s, microphone {hearing:.2f} s")
+    assert 0 <= speech <= RECOVERY_SECONDS, err
+    assert 0 <= hearing <= RECOVERY_SECONDS, err
+    assert "PortAudio re-initialised" in err
+    assert process.returncode == 0, err
+
+
+def _first_audible_sentence(q: SpeechQueue, played: dict[str, Played], until: float) -> float:
+    """Say short sentences until one plays in full; when its first sample went out."""
+    for n in range(1000):
+        text = f"Check {n}."
+        q.say(text)
+        assert q.wait_idle(30)
+        result = played.get(text)
+        if result is not None and result.completed and result.started_at is not None:
+            return result.started_at
+        assert time.monotonic() < until, "speech never came back"
+        time.sleep(0.1)
+    raise AssertionError("speech never came back")
+
+
+
+@pytest.fixture
+def private_server(tmp_path: Path) -> Iterator[PulseServer]:
+    """A sound server of this test's own, to kill without disturbing the others."""
+    server = PulseServer(tmp_path / "pulse")
+    server.start()
+    yield server
+    server.cleanup()
+
+
+@pytest.mark.parametrize("state", ["speaking"] * 5 + ["idle"])
+def test_question_after_a_sound_server_restart_is_answered_within_10_s(
+    state: str, private_server: PulseServer, data_home: Path, korean_speech: KoreanSpeech,
+    tmp_path: Path,
+) -> None:
+    """Speaking: killed 1 s into the first-aid reply (5 trials, the issue's test); idle: killed
+    while nothing plays (the output stream still runs, playing silence)."""
+    run = RunProcess(data_home, private_server, "--no-admin")
+    try:
+        assert run.wait_line(r"listening \(ko", 0, 60), run.text
+        time.sleep(2.5)  # a fresh monitor source may deliver nothing for about two seconds
+        # Only the trigger of a long reply: repeated until understood.
+        speaking = _ask_until_said(run, private_server, korean_speech, CALF * 4, r"said \[")
+        assert speaking, run.text
+        if state == "idle":
+            assert run.wait_line(r"said \[first_aid\.", speaking, 30), run.text
+            time.sleep(8.0)  # the reply has played; the stream plays silence
+        else:
+            time.sleep(1.0)
+        private_server.kill()
+        killed = time.monotonic()
+        if state == "speaking":
+            assert run.wait_line("no audio output", killed, 8), "the kill missed the speech"
+        time.sleep(max(0.0, killed + 3.0 - time.monotonic()))
+        private_server.start()
+        restarted = time.monotonic()
+        recorder = private_server.record(tmp_path / "room.wav", 0)
+        hearing = run.wait_line("microphone hears again", restarted, ANSWER_SECONDS)
+        assert hearing, run.text
+        answered = _ask_until_said(run, private_server, korean_speech, [(BETTER, 175)] * 2,
+                                   r"said \[aftercare\.", restarted + ANSWER_SECONDS)
+        time.sleep(4.0)  # let the answer play into the recording
+        recorder.terminate()
+        recorder.wait(10)
+    finally:
+        code = run.terminate()
+    assert answered, run.text
+    print(f"{state}: hearing {hearing - restarted:.1f} s, answer {answered - restarted:.1f}"
+          " s after the restart")
+    assert answered - restarted <= ANSWER_SECONDS
+    assert voiced_seconds(tmp_path / "room.wav") > seconds(korean_speech(BETTER)) + 1.0
+    assert code == 0, run.text
+    assert "Traceback" not in run.text and "Assertion" not in run.text
+
+
+def _ask_until_said(run: RunProcess, server: PulseServer, speech: KoreanSpeech,
+                    questions: list[tuple[str, int]], said: str,
+                    until: float | None = None) -> float | None:
+    """Play questions (a person repeats what was not understood) until `said` is logged;
+    espeak's Korean does not always survive the sound server's resampling."""
+    for text, speed in questions:
+        if until is not None and time.monotonic() >= until:
+            return None
+        asked = time.monotonic()
+        server.play(speech(text, speed))
+        limit = 8.0 if until is None else max(0.1, until - time.monotonic())
+        when = run.wait_line(said, asked, limit)
+        if when is not None:
+            return when
+    return None
+
+
+
+@pytest.mark.parametrize("start", range(5))
+def test_run_with_the_microphone_on_prints_admin_address_setup_link_and_running_line(
+    start: int, private_server: PulseServer, data_home: Path,
+) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    run = RunProcess(data_home, private_server, "--port", str(port))
+    try:
+        assert run.wait_line("cramp-coach is running", 0, 90), run.text
+        assert run.wait_line(r"listening \(ko", 0, 30), run.text
+    finally:
+        code = run.terminate()
+    assert f"admin page: http://127.0.0.1:{port}/" in run.text
+    assert "setup?token=" in run.text
+    assert code == 0, run.text
