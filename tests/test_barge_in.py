@@ -176,3 +176,15 @@ def test_other_speech_over_speech_is_let_go_and_the_sentence_resumes(
     assert handled == []
     assert not queue.holdable().held, "not left held"
     assert queue.wait_idle(60)
+
+
+def test_only_exact_commands_and_danger_signs_act_over_the_assistants_voice() -> None:
+    from intents.language import load_pack
+    from intents.matcher import IntentMatcher
+
+    classify = command_of(IntentMatcher(load_pack("ko")))
+    assert classify("정지") == "control.stop"
+    assert classify("다시 말해 줘") == "control.repeat"
+    assert classify("가슴이 아파요") == "safety.red_flag"
+    # Fragments of its own voice as the canceller leaves them (heard in the simulated room).
+    assert [classify(t) for t in ("쥐 요", "줘 아기 없어요", "고 있어요")] == [None] * 3
