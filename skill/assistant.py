@@ -15,6 +15,7 @@ from cramp_common.paths import data_dir
 from intents.language import LanguagePack, load_pack
 from scheduler.lock import ServiceLock, ServiceLockedError
 from scheduler.service import JOB_STORE_FILE, DueReminder, ReminderService
+from skill.barge_in import BargeIn, listening_hooks, start_barge_in
 from skill.bedtime_check import BedtimeReport, ListeningProbe, run_check
 from skill.config import Config
 from skill.dialogue.conversation import Conversation
@@ -53,6 +54,9 @@ class Assistant:
         self._want_listening = listen
         self.listening_problem = ""
         """Why the microphone loop is not running, for the log and the status page."""
+        self.barge_in: BargeIn | None = None
+        self.barge_in_note = ""
+        """Why speaking over the assistant does nothing (no echo canceller), for the status page."""
         self.diary = Diary()
         self.speaker = create_speaker(config, self.pack.tts_voice,
                                            on_spoken=self._on_spoken)
@@ -105,6 +109,8 @@ class Assistant:
         self.speaker.stop()
         if self.listening is not None:
             self.listening.stop()
+        if self.barge_in is not None:
+            self.barge_in.close()
         if self.reminders.running:
             self.reminders.stop()
         for thread in self._threads:
@@ -169,12 +175,16 @@ class Assistant:
             source = MicrophoneSource(parse_device(voice.input_device),
                                       stall_seconds=voice.stall_seconds,
                                       block_seconds=voice.block_ms / 1000)
+        self.barge_in, self.barge_in_note = start_barge_in(voice, self.speaker, self.matcher,
+                                                           self.handle_text)
         self.listening = ListeningService(
-            source, recognizer, self.handle_text, gate=build_gate(voice),
-            is_speaking=self.speaker.is_busy, speaking_tail=voice.speaking_tail,
+            source, recognizer, gate=build_gate(voice), speaking_tail=voice.speaking_tail,
             is_complete=complete_command(self.matcher, voice.early_commit_score),
             early_commit_ms=voice.early_commit_ms,
+            **listening_hooks(self.barge_in, self.speaker, self.handle_text),
         )
+        if self.barge_in is not None:
+            self.barge_in.listening = self.listening
         self.listening.start()
         log.info("listening (%s, %s mode)", self.pack.language, voice.mode)
 
@@ -210,7 +220,8 @@ class Assistant:
         return build_status(
             self.config, running=True,
             hearing=listening.status if listening is not None else None,
-            notes=(self.listening_problem, microphone or "", self.speaker.problem,
+            notes=(self.listening_problem, microphone or "", self.barge_in_note,
+                   self.speaker.problem,
                    *self.storage_problems(), *self.config.problems),
         )
 

@@ -70,8 +70,13 @@ class ListeningService:
         clock: Callable[[], float] = time.monotonic,
         is_complete: Callable[[str], bool] | None = None,
         early_commit_ms: int = 0,
+        on_voice: Callable[[bool], object] | None = None,
     ) -> None:
         self.source = source
+        self.on_voice = on_voice
+        """Told True when the gate opens on speech, False once that utterance is over (after
+        its transcript, if any, was handled): barge-in holds the assistant's voice meanwhile."""
+        self._voiced = False
         self.is_complete = is_complete
         """Whether a partial transcript is already a whole command (an exact template match)."""
         self.early_commit_ms = early_commit_ms
@@ -137,10 +142,12 @@ class ListeningService:
         for output in self.gate.process(chunk):
             if output.audio:
                 self._last_heard = self._last_audio
+                self._voice(True)
                 self._emit(self.recognizer.feed(output.audio))
             if output.ended:
                 self._early_checked = None
                 self._emit(self.recognizer.flush())
+                self._voice(False)
         self._commit_early()
 
     def _commit_early(self) -> None:
@@ -167,6 +174,16 @@ class ListeningService:
             final = self.recognizer.flush()
             # The final pass may still lose a word; the partial was a whole command, keep it.
             self._emit(final if final and self.is_complete(final) else partial)
+            self._voice(False)
+
+    def _voice(self, voiced: bool) -> None:
+        if self.on_voice is None or voiced == self._voiced:
+            return
+        self._voiced = voiced
+        try:
+            self.on_voice(voiced)
+        except Exception:  # barge-in failing must not end listening
+            log.exception("voice %s hook failed", "start" if voiced else "end")
 
     def _discarding(self) -> bool:
         now = self.clock()

@@ -43,6 +43,10 @@ class VoiceSettings:
     """No microphone data for this long counts as a dead device: close, back off, reopen."""
     wake_word: str = ""
     """Optional word required before a new request outside a follow-up window; empty: none."""
+    echo_cancel: str = "off"
+    """Barge-in: 'auto' listens while speaking through the sound server's echo canceller when it
+    has one, 'load' also loads module-echo-cancel, 'off' mutes the microphone while speaking
+    (the default until barge-in is measured to work on real hardware; see the README)."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> VoiceSettings:
@@ -62,4 +66,5 @@ class VoiceSettings:
             block_ms=get_int(data, "block_ms", cls.block_ms, 20, 500),
             stall_seconds=get_float(data, "stall_seconds", cls.stall_seconds, 0.5, 60.0),
             wake_word=get_str(data, "wake_word", cls.wake_word, 40),
+            echo_cancel=get_choice(data, "echo_cancel", cls.echo_cancel, ("off", "auto", "load")),
         )

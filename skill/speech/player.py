@@ -62,6 +62,7 @@ class StreamPlayer:
         self._pos = 0
         self._started_at: float | None = None
         self._done = threading.Event()
+        self._held = False
         self._generation = -1
         self._epoch = 0
         """Numbers each open; a stream from an abandoned open that returns late stays silent."""
@@ -81,6 +82,8 @@ class StreamPlayer:
             self._last_callback = time.monotonic()
         deadline = time.monotonic() + len(clip) / self.rate + watchdog
         while not self._done.wait(POLL_SECONDS):
+            if self._held:  # held time (barge-in) is not playing time
+                deadline += POLL_SECONDS
             if cut.is_set():
                 frames = self._cut()
                 return Played(False, self._started_at, frames, time.monotonic())
@@ -97,6 +100,15 @@ class StreamPlayer:
                 self.close()
                 return Played(False, self._started_at, frames, time.monotonic())
         return Played(True, self._started_at, len(clip), time.monotonic())
+
+    def hold(self, held: bool, rewind: float = 0.0) -> None:
+        """Barge-in: play silence instead of the clip, or go on `rewind` seconds before where it
+        was held. The stream keeps running: an echo canceller listening to it stays in step
+        (stopping and restarting it makes PulseAudio's canceller re-learn the room)."""
+        with self._lock:
+            if self._held and not held:
+                self._pos = max(0, self._pos - int(rewind * self.rate))
+            self._held = held
 
     @property
     def output_latency(self) -> float:
@@ -144,7 +156,7 @@ class StreamPlayer:
         with self._lock:
             self._last_callback = time.monotonic()
             clip = self._clip
-            if clip is None:
+            if clip is None or self._held:
                 out.fill(0)
                 return
             pos = self._pos

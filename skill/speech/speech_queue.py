@@ -16,6 +16,7 @@ from typing import Protocol
 from cramp_common.paths import cache_dir
 from skill.speech.cache import SpeechCache
 from skill.speech.health import EngineHealth
+from skill.speech.hold import HoldingPlayer
 from skill.speech.player import PlaybackError, Played, StreamPlayer
 from skill.speech.profile import profile_for
 from skill.speech.settings import SpeechSettings
@@ -129,6 +130,27 @@ class SpeechQueue:
         with self._cond:
             return self._cond.wait_for(
                 lambda: self._current is None and not self._items, timeout)
+
+    # -- barge-in (skill/barge_in.py) -----------------------------------------------------
+
+    def holdable(self) -> HoldingPlayer:
+        """Let speech be held and resumed mid-sentence from now on (wraps the player once)."""
+        with self._cond:
+            if not isinstance(self._player, HoldingPlayer):
+                self._player = HoldingPlayer(self._player)  # type: ignore[arg-type]
+            return self._player
+
+    def hold(self) -> bool:
+        """Pause what is being said where it is, until resume() or stop(); False when not
+        holdable() or already held."""
+        player = self._player
+        return isinstance(player, HoldingPlayer) and player.hold()
+
+    def resume(self) -> None:
+        """Go on from where hold() paused (nothing to do after a stop)."""
+        player = self._player
+        if isinstance(player, HoldingPlayer):
+            player.resume()
 
     # -- admin and lifecycle -------------------------------------------------------------
 

@@ -1,0 +1,171 @@
+"""Barge-in: speaking over the assistant holds its voice; a command acts, anything else resumes.
+
+Only with the sound server's echo canceller (skill/audio/echo_cancel.py): the microphone then
+hears the user but hardly the assistant, so listening goes on while it speaks. Speech over the
+assistant's voice holds it at once (the voice gate opened); when the utterance is over, a
+follow-up command (stop, better, next, repeat, slower) or a danger sign goes to the dialogue,
+which cuts or replaces what was being said; anything else, or nothing understood, resumes where
+the hold cut it. Without a canceller the assistant would hear itself, so the microphone stays
+muted while it speaks, as before (said once in the log and on the status page).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from intents.matcher import IntentMatcher
+from skill.audio.echo_cancel import (
+    EchoCancelError,
+    EchoCanceller,
+    echo_canceller_for,
+    route_through,
+    unload,
+)
+from skill.audio.settings import VoiceSettings
+from skill.dialogue.routing import FOLLOW_UPS
+from skill.speech.speech_queue import SpeechQueue
+
+log = logging.getLogger(__name__)
+
+ACTING = FOLLOW_UPS | {"safety.red_flag"}
+"""What acts at once when said over the assistant's voice."""
+BARGE_COMMIT_MS = 120
+"""While held, a complete command is taken after this much pause instead of [voice]
+early_commit_ms: the user is waiting in silence for the assistant to react."""
+PULSE_DEVICES = ("", "pulse", "default")
+OUTPUT_LATENCY = 0.25
+"""Speaker buffer (s) with barge-in on. With 50 ms a busy machine underruns many times a minute
+and the ALSA plugin then reconnects to the sound server; each reconnection makes the echo
+canceller resynchronise and leak the assistant's voice for a moment (measured: a gate opening
+every few seconds). A hold or stop still takes effect at once; only the start of a reply is
+this much later."""
+"""Microphone settings that reach the sound server (where the canceller lives)."""
+
+
+class Holdable(Protocol):
+    def is_busy(self) -> bool: ...
+
+    def hold(self) -> bool: ...
+
+    def resume(self) -> None: ...
+
+
+class BargeIn:
+    """Between the listening loop and the dialogue (ListeningService's on_voice, on_transcript)."""
+
+    def __init__(self, speaker: Holdable, classify: Callable[[str], str | None],
+                 handle: Callable[[str], object], *, canceller: EchoCanceller | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.speaker = speaker
+        self.classify = classify
+        self.handle = handle
+        self.canceller = canceller
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._held = False
+        self.holds = 0
+        """Times speech was held because someone spoke over it."""
+        self.acted = 0
+        """Commands said over the assistant's voice that went to the dialogue."""
+        self.ignored = 0
+        """Utterances over the assistant's voice that were not a command (speech went on)."""
+        self.last_hold_at: float | None = None
+        self.listening: Any = None
+        """The ListeningService (set once built): its early commit is quicker while held."""
+        self._commit_ms = 0
+
+    def on_voice(self, started: bool) -> None:
+        """The voice gate opened (hold if speaking) or the utterance is over (resume)."""
+        with self._lock:
+            if started:
+                if not self._held and self.speaker.is_busy() and self.speaker.hold():
+                    self._held, self.last_hold_at = True, self.clock()
+                    self.holds += 1
+                    self._quick_commit(True)
+                return
+            if self._held:
+                self._held = False
+                self._quick_commit(False)
+                self.speaker.resume()
+
+    def on_transcript(self, text: str) -> None:
+        """A command heard over the voice acts; other speech over it is let go."""
+        if not self._held:
+            self.handle(text)
+            return
+        intent = self.classify(text)
+        if intent in ACTING:
+            self.acted += 1
+            log.info("barge-in: %r (%s) over the assistant's voice", text, intent)
+            self.handle(text)
+        else:
+            self.ignored += 1
+            log.info("barge-in: %r is not a command; going on where it paused", text)
+
+    def _quick_commit(self, held: bool) -> None:
+        listening = self.listening
+        if listening is None:
+            return
+        if held:
+            self._commit_ms, listening.early_commit_ms = listening.early_commit_ms, BARGE_COMMIT_MS
+        else:
+            listening.early_commit_ms = self._commit_ms
+
+    def close(self) -> None:
+        """Unload the echo canceller if this process loaded it."""
+        if self.canceller is not None:
+            try:
+                unload(self.canceller)
+            except EchoCancelError as exc:
+                log.warning("could not unload the echo canceller: %s", exc)
+
+
+def start_barge_in(voice: VoiceSettings, speaker: Any, matcher: IntentMatcher,
+                   handle: Callable[[str], object]) -> tuple[BargeIn | None, str]:
+    """(BargeIn, '') when it can work here, else (None, why not); logs which, once."""
+    why = ""
+    if not isinstance(speaker, SpeechQueue):
+        why = "replies are not spoken"
+    elif voice.input_device.strip() not in PULSE_DEVICES:
+        why = f"input_device {voice.input_device!r} bypasses the sound server's echo canceller"
+    canceller = None
+    if not why:
+        canceller, why = echo_canceller_for(voice.echo_cancel)
+    if canceller is None:
+        note = f"barge-in is off ({why}): the microphone is ignored while the assistant speaks"
+        log.warning(note)
+        return None, note
+    route_through(canceller)
+    player = speaker.holdable()
+    inner = player.inner
+    if isinstance(getattr(inner, "latency", None), float):
+        inner.latency = max(inner.latency, OUTPUT_LATENCY)  # type: ignore[attr-defined]
+    player.close()  # reopened on the canceller's sink by the next sentence
+    log.info("barge-in on: listening on %s while speaking into %s", canceller.source,
+             canceller.sink)
+    return BargeIn(speaker, command_of(matcher), handle, canceller=canceller), ""
+
+
+def command_of(matcher: IntentMatcher) -> Callable[[str], str | None]:
+    """The intent of what was said over the assistant's voice, trusting only exact template
+    matches (what is left of its own voice arrives as fragments that the near-miss layers could
+    make into a command), except for a danger sign, where missing one costs more."""
+    def classify(text: str) -> str | None:
+        match = matcher.match(text)
+        exact = match.method == "exact" or match.intent == "safety.red_flag"
+        return match.intent if exact else None
+
+    return classify
+
+
+def listening_hooks(barge_in: BargeIn | None, speaker: Any,
+                    handle: Callable[[str], object]) -> dict[str, Any]:
+    """ListeningService keyword arguments: barge-in's hooks, or today's mute while speaking."""
+    if barge_in is None:
+        return {"on_transcript": handle, "is_speaking": speaker.is_busy}
+    return {"on_transcript": barge_in.on_transcript, "is_speaking": lambda: False,
+            "on_voice": barge_in.on_voice}

@@ -1,0 +1,190 @@
+"""Barge-in parts on the private PulseAudio server: the echo canceller found, loaded and
+unloaded; speech held mid-sentence and resumed; without a canceller, today's mute while speaking.
+
+The end-to-end figures (a command over a long reply, self-interruptions over 50 replies) are
+measured by `python -m bench.barge_in` in a simulated bedroom (tests/room.py)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from skill.asr.models import LoadedModel
+from skill.assistant import Assistant
+from skill.audio.echo_cancel import echo_canceller_for, find_echo_canceller, pactl, unload
+from skill.barge_in import BargeIn, command_of, listening_hooks
+from skill.config import parse_config
+from skill.listening import ListeningService, build_gate, build_recognizer
+from skill.speech import SpeechQueue
+from skill.speech.hold import REWIND_SECONDS
+from skill.speech.settings import SpeechSettings
+from skill.speech.sound import read_wav
+from tests.pulse import SINK, PulseServer
+from tests.test_listening import SETTINGS, PcmSource, pcm_of
+from tests.test_speech_audio import LONG_TEXT, THRESHOLD, Recording, envelope
+from tests.voice_support import KoreanSpeech
+
+pytestmark = pytest.mark.audio
+
+WINDOW = 0.005
+"""envelope()'s resolution in seconds."""
+HOLD_SECONDS = 1.5
+
+
+@pytest.fixture
+def queue(pulse_server: PulseServer) -> Iterator[SpeechQueue]:
+    q = SpeechQueue(SpeechSettings(), default_voice="en",
+                    clock=lambda: datetime(2024, 5, 1, 12, 0), echo=None)
+    yield q
+    q.close()
+
+
+def test_the_echo_canceller_is_found_only_once_loaded_and_unloaded_again(
+    pulse_server: PulseServer,
+) -> None:
+    none, why = echo_canceller_for("auto")
+    assert none is None and 'echo_cancel = "load"' in why
+    assert echo_canceller_for("off") == (None, "echo_cancel is off")
+    # Loaded on the server's default devices; the canceller refuses a source that is the
+    # monitor of its own sink, so the microphone is a second null sink, as in a real room.
+    mic = pactl(["load-module", "module-null-sink", "sink_name=mic"]).strip()
+    pactl(["set-default-source", "mic.monitor"])
+    loaded, why = echo_canceller_for("load")
+    try:
+        assert loaded is not None and why == "" and loaded.loaded_here
+        found = find_echo_canceller()
+        assert found is not None
+        assert (found.source, found.sink, found.module) == (loaded.source, loaded.sink,
+                                                            loaded.module)
+        assert echo_canceller_for("auto")[0] == found  # "auto" uses what the server has
+    finally:
+        if loaded is not None:
+            unload(loaded)
+        pactl(["set-default-source", f"{SINK}.monitor"])
+        pactl(["unload-module", mic])
+    assert find_echo_canceller() is None
+
+
+def test_held_speech_goes_silent_and_resumes_where_it_paused(
+    queue: SpeechQueue, pulse_server: PulseServer, tmp_path: Path
+) -> None:
+    source, source_rate = read_wav(queue.render(LONG_TEXT) or Path("missing"))
+    player = queue.holdable()
+    queue.say("Ready.")
+    assert queue.wait_idle(60)
+    recording = Recording(pulse_server, tmp_path / "heard.wav")
+    queue.say(LONG_TEXT)
+    while not queue.last_spoken or queue.last_spoken[-1].text != LONG_TEXT:
+        time.sleep(0.01)
+    time.sleep(1.5)
+    assert queue.hold() and not queue.hold()  # a second hold while held changes nothing
+    time.sleep(HOLD_SECONDS)
+    queue.resume()
+    assert queue.wait_idle(60)
+    heard, rate = recording.finish()
+
+    floor = THRESHOLD * envelope(source, source_rate).max()
+    loud = envelope(heard, rate) > floor
+    first, last = np.flatnonzero(loud)[[0, -1]]
+    quiet_runs = np.diff(np.flatnonzero(loud[first:last + 1]))
+    longest_gap = (quiet_runs.max() - 1) * WINDOW
+    spoken = (last - first + 1) * WINDOW
+    source_span = np.flatnonzero(envelope(source, source_rate) > floor)
+    source_length = (source_span[-1] - source_span[0] + 1) * WINDOW
+    assert player.holds == 1
+    assert longest_gap == pytest.approx(HOLD_SECONDS, abs=0.35)
+    # All of the sentence is heard, plus the hold, plus the bit said again after it.
+    assert spoken == pytest.approx(source_length + HOLD_SECONDS + REWIND_SECONDS, abs=0.4)
+
+
+def test_stop_while_held_ends_the_sentence_and_the_next_waits_for_resume(
+    queue: SpeechQueue, pulse_server: PulseServer
+) -> None:
+    queue.holdable()
+    queue.say(LONG_TEXT)
+    while not queue.last_spoken:
+        time.sleep(0.01)
+    assert queue.hold()
+    queue.stop()
+    queue.say("Next.")
+    assert not queue.wait_idle(1.0), "the next sentence waits while held"
+    queue.resume()
+    assert queue.wait_idle(60)
+    assert [i.text for i in queue.last_spoken] == [LONG_TEXT, "Next."]
+
+
+def test_without_an_echo_canceller_the_microphone_is_muted_while_speaking_and_it_says_so(
+    pulse_server: PulseServer, ko_model: LoadedModel, caplog: pytest.LogCaptureFixture
+) -> None:
+    config, _ = parse_config('[general]\nlanguage = "ko"\n[reminders]\nenabled = false\n'
+                             '[voice]\necho_cancel = "auto"\n')
+    assistant = Assistant(config)
+    assistant.start()
+    try:
+        assert assistant.barge_in is None and assistant.listening is not None
+        assert assistant.listening.is_speaking == assistant.speaker.is_busy
+        assert assistant.listening.on_voice is None
+        notes = assistant.status().notes
+        assert any("barge-in is off" in note and "module-echo-cancel" in note for note in notes)
+        warned = [r for r in caplog.records if "barge-in is off" in r.getMessage()]
+        assert len(warned) == 1
+    finally:
+        assistant.stop()
+
+
+def _barge_in_over(queue: SpeechQueue, korean_speech: KoreanSpeech,
+                   said: str) -> tuple[BargeIn, list[str]]:
+    """Say LONG_TEXT; once it plays, feed `said` (a clean clip, as the canceller would pass it)
+    through the real listening loop with barge-in's hooks; returns the controller and what
+    reached the dialogue."""
+    from intents.language import load_pack
+    from intents.matcher import IntentMatcher
+
+    handled: list[str] = []
+    barge = BargeIn(queue, command_of(IntentMatcher(load_pack("ko"))), handled.append)
+    service = ListeningService(PcmSource(b""), build_recognizer(SETTINGS, "ko"),
+                               gate=build_gate(SETTINGS), early_commit_ms=0,
+                               **listening_hooks(barge, queue, handled.append))
+    queue.holdable()
+    queue.say(LONG_TEXT)
+    while not queue.last_spoken:
+        time.sleep(0.01)
+    for chunk in PcmSource(pcm_of(korean_speech(said), gap=1.5)).chunks():
+        service.process(chunk)
+    return barge, handled
+
+
+def test_a_command_over_speech_holds_it_and_goes_to_the_dialogue(
+    queue: SpeechQueue, ko_model: LoadedModel, korean_speech: KoreanSpeech
+) -> None:
+    barge, handled = _barge_in_over(queue, korean_speech, "좋아졌어요")
+    assert (barge.holds, barge.acted, barge.ignored) == (1, 1, 0)
+    assert handled == ["좋아졌어요"]
+    queue.stop()
+
+
+def test_other_speech_over_speech_is_let_go_and_the_sentence_resumes(
+    queue: SpeechQueue, ko_model: LoadedModel, korean_speech: KoreanSpeech
+) -> None:
+    barge, handled = _barge_in_over(queue, korean_speech, "왼쪽 종아리에 쥐가 났어요")
+    assert (barge.holds, barge.acted, barge.ignored) == (1, 0, 1)
+    assert handled == []
+    assert not queue.holdable().held, "not left held"
+    assert queue.wait_idle(60)
+
+
+def test_only_exact_commands_and_danger_signs_act_over_the_assistants_voice() -> None:
+    from intents.language import load_pack
+    from intents.matcher import IntentMatcher
+
+    classify = command_of(IntentMatcher(load_pack("ko")))
+    assert classify("정지") == "control.stop"
+    assert classify("다시 말해 줘") == "control.repeat"
+    assert classify("가슴이 아파요") == "safety.red_flag"
+    # Fragments of its own voice as the canceller leaves them (heard in the simulated room).
+    assert [classify(t) for t in ("쥐 요", "줘 아기 없어요", "고 있어요")] == [None] * 3
