@@ -195,7 +195,9 @@ class RedFlagDetector:
                 inside = {i for s, e in combo for i in range(s, e)}
                 # at most window - 1 words between the phrases, however long the phrases are
                 gap = max(s for s, _ in combo) - min(e for _, e in combo)
-                if gap < concept.window and self._usable(
+                # each phrase has its own next words: "a hot day and my calf" is no warmth
+                followed = any(concept.unless_next.intersection(words[e:e + 2]) for _, e in combo)
+                if gap < concept.window and not followed and self._usable(
                         concept, words, start, end, inside, negation):
                     return True
         return False
