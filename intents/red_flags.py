@@ -13,12 +13,19 @@ import yaml
 
 from intents.language import LanguagePack, PackError
 from intents.normalize import Normalizer
+from intents.red_flag_data import (
+    LEVELS,
+    RANK,
+    Concept,
+    Term,
+    all_terms,
+    check_level,
+    parse_concept,
+    parse_rule,
+)
 
 __all__ = ["LEVELS", "RedFlag", "RedFlagDetector"]
 
-LEVELS = ("emergency", "urgent", "doctor")
-"""Triage levels, most serious first (../shared/CONTENT.md "Triage levels")."""
-_RANK = {level: rank for rank, level in enumerate(LEVELS)}
 _MIN_CORRECTED_LENGTH = 5
 
 
@@ -32,45 +39,6 @@ class RedFlag:
     """Slots for safety.red_flag: level, and side / who when heard."""
 
 
-@dataclass(frozen=True)
-class _Term:
-    """One phrase: a word pattern per token ('a|b' alternatives, 'stem*' any ending, '#10+')."""
-
-    words: tuple[tuple[str, ...], ...]
-
-    @classmethod
-    def parse(cls, text: str) -> _Term:
-        return cls(tuple(tuple(w.split("|")) for w in str(text).split()))
-
-
-@dataclass(frozen=True)
-class _Concept:
-    name: str
-    terms: tuple[_Term, ...]
-    """Any one of these phrases is the concept."""
-    near: tuple[tuple[tuple[_Term, ...], ...], ...]
-    """Or: one phrase from every group, all within `window` words of each other."""
-    window: int
-    unless_next: frozenset[str]
-    """A hit followed (within two words) by one of these is not the concept ('warm towel')."""
-    unless_before: frozenset[str]
-    """A hit preceded (within two words) by one of these is not the concept ('in 20 minutes')."""
-    hint: str
-    """Level when only this concept was found and another layer says red flag; '' for none."""
-
-
-@dataclass(frozen=True)
-class _Rule:
-    level: str
-    all: tuple[str, ...]
-    any: tuple[str, ...]
-    none: tuple[str, ...]
-
-    def fires(self, found: set[str]) -> bool:
-        return (set(self.all) <= found and (not self.any or bool(found.intersection(self.any)))
-                and found.isdisjoint(self.none))
-
-
 class RedFlagDetector:
     """Finds danger-sign concepts in any word order, with negation and spelling tolerance."""
 
@@ -78,26 +46,26 @@ class RedFlagDetector:
                  known_words: Iterable[str] = (), spelling_cutoff: float = 0.84) -> None:
         self.normalize = normalize
         self.substring = data.get("match") == "substring"
-        self.default_level = _level(data.get("default_level", "emergency"), "default_level")
+        self.default_level = check_level(data.get("default_level", "emergency"), "default_level")
         self.negators = frozenset(str(w) for w in data.get("negators") or [])
         self.negators_after = tuple(str(w) for w in data.get("negators_after") or [])
-        self.not_negating = tuple(_Term.parse(t) for t in data.get("not_negating") or [])
+        self.not_negating = tuple(Term.parse(t) for t in data.get("not_negating") or [])
         self.breaks = frozenset(str(w) for w in data.get("negation_breaks") or [])
         self.negation_window = int(data.get("negation_window", 3))
-        self.concepts = tuple(_concept(n, b) for n, b in (data.get("concepts") or {}).items())
-        self.rules = tuple(_rule(r) for r in data.get("rules") or [])
+        self.concepts = tuple(parse_concept(n, b) for n, b in (data.get("concepts") or {}).items())
+        self.rules = tuple(parse_rule(r) for r in data.get("rules") or [])
         self.side = {str(k): str(v) for k, v in (data.get("side") or {}).items()}
         self.side_body = frozenset(str(w) for w in data.get("side_body") or [])
         self.who = {str(w): str(who) for who, words in (data.get("who") or {}).items()
                     for w in words}
-        alternatives = {w for c in self.concepts for t in _all_terms(c) for alts in t.words
+        alternatives = {w for c in self.concepts for t in all_terms(c) for alts in t.words
                         for w in alts}
         lexicon = {w for w in alternatives if not w.endswith("*") and not w.startswith("#")}
         self.lexicon = sorted(lexicon)
         self.stems = tuple(sorted(w[:-1] for w in alternatives if w.endswith("*")))
         self.known = frozenset(known_words) | lexicon | frozenset(data.get("known_words") or [])
         self.spelling_cutoff = spelling_cutoff
-        self._patterns = {t: self._compile(t) for c in self.concepts for t in _all_terms(c)}
+        self._patterns = {t: self._compile(t) for c in self.concepts for t in all_terms(c)}
         self._patterns.update((t, self._compile(t)) for t in self.not_negating)
         self._corrections: dict[str, str] = {}
         names = {c.name for c in self.concepts}
@@ -130,7 +98,7 @@ class RedFlagDetector:
         fired = [r for r in self.rules if r.fires(found)]
         if not fired:
             return None
-        best = min(fired, key=lambda r: _RANK[r.level])
+        best = min(fired, key=lambda r: RANK[r.level])
         concepts = tuple(sorted(set(best.all) | (found & set(best.any))))
         return RedFlag(best.level, concepts, self._slots(best.level, words))
 
@@ -142,7 +110,7 @@ class RedFlagDetector:
             return flag.level
         found = self.found_in(text)
         hints = [c.hint for c in self.concepts if c.hint and c.name in found]
-        return min(hints, key=_RANK.__getitem__) if hints else self.default_level
+        return min(hints, key=RANK.__getitem__) if hints else self.default_level
 
     def slots_for(self, text: str, level: str) -> dict[str, str]:
         """Slots for safety.red_flag at `level`: level, plus side / who when heard."""
@@ -182,7 +150,7 @@ class RedFlagDetector:
             self._corrections[word] = close[0] if close and close[0][0] == word[0] else word
         return self._corrections[word]
 
-    def _has(self, concept: _Concept, words: Sequence[str], negation: bool = True) -> bool:
+    def _has(self, concept: Concept, words: Sequence[str], negation: bool = True) -> bool:
         for term in concept.terms:
             for start, end in self._hits(term, words):
                 if self._usable(concept, words, start, end, (), negation):
@@ -195,12 +163,14 @@ class RedFlagDetector:
                 inside = {i for s, e in combo for i in range(s, e)}
                 # at most window - 1 words between the phrases, however long the phrases are
                 gap = max(s for s, _ in combo) - min(e for _, e in combo)
-                if gap < concept.window and self._usable(
+                # each phrase has its own next words: "a hot day and my calf" is no warmth
+                followed = any(concept.unless_next.intersection(words[e:e + 2]) for _, e in combo)
+                if gap < concept.window and not followed and self._usable(
                         concept, words, start, end, inside, negation):
                     return True
         return False
 
-    def _hits(self, term: _Term, words: Sequence[str]) -> list[tuple[int, int]]:
+    def _hits(self, term: Term, words: Sequence[str]) -> list[tuple[int, int]]:
         """(first word, after last word) of every place `term` occurs; a regex over the joined
         words finds candidates (overlapping ones too), each then checked word by word."""
         pattern = self._patterns[term]
@@ -214,7 +184,7 @@ class RedFlagDetector:
                 hits.append((i, i + size))
         return hits
 
-    def _compile(self, term: _Term) -> re.Pattern[str]:
+    def _compile(self, term: Term) -> re.Pattern[str]:
         def word(alternatives: tuple[str, ...]) -> str:
             parts = []
             for alt in alternatives:
@@ -245,7 +215,7 @@ class RedFlagDetector:
                 return True
         return False
 
-    def _usable(self, concept: _Concept, words: Sequence[str], start: int, end: int,
+    def _usable(self, concept: Concept, words: Sequence[str], start: int, end: int,
                 inside: Iterable[int], negation: bool) -> bool:
         if concept.unless_next.intersection(words[end:end + 2]):
             return False
@@ -291,36 +261,3 @@ def _template_words(pack: LanguagePack) -> set[str]:
     from intents.fuzzy import template_words
 
     return set(template_words(Intents.from_dict(pack.sentences)))
-
-
-def _level(value: object, where: str) -> str:
-    if value not in _RANK:
-        raise PackError(f"red_flags {where}: level {value!r} must be one of {', '.join(LEVELS)}")
-    return str(value)
-
-
-def _all_terms(concept: _Concept) -> list[_Term]:
-    return list(concept.terms) + [t for groups in concept.near for g in groups for t in g]
-
-
-def _concept(name: str, body: Mapping[str, Any]) -> _Concept:
-    hint = body.get("hint", "")
-    return _Concept(
-        name=str(name),
-        terms=tuple(_Term.parse(t) for t in body.get("terms") or []),
-        near=tuple(tuple(tuple(_Term.parse(t) for t in group) for group in groups)
-                   for groups in body.get("near") or []),
-        window=int(body.get("window", 4)),
-        unless_next=frozenset(str(w) for w in body.get("unless_next") or []),
-        unless_before=frozenset(str(w) for w in body.get("unless_before") or []),
-        hint=_level(hint, f"concept {name} hint") if hint else "",
-    )
-
-
-def _rule(body: Mapping[str, Any]) -> _Rule:
-    return _Rule(
-        level=_level(body.get("level"), f"rule {dict(body)}"),
-        all=tuple(str(c) for c in body.get("all") or []),
-        any=tuple(str(c) for c in body.get("any") or []),
-        none=tuple(str(c) for c in body.get("none") or []),
-    )

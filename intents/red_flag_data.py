@@ -1,0 +1,85 @@
+"""Red-flag data: the phrases, concepts and rules of intents/<lang>/red_flags.yaml, parsed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from intents.language import PackError
+
+LEVELS = ("emergency", "urgent", "doctor")
+"""Triage levels, most serious first (../shared/CONTENT.md "Triage levels")."""
+RANK = {level: rank for rank, level in enumerate(LEVELS)}
+
+
+@dataclass(frozen=True)
+class Term:
+    """One phrase: a word pattern per token ('a|b' alternatives, 'stem*' any ending, '#10+')."""
+
+    words: tuple[tuple[str, ...], ...]
+
+    @classmethod
+    def parse(cls, text: str) -> Term:
+        return cls(tuple(tuple(w.split("|")) for w in str(text).split()))
+
+
+@dataclass(frozen=True)
+class Concept:
+    name: str
+    terms: tuple[Term, ...]
+    """Any one of these phrases is the concept."""
+    near: tuple[tuple[tuple[Term, ...], ...], ...]
+    """Or: one phrase from every group, all within `window` words of each other."""
+    window: int
+    unless_next: frozenset[str]
+    """A hit followed (within two words) by one of these is not the concept ('warm towel')."""
+    unless_before: frozenset[str]
+    """A hit preceded (within two words) by one of these is not the concept ('in 20 minutes')."""
+    hint: str
+    """Level when only this concept was found and another layer says red flag; '' for none."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    level: str
+    all: tuple[str, ...]
+    any: tuple[str, ...]
+    none: tuple[str, ...]
+
+    def fires(self, found: set[str]) -> bool:
+        return (set(self.all) <= found and (not self.any or bool(found.intersection(self.any)))
+                and found.isdisjoint(self.none))
+
+
+def check_level(value: object, where: str) -> str:
+    if value not in RANK:
+        raise PackError(f"red_flags {where}: level {value!r} must be one of {', '.join(LEVELS)}")
+    return str(value)
+
+
+def all_terms(concept: Concept) -> list[Term]:
+    return list(concept.terms) + [t for groups in concept.near for g in groups for t in g]
+
+
+def parse_concept(name: str, body: Mapping[str, Any]) -> Concept:
+    hint = body.get("hint", "")
+    return Concept(
+        name=str(name),
+        terms=tuple(Term.parse(t) for t in body.get("terms") or []),
+        near=tuple(tuple(tuple(Term.parse(t) for t in group) for group in groups)
+                   for groups in body.get("near") or []),
+        window=int(body.get("window", 4)),
+        unless_next=frozenset(str(w) for w in body.get("unless_next") or []),
+        unless_before=frozenset(str(w) for w in body.get("unless_before") or []),
+        hint=check_level(hint, f"concept {name} hint") if hint else "",
+    )
+
+
+def parse_rule(body: Mapping[str, Any]) -> Rule:
+    return Rule(
+        level=check_level(body.get("level"), f"rule {dict(body)}"),
+        all=tuple(str(c) for c in body.get("all") or []),
+        any=tuple(str(c) for c in body.get("any") or []),
+        none=tuple(str(c) for c in body.get("none") or []),
+    )
