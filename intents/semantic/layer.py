@@ -80,8 +80,15 @@ class LayerSettings:
                      sorted(self.cramp_words), sorted(self.elsewhere)))
 
     def says_cramp(self, text: str) -> bool:
+        """Names a cramp, and not one elsewhere."""
+        return bool(self.cramp_words.intersection(text.split())) and not self.elsewhere_cramp(text)
+
+    def elsewhere_cramp(self, text: str) -> bool:
+        """"cramp in my back", "period cramps": yes; "in the back of my calf": no (a leg word
+        outweighs an elsewhere word). Such a line never starts the general leg-cramp flow."""
         words = set(text.split())
-        return bool(words & self.cramp_words) and not words & self.elsewhere
+        legs = self.topic - self.cramp_words - {"muscle", "muscles", "knot", "knots"}
+        return bool(words & self.elsewhere) and not words & legs
 
     def off_topic(self, label: str, text: str) -> bool:
         if family(label) not in self.families:
@@ -150,7 +157,7 @@ def _decide(prediction: Prediction, thresholds: Mapping[str, float], settings: L
             and not settings.off_topic(label, text)):
         return SemanticResult(label, confidence, label,
                               level() if label == "safety.red_flag" else "", family(label))
-    if family(prediction.best_in_family) == "cramp":
+    if family(prediction.best_in_family) == "cramp" and not settings.elsewhere_cramp(text):
         # a person in pain must not meet silence: a line that names a cramp is judged only
         # against held-out negatives that name one too (period, writer's, "cramped flat"), so
         # one odd negative elsewhere ("our calf has scours") cannot close the family to it
