@@ -22,10 +22,11 @@ log = logging.getLogger(__name__)
 
 ENV_CACHE = "CRAMP_COACH_MODEL_CACHE"
 """Where vectors and trained heads are cached; default: <data dir>/cache/semantic."""
-_HEAD_VERSION = "head-3"
+_HEAD_VERSION = "head-4"
 """Bump when training or calibration changes, so old cached heads are not reused."""
 UNCLEAR = "cramp.unclear"
 """A cramp now, of no clear kind: the cramp labels together pass their own threshold."""
+_RED_FLAG = "safety.red_flag"
 SAID_CRAMP = "cramp.said"
 """Threshold key of the cramp-word rule: the line says "cramp" (or a synonym) of no other body
 part, and the head's best guess is a cramp; calibrated only on negatives that say so too."""
@@ -212,12 +213,16 @@ def calibrate(head: Head, validation: list[Example], by_text: Mapping[str, Matri
     keys = ({family(label) for label in head.labels} - {NONE}) | {UNCLEAR, SAID_CRAMP}
     thresholds = dict.fromkeys(sorted(keys), settings.floor)
     negatives = [(e.text, head.predict(by_text[e.text])) for e in validation if e.label == NONE]
+    # an ordinary cramp told as an emergency is a false accept too ("cramped in the dark")
+    ordinary = [(e.text, head.predict(by_text[e.text])) for e in validation
+                if family(e.label) == "cramp"]
+    cramp_texts = {text for text, _ in ordinary}
     changed = True
     while changed:
         changed = False
-        for text, prediction in negatives:
+        for text, prediction in negatives + ordinary:
             found = _decide(prediction, thresholds, settings, text)
-            if found.label != NONE:
+            if found.label == _RED_FLAG or (found.label != NONE and text not in cramp_texts):
                 thresholds[found.rule] = min(1.0 + settings.margin,
                                              found.confidence + settings.margin)
                 changed = True
