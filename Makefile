@@ -30,6 +30,9 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'
+	# train the English semantic head once here, so the first `make run` answers at once
+	# (a failure only leaves it to train on first use)
+	-$(BIN)/python -m intents.semantic.prepare
 	touch $(STAMP)
 
 clean:

@@ -22,10 +22,14 @@ log = logging.getLogger(__name__)
 
 ENV_CACHE = "CRAMP_COACH_MODEL_CACHE"
 """Where vectors and trained heads are cached; default: <data dir>/cache/semantic."""
-_HEAD_VERSION = "head-2"
+_HEAD_VERSION = "head-4"
 """Bump when training or calibration changes, so old cached heads are not reused."""
 UNCLEAR = "cramp.unclear"
 """A cramp now, of no clear kind: the cramp labels together pass their own threshold."""
+_RED_FLAG = "safety.red_flag"
+SAID_CRAMP = "cramp.said"
+"""Threshold key of the cramp-word rule: the line says "cramp" (or a synonym) of no other body
+part, and the head's best guess is a cramp; calibrated only on negatives that say so too."""
 
 
 def cache_root() -> Path:
@@ -52,6 +56,11 @@ class LayerSettings:
     needs_topic: frozenset[str]
     families: frozenset[str]
     """Families the layer may answer; the others (short commands) are left to the templates."""
+    cramp_words: frozenset[str] = frozenset()
+    """Words that name a cramp ("cramp", "charley"): with the head leaning to a cramp, they
+    make the cramp-word rule (SAID_CRAMP) apply."""
+    elsewhere: frozenset[str] = frozenset()
+    """Words placing a cramp off the legs or out of the body ("stomach", "period", "flat")."""
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any]) -> LayerSettings:
@@ -61,12 +70,26 @@ class LayerSettings:
                    float(section.get("floor", 0.5)), float(section.get("margin", 0.03)),
                    frozenset(str(w) for w in section.get("topic") or []),
                    frozenset(str(f) for f in section.get("needs_topic") or []),
-                   frozenset(str(f) for f in section.get("families") or []))
+                   frozenset(str(f) for f in section.get("families") or []),
+                   frozenset(str(w) for w in section.get("cramp_words") or []),
+                   frozenset(str(w) for w in section.get("elsewhere") or []))
 
     def fingerprint(self) -> str:
         """Stable across runs (a frozenset's repr is not), for the cache key."""
         return repr((self.per_template, self.validation_share, self.floor, self.margin,
-                     sorted(self.topic), sorted(self.needs_topic), sorted(self.families)))
+                     sorted(self.topic), sorted(self.needs_topic), sorted(self.families),
+                     sorted(self.cramp_words), sorted(self.elsewhere)))
+
+    def says_cramp(self, text: str) -> bool:
+        """Names a cramp, and not one elsewhere."""
+        return bool(self.cramp_words.intersection(text.split())) and not self.elsewhere_cramp(text)
+
+    def elsewhere_cramp(self, text: str) -> bool:
+        """"cramp in my back", "period cramps": yes; "in the back of my calf": no (a leg word
+        outweighs an elsewhere word). Such a line never starts the general leg-cramp flow."""
+        words = set(text.split())
+        legs = self.topic - self.cramp_words - {"muscle", "muscles", "knot", "knots"}
+        return bool(words & self.elsewhere) and not words & legs
 
     def off_topic(self, label: str, text: str) -> bool:
         if family(label) not in self.families:
@@ -83,6 +106,8 @@ class SemanticResult:
     """Best in-domain label whatever its confidence (for logs and the benchmark)."""
     level: str = ""
     """Danger-sign level of the nearest red-flag paraphrase, for safety.red_flag."""
+    rule: str = ""
+    """Threshold key that let this through (a family, UNCLEAR or SAID_CRAMP); '' for none."""
 
 
 @dataclass
@@ -132,10 +157,16 @@ def _decide(prediction: Prediction, thresholds: Mapping[str, float], settings: L
     if (label != NONE and confidence >= thresholds.get(family(label), 1.0)
             and not settings.off_topic(label, text)):
         return SemanticResult(label, confidence, label,
-                              level() if label == "safety.red_flag" else "")
-    if (family(prediction.best_in_family) == "cramp"
-            and prediction.family_confidence >= thresholds.get(UNCLEAR, 1.0)):
-        return SemanticResult(UNCLEAR, prediction.family_confidence, prediction.best_in_family)
+                              level() if label == "safety.red_flag" else "", family(label))
+    if family(prediction.best_in_family) == "cramp" and not settings.elsewhere_cramp(text):
+        # a person in pain must not meet silence: a line that names a cramp is judged only
+        # against held-out negatives that name one too (period, writer's, "cramped flat"), so
+        # one odd negative elsewhere ("our calf has scours") cannot close the family to it
+        for key in (UNCLEAR, SAID_CRAMP):
+            if ((key == UNCLEAR or settings.says_cramp(text))
+                    and prediction.family_confidence >= thresholds.get(key, 1.0)):
+                return SemanticResult(UNCLEAR, prediction.family_confidence,
+                                      prediction.best_in_family, rule=key)
     return SemanticResult(NONE, confidence, prediction.best_in_family)
 
 
@@ -179,17 +210,21 @@ def calibrate(head: Head, validation: list[Example], by_text: Mapping[str, Matri
     """Per family (and UNCLEAR): just above the most confident held-out negative that the
     policy would otherwise accept, never below the floor. Raising one threshold can expose
     another family's score for the same line, so this repeats until nothing moves."""
-    keys = ({family(label) for label in head.labels} - {NONE}) | {UNCLEAR}
+    keys = ({family(label) for label in head.labels} - {NONE}) | {UNCLEAR, SAID_CRAMP}
     thresholds = dict.fromkeys(sorted(keys), settings.floor)
     negatives = [(e.text, head.predict(by_text[e.text])) for e in validation if e.label == NONE]
+    # an ordinary cramp told as an emergency is a false accept too ("cramped in the dark")
+    ordinary = [(e.text, head.predict(by_text[e.text])) for e in validation
+                if family(e.label) == "cramp"]
+    cramp_texts = {text for text, _ in ordinary}
     changed = True
     while changed:
         changed = False
-        for text, prediction in negatives:
+        for text, prediction in negatives + ordinary:
             found = _decide(prediction, thresholds, settings, text)
-            if found.label != NONE:
-                key = UNCLEAR if found.label == UNCLEAR else family(found.label)
-                thresholds[key] = min(1.0 + settings.margin, found.confidence + settings.margin)
+            if found.label == _RED_FLAG or (found.label != NONE and text not in cramp_texts):
+                thresholds[found.rule] = min(1.0 + settings.margin,
+                                             found.confidence + settings.margin)
                 changed = True
     return thresholds
 
