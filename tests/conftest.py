@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,7 +24,10 @@ def data_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     return home
 
 
-MODEL_CACHE = Path(tempfile.gettempdir()) / "cramp-coach-model-cache"
+MODEL_CACHE = (Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+               / "cramp-coach" / "cache" / "semantic")
+"""Where `make`'s install step (python -m intents.semantic.prepare) leaves the trained head: the
+cache is keyed by a hash of the model and the training data, so sharing it only saves time."""
 
 
 @pytest.fixture(scope="session")
