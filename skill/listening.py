@@ -228,7 +228,10 @@ def complete_command(matcher: IntentMatcher, min_score: float = 1.0) -> Callable
         if min_score >= 1.0:
             return False
         found = matcher.match(text)
-        return found.intent is not None and found.score >= min_score
+        # "cramp-unclear" is a fallback for a finished line, not proof that the line is finished:
+        # "i have a cramp in my" must wait for the body part
+        return (found.intent is not None and found.method != "cramp-unclear"
+                and found.score >= min_score)
 
     return complete
 

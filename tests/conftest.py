@@ -28,6 +28,10 @@ MODEL_CACHE = (Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / 
                / "cramp-coach" / "cache" / "semantic")
 """Where `make`'s install step (python -m intents.semantic.prepare) leaves the trained head: the
 cache is keyed by a hash of the model and the training data, so sharing it only saves time."""
+# Set for the whole session, not only inside the per-test data_home fixture: module-scoped
+# fixtures start `cramp-coach` subprocesses before any function fixture runs, and those would
+# otherwise train the head again in their own data directory (a minute of CPU under their timeout).
+os.environ.setdefault("CRAMP_COACH_MODEL_CACHE", str(MODEL_CACHE))
 
 
 @pytest.fixture(scope="session")
