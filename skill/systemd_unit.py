@@ -7,7 +7,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,16 +77,11 @@ def render_unit(spec: UnitSpec) -> str:
 
 
 def write_unit(text: str, path: Path) -> None:
-    """Write atomically so a half-written unit never reaches systemd."""
+    """Write atomically (config_write's helper) so a half-written unit never reaches systemd."""
+    from skill.config_write import write_atomic
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text)
 
 
 def systemctl(*args: str) -> tuple[bool, str]:
