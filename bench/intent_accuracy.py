@@ -45,10 +45,14 @@ class Score:
 
 
 def read_examples(path: Path) -> list[Example]:
-    """Rows of text<TAB>intent<TAB>k=v,k=v[<TAB>certain]; intent "null" means no intent."""
+    """Rows of text<TAB>intent<TAB>k=v,k=v[<TAB>certain]; intent "null" means no intent.
+
+    Lines starting with "#" are comments (sealed sets open with one).
+    """
     examples = []
     with path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+        lines = (line for line in handle if not line.startswith("#"))
+        for row in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE):
             slots = dict(p.split("=", 1) for p in (row.get("slots") or "").split(",") if p)
             intent = row["intent"].strip()
             certain = (row.get("certain") or "yes").strip().lower() not in ("no", "false", "0")
