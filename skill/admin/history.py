@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from intents.language import load_pack
 from skill.config import Config
-from skill.dialogue.diary import Diary, Event
+from skill.dialogue.diary import Diary, Event, episode_csv_rows
 from skill.dialogue.timeutil import local_time, local_zone, night_of
 
 DOCTOR_NOTE_KEY = "advice.frequent_cramps"
@@ -71,4 +71,4 @@ def doctor_note(config: Config) -> str | None:
 def csv_rows(config: Config) -> list[list[str]]:
     """Header then one row per episode, oldest first, in local time."""
     with _diary() as diary:
-        return list(diary.episode_csv_rows(local_zone(config.reminders.timezone)))
+        return list(episode_csv_rows(diary, local_zone(config.reminders.timezone)))
