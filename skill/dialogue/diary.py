@@ -14,6 +14,7 @@ from skill.dialogue.diary_db import DiaryConnection
 from skill.dialogue.timeutil import local_time, night_of
 
 FILENAME = "history.db"
+"""The diary's file keeps its first name, so the diaries users already have are found."""
 EVENT_KINDS = ("heard", "intent", "spoken", "episode", "reminder")
 FREQUENT_NIGHTS = 3
 FREQUENT_WINDOW = 7
