@@ -151,8 +151,9 @@ class Assistant:
     # -- the voice loop
 
     def _start_listening(self) -> None:
+        from skill.asr.factory import build_recognizer
         from skill.asr.models import ModelLoadError, ModelNotFoundError
-        from skill.listening import build_gate, build_recognizer, complete_command
+        from skill.listening import build_gate, complete_command
 
         voice = self.config.voice
         try:
@@ -164,7 +165,7 @@ class Assistant:
         source = self._source
         if source is None:
             from skill.audio import portaudio
-            from skill.audio.microphone import MicrophoneSource, parse_device
+            from skill.audio.microphone import MicrophoneSource
 
             try:
                 # Here, on the main thread before the console lines: PortAudio's start-up
@@ -172,9 +173,7 @@ class Assistant:
                 portaudio.sounddevice()
             except OSError as exc:  # the microphone loop reports it and keeps retrying
                 log.warning("PortAudio is not available: %s", exc)
-            source = MicrophoneSource(parse_device(voice.input_device),
-                                      stall_seconds=voice.stall_seconds,
-                                      block_seconds=voice.block_ms / 1000)
+            source = MicrophoneSource.from_settings(voice)
         self.barge_in, self.barge_in_note = start_barge_in(voice, self.speaker, self.matcher,
                                                            self.handle_text)
         self.listening = ListeningService(

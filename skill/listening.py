@@ -17,15 +17,16 @@ from datetime import datetime
 
 import numpy as np
 
-from intents.language import load_pack
 from intents.matcher import IntentMatcher
-from skill.asr.dual import DualRecognizer
-from skill.asr.grammar import Grammar, grammar_for_pack
-from skill.asr.models import LoadedModel, Tuning, load_model
-from skill.asr.vosk_recognizer import VoskRecognizer
+from skill.asr.factory import build_recognizer, pack_grammar, tuning_for
 from skill.audio.settings import VoiceSettings
 from skill.audio.vad import VadGate
 from skill.interfaces import AudioSource, Recognizer
+
+__all__ = [
+    "ListeningService", "ListeningStatus", "build_gate", "build_recognizer", "complete_command",
+    "pack_grammar", "rms_level", "tuning_for",
+]  # build_recognizer, pack_grammar, tuning_for: from skill.asr.factory, their old import path
 
 log = logging.getLogger(__name__)
 
@@ -241,30 +242,3 @@ def build_gate(settings: VoiceSettings) -> VadGate | None:
     if not settings.vad_gate:
         return None
     return VadGate(settings.vad_aggressiveness, settings.pre_roll_ms, settings.hangover_ms)
-
-
-def build_recognizer(settings: VoiceSettings, language: str) -> VoskRecognizer | DualRecognizer:
-    """Load (once) the model for `language`; grammar or open vocabulary as configured.
-
-    Raises ModelNotFoundError / ModelLoadError with a message saying what to do.
-    """
-    model = load_model(language, settings.model_path, tuning_for(settings))
-    if settings.mode == "both":
-        return DualRecognizer(model, pack_grammar(model))
-    return VoskRecognizer(model, pack_grammar(model) if settings.mode == "grammar" else None)
-
-
-_grammars: dict[int, Grammar] = {}
-
-
-def pack_grammar(model: LoadedModel) -> Grammar:
-    """The grammar of the model's language pack, built (and its missing words logged) once."""
-    key = id(model)
-    if key not in _grammars:
-        _grammars[key] = grammar_for_pack(load_pack(model.lang), model.has_word)
-    return _grammars[key]
-
-
-def tuning_for(settings: VoiceSettings) -> Tuning:
-    return Tuning(endpoint_silence=settings.endpoint_silence,
-                  endpoint_silence_unsure=max(settings.endpoint_silence * 2, 0.8))
