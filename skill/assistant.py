@@ -24,7 +24,7 @@ from skill.dialogue.keys import LISTENING, STORAGE_PROBLEM
 from skill.dialogue.retention import prune_quietly
 from skill.dialogue.wiring import open_conversation, open_matcher
 from skill.interfaces import AudioSource
-from skill.listening import ListeningService
+from skill.listening import ListeningService, complete_command, running_voice
 from skill.speech import close_speaker, create_speaker
 from skill.status import AssistantStatus, build_status
 
@@ -153,7 +153,7 @@ class Assistant:
     def _start_listening(self) -> None:
         from skill.asr.factory import build_recognizer
         from skill.asr.models import ModelLoadError, ModelNotFoundError
-        from skill.listening import build_gate, complete_command
+        from skill.listening import build_gate
 
         voice = self.config.voice
         try:
@@ -237,15 +237,17 @@ class Assistant:
         return run_check(self.config, self.speaker, probe, self.pack.reply(LISTENING))
 
     def apply_config(self, config: Config) -> None:
-        """Voice, dialogue, safety and reminder settings change at once; language and
-        microphone changes need a restart, which the log says."""
-        if config.general.language != self.config.general.language or (
-            config.voice != self.config.voice
-        ):
+        """Speech, dialogue, safety, reminder settings and the listener's gate, tail and early
+        commit change at once; language, microphone and recogniser changes need a restart,
+        which the log says."""
+        voice = running_voice(self.config.voice, config.voice)
+        if config.general.language != self.config.general.language or voice != config.voice:
             log.warning("language and microphone settings take effect after a restart")
-        self.config = replace(config, general=self.config.general, voice=self.config.voice)
+        self.config = replace(config, general=self.config.general, voice=voice)
         self.speaker.apply(config.speech, default_voice=self.pack.tts_voice,
                            quiet_hours=(config.reminders.quiet_start, config.reminders.quiet_end))
+        if self.listening is not None:
+            self.listening.apply(voice, complete_command(self.matcher, voice.early_commit_score))
         self.conversation.apply(self.config)
         self.reminders.apply(config.reminders)
 
