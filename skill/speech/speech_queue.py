@@ -47,8 +47,8 @@ class SpeechQueue:
         echo: Callable[[str], None] | None = print,
         history: int = 50,
     ) -> None:
-        self.voicing = Voicing(settings, default_voice=default_voice, quiet_hours=quiet_hours,
-                               clock=clock, synth=synth, cache=cache)
+        self.voicing = Voicing(settings, synth, cache, default_voice=default_voice,
+                               quiet_hours=quiet_hours, clock=clock)
         self.health = self.voicing.health
         self.playback = Playback(player or StreamPlayer(settings.output_device), on_played)
         self.spoken = SpokenLog(history, on_spoken)

@@ -33,16 +33,9 @@ class Synth(Protocol):
 class Voicing:
     """The speech queue's sound: which voice now, and the audio for a sentence in that voice."""
 
-    def __init__(
-        self,
-        settings: SpeechSettings,
-        *,
-        default_voice: str = "",
-        quiet_hours: tuple[daytime, daytime] | None = None,
-        clock: Callable[[], datetime] = datetime.now,
-        synth: Synth | None = None,
-        cache: SpeechCache | None = None,
-    ) -> None:
+    def __init__(self, settings: SpeechSettings, synth: Synth | None, cache: SpeechCache | None,
+                 *, default_voice: str, quiet_hours: tuple[daytime, daytime] | None,
+                 clock: Callable[[], datetime]) -> None:
         self.default_voice = default_voice
         """The language pack's voice, used when settings.voice is empty."""
         self.quiet_hours = quiet_hours
