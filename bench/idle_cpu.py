@@ -27,10 +27,11 @@ from pathlib import Path
 import numpy as np
 
 from bench.common import Row, Spread, argv_tail, command, write_rows
+from skill.asr.factory import build_recognizer
 from skill.audio.settings import VoiceSettings
 from skill.audio.sources import CHUNK_BYTES
 from skill.interfaces import SAMPLE_RATE
-from skill.listening import ListeningService, build_gate, build_recognizer
+from skill.listening import ListeningService, build_gate
 
 SECONDS = 60.0
 

@@ -93,7 +93,7 @@ def main() -> int:
         q.precache([sentence(100 + n) for n in range(args.runs)], night=False)
         cached = first_audio(q, timer, [sentence(100 + n) for n in range(args.runs)])
         stops = stop_ack(q, timer, min(args.runs, 10))
-        player = q._player
+        player = q.playback.player
         latency = player.output_latency if isinstance(player, StreamPlayer) else float("nan")
     finally:
         q.close()

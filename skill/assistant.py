@@ -24,7 +24,7 @@ from skill.dialogue.keys import LISTENING, STORAGE_PROBLEM
 from skill.dialogue.retention import prune_quietly
 from skill.dialogue.wiring import open_conversation, open_matcher
 from skill.interfaces import AudioSource
-from skill.listening import ListeningService
+from skill.listening import ListeningService, complete_command, running_voice
 from skill.speech import close_speaker, create_speaker
 from skill.status import AssistantStatus, build_status
 
@@ -151,8 +151,9 @@ class Assistant:
     # -- the voice loop
 
     def _start_listening(self) -> None:
+        from skill.asr.factory import build_recognizer
         from skill.asr.models import ModelLoadError, ModelNotFoundError
-        from skill.listening import build_gate, build_recognizer, complete_command
+        from skill.listening import build_gate
 
         voice = self.config.voice
         try:
@@ -164,7 +165,7 @@ class Assistant:
         source = self._source
         if source is None:
             from skill.audio import portaudio
-            from skill.audio.microphone import MicrophoneSource, parse_device
+            from skill.audio.microphone import MicrophoneSource
 
             try:
                 # Here, on the main thread before the console lines: PortAudio's start-up
@@ -172,9 +173,7 @@ class Assistant:
                 portaudio.sounddevice()
             except OSError as exc:  # the microphone loop reports it and keeps retrying
                 log.warning("PortAudio is not available: %s", exc)
-            source = MicrophoneSource(parse_device(voice.input_device),
-                                      stall_seconds=voice.stall_seconds,
-                                      block_seconds=voice.block_ms / 1000)
+            source = MicrophoneSource.from_settings(voice)
         self.barge_in, self.barge_in_note = start_barge_in(voice, self.speaker, self.matcher,
                                                            self.handle_text)
         self.listening = ListeningService(
@@ -238,15 +237,17 @@ class Assistant:
         return run_check(self.config, self.speaker, probe, self.pack.reply(LISTENING))
 
     def apply_config(self, config: Config) -> None:
-        """Voice, dialogue, safety and reminder settings change at once; language and
-        microphone changes need a restart, which the log says."""
-        if config.general.language != self.config.general.language or (
-            config.voice != self.config.voice
-        ):
+        """Speech, dialogue, safety, reminder settings and the listener's gate, tail and early
+        commit change at once; language, microphone and recogniser changes need a restart,
+        which the log says."""
+        voice = running_voice(self.config.voice, config.voice)
+        if config.general.language != self.config.general.language or voice != config.voice:
             log.warning("language and microphone settings take effect after a restart")
-        self.config = replace(config, general=self.config.general, voice=self.config.voice)
+        self.config = replace(config, general=self.config.general, voice=voice)
         self.speaker.apply(config.speech, default_voice=self.pack.tts_voice,
                            quiet_hours=(config.reminders.quiet_start, config.reminders.quiet_end))
+        if self.listening is not None:
+            self.listening.apply(voice, complete_command(self.matcher, voice.early_commit_score))
         self.conversation.apply(self.config)
         self.reminders.apply(config.reminders)
 

@@ -76,7 +76,6 @@ class BargeIn:
         self.last_hold_at: float | None = None
         self.listening: Any = None
         """The ListeningService (set once built): its early commit is quicker while held."""
-        self._commit_ms = 0
 
     def on_voice(self, started: bool) -> None:
         """The voice gate opened (hold if speaking) or the utterance is over (resume)."""
@@ -108,12 +107,8 @@ class BargeIn:
 
     def _quick_commit(self, held: bool) -> None:
         listening = self.listening
-        if listening is None:
-            return
-        if held:
-            self._commit_ms, listening.early_commit_ms = listening.early_commit_ms, BARGE_COMMIT_MS
-        else:
-            listening.early_commit_ms = self._commit_ms
+        if listening is not None:
+            listening.hurry(BARGE_COMMIT_MS if held else None)
 
     def close(self) -> None:
         """Unload the echo canceller if this process loaded it."""

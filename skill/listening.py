@@ -12,22 +12,28 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import numpy as np
 
-from intents.language import load_pack
 from intents.matcher import IntentMatcher
-from skill.asr.dual import DualRecognizer
-from skill.asr.grammar import Grammar, grammar_for_pack
-from skill.asr.models import LoadedModel, Tuning, load_model
-from skill.asr.vosk_recognizer import VoskRecognizer
+from skill.asr.factory import build_recognizer, pack_grammar, tuning_for
 from skill.audio.settings import VoiceSettings
 from skill.audio.vad import VadGate
 from skill.interfaces import AudioSource, Recognizer
 
+__all__ = [
+    "LIVE_FIELDS", "ListeningService", "ListeningStatus", "build_gate", "build_recognizer",
+    "complete_command", "pack_grammar", "rms_level", "running_voice", "tuning_for",
+]  # build_recognizer, pack_grammar, tuning_for: from skill.asr.factory, their old import path
+
 log = logging.getLogger(__name__)
+
+LIVE_FIELDS = ("vad_gate", "vad_aggressiveness", "pre_roll_ms", "hangover_ms", "early_commit_ms",
+               "early_commit_score", "speaking_tail")
+"""[voice] keys a running ListeningService takes with apply(); the others (microphone, model,
+mode, endpointing, wake word, echo cancelling) need a restart."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,8 @@ class ListeningService:
         self.is_complete = is_complete
         """Whether a partial transcript is already a whole command (an exact template match)."""
         self.early_commit_ms = early_commit_ms
+        self._hurry_ms: int | None = None
+        """The early commit's pause while barge-in holds the assistant's voice (hurry())."""
         self._early_checked: str | None = None
         """The partial transcript the early commit last looked at in this pause."""
         self.recognizer = recognizer
@@ -99,6 +107,8 @@ class ListeningService:
         self._level: float | None = None
         self._utterances = 0
         self._last_transcript: str | None = None
+        self._pending: tuple[VoiceSettings, Callable[[str], bool] | None] | None = None
+        """Settings apply() handed over, taken in by the listening thread before its next chunk."""
 
     @property
     def status(self) -> ListeningStatus:
@@ -130,8 +140,21 @@ class ListeningService:
         finally:
             self._running = False
 
+    def apply(self, settings: VoiceSettings,
+              is_complete: Callable[[str], bool] | None = None) -> None:
+        """Use the LIVE_FIELDS of `settings` (and `is_complete`, built for its early commit
+        score) from the next chunk on; safe from any thread."""
+        self._pending = (settings, is_complete)
+
+    def hurry(self, ms: int | None) -> None:
+        """Commit a complete command after `ms` of pause instead of early_commit_ms (barge-in,
+        while the assistant's voice is held); None: as configured again."""
+        self._hurry_ms = ms
+
     def process(self, chunk: bytes) -> None:
         """One chunk through mute, gate and recogniser."""
+        if self._pending is not None:
+            self._take_settings()
         self._last_audio = time.time()
         self._level = rms_level(chunk)
         if self._discarding():
@@ -150,6 +173,24 @@ class ListeningService:
                 self._voice(False)
         self._commit_early()
 
+    def _take_settings(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is None:
+            return
+        settings, is_complete = pending
+        self.speaking_tail = settings.speaking_tail
+        self.early_commit_ms = settings.early_commit_ms
+        if is_complete is not None:
+            self.is_complete = is_complete
+        gate = build_gate(settings)
+        old = self.gate
+        if (gate is None) != (old is None) or (gate and old and gate.params != old.params):
+            # A new gate starts closed: what was half heard under the old one is dropped.
+            self.gate = gate
+            self.recognizer.reset()
+            self._early_checked = None
+            self._voice(False)
+
     def _commit_early(self) -> None:
         """Answer a complete command after a short pause instead of the full hangover.
 
@@ -158,9 +199,10 @@ class ListeningService:
         wins over whatever was started.
         """
         gate = self.gate
-        if gate is None or not self.early_commit_ms or self.is_complete is None:
+        commit_ms = self.early_commit_ms if self._hurry_ms is None else self._hurry_ms
+        if gate is None or not commit_ms or self.is_complete is None:
             return
-        if gate.silent_ms < self.early_commit_ms:
+        if gate.silent_ms < commit_ms:
             self._early_checked = None
             return
         # Looked at again on every chunk of the pause while the partial changes: Vosk often
@@ -236,35 +278,13 @@ def complete_command(matcher: IntentMatcher, min_score: float = 1.0) -> Callable
     return complete
 
 
+def running_voice(running: VoiceSettings, new: VoiceSettings) -> VoiceSettings:
+    """`new` as far as it applies without a restart: its LIVE_FIELDS, the rest as running."""
+    return replace(running, **{name: getattr(new, name) for name in LIVE_FIELDS})
+
+
 def build_gate(settings: VoiceSettings) -> VadGate | None:
     """The voice gate as configured, or None when [voice] vad_gate is off."""
     if not settings.vad_gate:
         return None
     return VadGate(settings.vad_aggressiveness, settings.pre_roll_ms, settings.hangover_ms)
-
-
-def build_recognizer(settings: VoiceSettings, language: str) -> VoskRecognizer | DualRecognizer:
-    """Load (once) the model for `language`; grammar or open vocabulary as configured.
-
-    Raises ModelNotFoundError / ModelLoadError with a message saying what to do.
-    """
-    model = load_model(language, settings.model_path, tuning_for(settings))
-    if settings.mode == "both":
-        return DualRecognizer(model, pack_grammar(model))
-    return VoskRecognizer(model, pack_grammar(model) if settings.mode == "grammar" else None)
-
-
-_grammars: dict[int, Grammar] = {}
-
-
-def pack_grammar(model: LoadedModel) -> Grammar:
-    """The grammar of the model's language pack, built (and its missing words logged) once."""
-    key = id(model)
-    if key not in _grammars:
-        _grammars[key] = grammar_for_pack(load_pack(model.lang), model.has_word)
-    return _grammars[key]
-
-
-def tuning_for(settings: VoiceSettings) -> Tuning:
-    return Tuning(endpoint_silence=settings.endpoint_silence,
-                  endpoint_silence_unsure=max(settings.endpoint_silence * 2, 0.8))

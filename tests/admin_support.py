@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +22,19 @@ from skill.admin.security import PasswordStore
 from skill.config import Config
 
 PASSWORD = "night-cramp-2024"
+CLI = [sys.executable, "-m", "skill.cli.main"]
+
+
+def admin_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`cramp-coach admin ARGS` as a real process on the test's data directory."""
+    return subprocess.run([*CLI, "admin", *args], input=stdin, text=True, capture_output=True,
+                          env=os.environ.copy(), check=False)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 class RecordingAssistant:

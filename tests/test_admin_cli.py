@@ -5,52 +5,29 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
-import sys
 import urllib.request
 from pathlib import Path
 
 from skill.admin.security import PasswordStore
-
-CLI = [sys.executable, "-m", "skill.cli.main"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.admin_support import CLI, admin_cli, free_port
 
 
 def test_set_password_reads_stdin(data_home: Path) -> None:
-    result = subprocess.run(
-        [*CLI, "admin", "set-password"],
-        input="a long enough secret\n",
-        text=True,
-        capture_output=True,
-        env=os.environ.copy(),
-        check=False,
-    )
+    result = admin_cli("set-password", stdin="a long enough secret\n")
     assert result.returncode == 0, result.stderr
     assert PasswordStore(data_home).check("a long enough secret")
 
 
 def test_set_password_refuses_a_short_one(data_home: Path) -> None:
-    result = subprocess.run(
-        [*CLI, "admin", "set-password"],
-        input="short\n",
-        text=True,
-        capture_output=True,
-        env=os.environ.copy(),
-        check=False,
-    )
+    result = admin_cli("set-password", stdin="short\n")
     assert result.returncode == 1
     assert "at least 8" in result.stderr
     assert not PasswordStore(data_home).is_set()
 
 
 def test_serve_prints_a_one_time_setup_link_and_answers(data_home: Path) -> None:
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [*CLI, "admin", "serve", "--port", str(port)],
         stderr=subprocess.PIPE,
@@ -79,6 +56,6 @@ def test_serve_prints_a_one_time_setup_link_and_answers(data_home: Path) -> None
 
 
 def test_serve_without_an_action_prints_help(data_home: Path) -> None:
-    result = subprocess.run([*CLI, "admin"], capture_output=True, text=True, check=False)
+    result = admin_cli()
     assert result.returncode == 2
     assert "set-password" in result.stdout

@@ -4,7 +4,6 @@ hostile local process nor anything else keeps the owner out for more than a few 
 from __future__ import annotations
 
 import ast
-import os
 import re
 import stat
 import subprocess
@@ -25,9 +24,8 @@ from skill.admin.auth import DEVICE_COOKIE
 from skill.admin.security import PasswordStore
 from skill.admin.server import AdminServer
 from skill.admin.sessions import MAX_SESSIONS, SESSIONS_FILE, ResetToken, SessionStore
-from tests.admin_support import PASSWORD, AuthActions, RecordingAssistant
+from tests.admin_support import PASSWORD, AuthActions, RecordingAssistant, admin_cli
 
-CLI = [sys.executable, "-m", "skill.cli.main"]
 CAP = 4.0
 """The default back-off cap (LOGIN_BACKOFF_MAX_SECONDS): the longest the owner ever waits."""
 
@@ -148,27 +146,14 @@ def test_set_password_from_the_cli_restores_access_at_once(locked_app: Flask) ->
     _wrong_attempts(locked_app.test_client())
     owner = locked_app.test_client()
     assert AuthActions(owner).login().status_code == 429
-    result = subprocess.run(
-        [*CLI, "admin", "set-password"],
-        input="a brand new secret\n",
-        text=True,
-        capture_output=True,
-        env=os.environ.copy(),
-        check=False,
-    )
+    result = admin_cli("set-password", stdin="a brand new secret\n")
     assert result.returncode == 0, result.stderr
     assert AuthActions(owner).login("a brand new secret").status_code == 302
     assert owner.get("/").status_code == 200
 
 
 def _setup_link() -> str:
-    result = subprocess.run(
-        [*CLI, "admin", "setup-link", "--port", "8765"],
-        text=True,
-        capture_output=True,
-        env=os.environ.copy(),
-        check=False,
-    )
+    result = admin_cli("setup-link", "--port", "8765")
     assert result.returncode == 0, result.stderr
     found = re.search(r"http://127\.0\.0\.1:8765/setup\?token=(\S+)", result.stdout)
     assert found is not None, result.stdout

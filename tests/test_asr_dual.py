@@ -6,10 +6,10 @@ import wave
 from pathlib import Path
 
 from skill.asr.dual import DualRecognizer
+from skill.asr.factory import build_recognizer, pack_grammar
 from skill.asr.models import LoadedModel
 from skill.asr.vosk_recognizer import VoskRecognizer
 from skill.audio.settings import VoiceSettings
-from skill.listening import build_recognizer, pack_grammar
 from tests.voice_support import KoreanSpeech
 
 

@@ -7,9 +7,11 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import wave
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -213,5 +215,39 @@ def test_settings_applied_live_from_the_admin_page_reach_the_frequent_cramps_not
             path.write_text(path.read_text().replace('timezone = "UTC"\n', edited))
         assert client.post("/settings/", data=posted).status_code == 302
         assert _frequent_cramps_said(assistant) is said
+    finally:
+        assistant.stop()
+
+
+class _QuietRoom:
+    """A microphone in a silent bedroom: 100 ms of silence every 100 ms until closed."""
+
+    def __init__(self) -> None:
+        self._closed = threading.Event()
+
+    def chunks(self) -> Iterator[bytes]:
+        while not self._closed.wait(0.1):
+            yield bytes(3200)
+
+    def close(self) -> None:
+        self._closed.set()
+
+
+def test_voice_settings_applied_live_reach_the_listener_and_the_microphone_waits_for_a_restart(
+    ko_model: LoadedModel,
+) -> None:
+    config, _ = parse_config(KOREAN + '[speech]\nengine = "none"\n')
+    assistant = Assistant(config, source=_QuietRoom())
+    assistant.start()
+    try:
+        assert wait_for(lambda: assistant.listening is not None
+                        and assistant.listening.status.last_audio is not None, 15)
+        listening = assistant.listening
+        assert listening is not None and listening.gate is not None
+        voice = replace(config.voice, speaking_tail=2.5, vad_gate=False, input_device="elsewhere")
+        assistant.apply_config(replace(config, voice=voice))
+        assert wait_for(lambda: listening.speaking_tail == 2.5 and listening.gate is None, 5)
+        assert assistant.config.voice.speaking_tail == 2.5
+        assert assistant.config.voice.input_device == ""  # the microphone needs a restart
     finally:
         assistant.stop()

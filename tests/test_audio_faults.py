@@ -138,13 +138,9 @@ def test_stop_on_a_dead_sound_server_neither_hangs_the_queue_nor_aborts_the_exit
         assert process.stdout.readline() == "speaking\n"
         time.sleep(0.5)
         private_server.kill()
-        process.stdin.write("stop\n")
-        process.stdin.flush()
-        out, err = process.communicate(timeout=60)
+        out, err = _tell_and_wait(process, "stop")
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
+        _reap(process)
     assert out == "idle\n", err
     assert "hung for" in err and "abandoned" in err, "the stop did not meet the hang"
     assert process.returncode == 0, err
@@ -164,13 +160,9 @@ def test_speech_and_microphone_start_working_when_the_sound_server_comes_up_late
         assert process.stdout.readline() == "ready\n"
         time.sleep(2.0)  # both fail and retry meanwhile
         server.start()
-        process.stdin.write("up\n")
-        process.stdin.flush()
-        out, err = process.communicate(timeout=60)
+        out, err = _tell_and_wait(process, "up")
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
+        _reap(process)
         server.cleanup()
     speech, hearing = (float(x) for x in out.split())
     print(f"after the sound server came up: speech {speech:.2f} s, microphone {hearing:.2f} s")
@@ -285,3 +277,18 @@ def test_run_with_the_microphone_on_prints_admin_address_setup_link_and_running_
     assert f"admin page: http://127.0.0.1:{port}/" in run.text
     assert "setup?token=" in run.text
     assert code == 0, run.text
+
+
+def _tell_and_wait(process: subprocess.Popen[str], line: str) -> tuple[str, str]:
+    """Send the child `line` and wait for it to end; what it printed on stdout and stderr."""
+    assert process.stdin is not None
+    process.stdin.write(line + "\n")
+    process.stdin.flush()
+    return process.communicate(timeout=60)
+
+
+def _reap(process: subprocess.Popen[str]) -> None:
+    """Kill a child that is still running (a failed test must not leave it behind)."""
+    if process.poll() is None:
+        process.kill()
+        process.communicate()

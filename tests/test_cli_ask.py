@@ -1,4 +1,4 @@
-"""`cramp-coach ask` and `history` run as real processes with a private data directory."""
+"""`cramp-coach ask` and `diary` run as real processes with a private data directory."""
 
 from __future__ import annotations
 
@@ -106,15 +106,15 @@ def test_each_line_escalates_at_its_own_level(data_home: Path) -> None:
     assert (danger["slots"], danger["reply_keys"]) == ({"level": "urgent"}, ["escalation.urgent"])
 
 
-def test_history_shows_what_ask_heard_said_and_the_episode(data_home: Path) -> None:
+def test_diary_shows_what_ask_heard_said_and_the_episode(data_home: Path) -> None:
     cli(data_home, "ask", "--silent", stdin=CONVERSATION.encode())
-    result = cli(data_home, "history", "--json", "--limit", "100")
+    result = cli(data_home, "diary", "--json", "--limit", "100")
     assert result.returncode == 0, result.stderr
     history = json.loads(result.stdout)
     (episode,) = history["episodes"]
     assert (episode["muscle"], episode["outcome"]) == ("calf", "passed")
     assert {"heard", "intent", "spoken", "episode"} <= {e["kind"] for e in history["events"]}
-    text = cli(data_home, "history", "--limit", "3").stdout
+    text = cli(data_home, "diary", "--limit", "3").stdout
     assert "Episodes (1, newest first):" in text
     assert "calf  passed" in text
     assert "Events (3, newest first):" in text
@@ -163,6 +163,7 @@ def test_unknown_language_is_one_clear_line(data_home: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_history_on_a_fresh_install_is_empty(data_home: Path) -> None:
-    result = cli(data_home, "history", "--json")
+@pytest.mark.parametrize("command", ["diary", "history"])  # history: the old name still works
+def test_diary_on_a_fresh_install_is_empty(data_home: Path, command: str) -> None:
+    result = cli(data_home, command, "--json")
     assert json.loads(result.stdout) == {"episodes": [], "events": []}

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cramp_common.paths import data_dir
-from skill.dialogue.diary import FILENAME, Diary
+from skill.dialogue.diary import FILENAME, Diary, episode_csv_rows, event_csv_rows
 from skill.dialogue.timeutil import in_quiet_hours, night_of
 
 EVENING = datetime(2026, 11, 20, 23, 0, tzinfo=UTC).timestamp()
@@ -112,11 +112,11 @@ def test_csv_rows_have_a_header_and_local_times(diary: Diary) -> None:
     row = diary.start_episode(EVENING, "calf", "right")
     diary.end_episode(row, EVENING + 120, "passed", ["first_aid.calf.straighten"])
     diary.log("heard", {"text": "ow, my calf, \"help\""}, EVENING)
-    episodes = list(diary.episode_csv_rows(UTC))
+    episodes = list(episode_csv_rows(diary, UTC))
     assert episodes[0] == ["start", "end", "muscle", "side", "steps", "outcome"]
     assert episodes[1] == ["2026-11-20T23:00:00+00:00", "2026-11-20T23:02:00+00:00", "calf",
                            "right", "first_aid.calf.straighten", "passed"]
-    events = list(diary.event_csv_rows(UTC))
+    events = list(event_csv_rows(diary, UTC))
     assert events[1][:2] == ["2026-11-20T23:00:00+00:00", "heard"]
 
 

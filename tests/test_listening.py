@@ -3,9 +3,9 @@ microphone that is killed and restarted mid-session."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +17,7 @@ from skill.audio.settings import VoiceSettings
 from skill.audio.sources import WavFileSource
 from skill.listening import ListeningService, build_gate, build_recognizer
 from tests.pulse import PulseServer
-from tests.voice_support import KoreanSpeech
+from tests.voice_support import Heard, KoreanSpeech
 
 SETTINGS = VoiceSettings()
 CALF = "왼쪽 종아리에 쥐가 났어요"
@@ -134,49 +134,35 @@ def test_microphone_loop_survives_a_sound_server_crash(
     from intents.matcher import IntentMatcher
 
     matcher = IntentMatcher(load_pack("ko"))
-    heard: list[str] = []
-    got = threading.Event()
-
-    def on_transcript(text: str) -> None:
-        heard.append(text)
-        got.set()
-
+    heard = Heard()
     microphone = MicrophoneSource(device="pulse", stall_seconds=2.0, backoff=0.2, max_backoff=1.0)
-    service = ListeningService(microphone, build_recognizer(SETTINGS, "ko"), on_transcript,
+    service = ListeningService(microphone, build_recognizer(SETTINGS, "ko"), heard,
                                gate=build_gate(SETTINGS))
     service.start()
     try:
         assert wait_for(lambda: service.status.last_audio is not None)
-        # Like a person who gets no answer, say it again (up to four times, in two ways):
-        # espeak's Korean does not always survive the sound server's resampling.
-        intents = []
-        for text, speed in [(CALF, 130), ("종아리에 쥐가 났어요", 175)] * 2:
-            got.clear()
-            pulse_server.play(korean_speech(text, speed))
-            assert got.wait(15)
-            intents.append(matcher.match(heard[-1]).intent)
-            if intents[-1] == "cramp.calf":
-                break
-        assert intents[-1] == "cramp.calf" and set(intents) <= {"cramp.calf", None}, heard
+        intents = heard.calf_tries(pulse_server.play, korean_speech, matcher)
+        assert intents[-1] == "cramp.calf" and set(intents) <= {"cramp.calf", None}, heard.texts
 
         pulse_server.kill()
         pulse_server.start()
         restarted = time.time()
         assert wait_for(lambda: microphone.reconnects > 0 and service.status.last_audio
                         is not None and service.status.last_audio.timestamp() > restarted + 0.3)
-        got.clear()
-        pulse_server.play(korean_speech("좋아졌어요"))
-        assert got.wait(15)
-        assert matcher.match(heard[-1]).intent == "control.better"
+        said = heard.next_intent(pulse_server.play, korean_speech("좋아졌어요"), matcher)
+        assert said == "control.better"
     finally:
         service.stop()
 
 
-def _chunk_when_heard(pcm: bytes, **kwargs: object) -> tuple[int, list[str]]:
-    """Feed 100 ms chunks; return the index of the chunk after which the transcript came."""
+def _chunk_when_heard(pcm: bytes, before: Callable[[ListeningService], object] = lambda _s: None,
+                      **kwargs: object) -> tuple[int, list[str]]:
+    """Feed 100 ms chunks; return the index of the chunk after which the transcript came.
+    `before` gets the service before the first chunk (to apply settings live)."""
     heard: list[str] = []
     service = ListeningService(PcmSource(pcm), build_recognizer(SETTINGS, "ko"), heard.append,
                                gate=build_gate(SETTINGS), **kwargs)  # type: ignore[arg-type]
+    before(service)
     for index, chunk in enumerate(PcmSource(pcm).chunks()):
         service.process(chunk)
         if heard:
@@ -222,3 +208,46 @@ def test_a_near_miss_the_matcher_is_sure_of_commits_early_but_a_fragment_does_no
     assert sure("calf muscle cramping hard")
     # Halting speech and unrelated speech still wait for the full hangover.
     assert not sure("i have a cramp in my") and not sure("what is the weather")
+
+
+def test_early_commit_applied_live_answers_as_soon_as_when_configured_at_start(
+    ko_model: LoadedModel, korean_speech: KoreanSpeech
+) -> None:
+    from intents.language import load_pack
+    from intents.matcher import IntentMatcher
+    from skill.listening import complete_command
+
+    complete = complete_command(IntentMatcher(load_pack("ko")))
+    pcm = pcm_of(korean_speech("좋아졌어요"), gap=2.0) + bytes(64000)
+    at_start, _ = _chunk_when_heard(pcm, is_complete=complete, early_commit_ms=210)
+    waited, _ = _chunk_when_heard(pcm, is_complete=complete, early_commit_ms=0)
+    live, heard = _chunk_when_heard(
+        pcm, lambda s: s.apply(replace(SETTINGS, early_commit_ms=210), complete),
+        is_complete=complete, early_commit_ms=0)
+    hurried, _ = _chunk_when_heard(pcm, lambda s: s.hurry(210), is_complete=complete,
+                                   early_commit_ms=0)
+    assert heard == ["좋아졌어요"]
+    assert live == hurried == at_start < waited
+
+
+def test_a_longer_speaking_tail_applied_live_drops_what_follows_speech(
+    ko_model: LoadedModel, korean_speech: KoreanSpeech
+) -> None:
+    # As test_listening_resumes_after_speech_and_its_tail, with the tail made 5 s live.
+    ticks = iter(range(10**6))
+    pcm = pcm_of(korean_speech("정지"), korean_speech("좋아졌어요"), gap=1.5)
+    speaking_until = len(b"".join(WavFileSource(korean_speech("정지")).chunks())) / 32000
+    now = [0.0]
+
+    def clock() -> float:
+        now[0] = next(ticks) / 10
+        return now[0]
+
+    heard: list[str] = []
+    service = ListeningService(PcmSource(pcm), build_recognizer(SETTINGS, "ko"), heard.append,
+                               gate=build_gate(SETTINGS), speaking_tail=0.6, clock=clock,
+                               is_speaking=lambda: now[0] < speaking_until)
+    service.apply(replace(SETTINGS, speaking_tail=5.0))
+    service.run()
+    assert heard == []
+    assert service.speaking_tail == 5.0

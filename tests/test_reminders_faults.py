@@ -12,9 +12,17 @@ from typing import Any
 import pytest
 
 from scheduler.ledger import LEDGER_FILE
-from scheduler.service import JOB_STORE_FILE, ReminderService
+from scheduler.service import ReminderService
 from tests.storage_support import fill_up, small_disk
-from tests.test_reminders_service import DEADLINE, NO_DEFAULTS, Recorder, add_at, soon, wait_past
+from tests.test_reminders_service import (
+    DEADLINE,
+    NO_DEFAULTS,
+    Recorder,
+    ServiceMaker,
+    add_at,
+    soon,
+    wait_past,
+)
 
 
 @pytest.fixture
@@ -25,18 +33,13 @@ def rec() -> Recorder:
 @pytest.fixture
 def services(rec: Recorder) -> Iterator[Callable[..., ReminderService]]:
     """Services that only count a reminder as spoken once heard() says so."""
-    made: list[ReminderService] = []
+    maker = ServiceMaker(rec)
 
     def make(home: Path, **kwargs: Any) -> ReminderService:
-        service = ReminderService(NO_DEFAULTS, home / JOB_STORE_FILE, rec.on_due, rec.on_event,
-                                  rec.is_busy, poll_seconds=0.1, confirm_heard=True, **kwargs)
-        made.append(service)
-        return service
+        return maker.make(NO_DEFAULTS, home, confirm_heard=True, **kwargs)
 
     yield make
-    for service in made:
-        if service.running:
-            service.stop()
+    maker.stop_all()
 
 
 def states(home: Path) -> list[str]:

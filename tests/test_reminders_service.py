@@ -86,20 +86,36 @@ def rec() -> Recorder:
     return Recorder()
 
 
-@pytest.fixture
-def services(data_home: Path, rec: Recorder) -> Iterator[Callable[..., ReminderService]]:
-    made: list[ReminderService] = []
+class ServiceMaker:
+    """ReminderServices on a Recorder's callbacks, polling every 0.1 s; stop_all() stops those
+    still running at the end of a test."""
 
-    def make(settings: ReminderSettings = NO_DEFAULTS, **kwargs: Any) -> ReminderService:
-        service = ReminderService(settings, data_home / JOB_STORE_FILE, rec.on_due,
-                                  rec.on_event, rec.is_busy, poll_seconds=0.1, **kwargs)
-        made.append(service)
+    def __init__(self, rec: Recorder) -> None:
+        self.rec = rec
+        self.made: list[ReminderService] = []
+
+    def make(self, settings: ReminderSettings, home: Path, **kwargs: Any) -> ReminderService:
+        rec = self.rec
+        service = ReminderService(settings, home / JOB_STORE_FILE, rec.on_due, rec.on_event,
+                                  rec.is_busy, poll_seconds=0.1, **kwargs)
+        self.made.append(service)
         return service
 
+    def stop_all(self) -> None:
+        for service in self.made:
+            if service.running:
+                service.stop()
+
+
+@pytest.fixture
+def services(data_home: Path, rec: Recorder) -> Iterator[Callable[..., ReminderService]]:
+    maker = ServiceMaker(rec)
+
+    def make(settings: ReminderSettings = NO_DEFAULTS, **kwargs: Any) -> ReminderService:
+        return maker.make(settings, data_home, **kwargs)
+
     yield make
-    for service in made:
-        if service.running:
-            service.stop()
+    maker.stop_all()
 
 
 def soon(seconds: float, settings: ReminderSettings = NO_DEFAULTS) -> datetime:

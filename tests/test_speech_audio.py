@@ -168,8 +168,8 @@ def test_stop_cuts_speech_mid_sentence_within_200_ms(
     played = log.played[LONG_TEXT]
     assert not played.completed and played.started_at is not None
     assert "This must never be heard." not in [i.text for i in q.last_spoken]
-    assert isinstance(q._player, StreamPlayer)
-    player = q._player
+    assert isinstance(q.playback.player, StreamPlayer)
+    player = q.playback.player
     # Counted in frames, not wall time: a stalled stream (busy CPU) plays less than time passed.
     # Frames that went out after the stop call, before the cut, count against the latency.
     position = played.frames / player.rate - player.output_latency
@@ -206,7 +206,7 @@ def test_night_profile_plays_a_soft_chime_then_slower_quieter_speech(
         q.say("Relax your foot.")
         assert q.wait_idle(60)
         now["t"] = datetime(2024, 5, 1, 2, 15)
-        q._last_sound_end = 0.0  # as after a quiet evening
+        q.playback.last_sound_end = 0.0  # as after a quiet evening
         q.say("Relax your foot.")
         assert q.wait_idle(60)
     finally:

@@ -38,6 +38,7 @@ def test_create_speaker_silent_or_engine_none_gives_a_printer() -> None:
     queue = create_speaker(Config(), "en")
     try:
         assert isinstance(queue, SpeechQueue)
-        assert queue.quiet_hours == (Config().reminders.quiet_start, Config().reminders.quiet_end)
+        reminders = Config().reminders
+        assert queue.voicing.quiet_hours == (reminders.quiet_start, reminders.quiet_end)
     finally:
         queue.close()

@@ -21,22 +21,7 @@ from tests.pulse import PulseServer
 
 pytestmark = pytest.mark.audio
 
-HANG_ON_WORD_WORKER = """
-import json, sys, time
-from skill.speech.synth_worker import Worker, protocol_stream, serve
-out = protocol_stream()
-worker = Worker()
-out.write(json.dumps({"ready": True, "engine": "hang-test", "voices": []}) + "\\n")
-out.flush()
-def handle(request):
-    if "hang" in request["text"]:
-        time.sleep(600)
-    return worker.handle(request)
-serve(sys.stdin, out, handle)
-"""
-"""A real pyttsx3 worker that hangs forever on any sentence containing 'hang'."""
-
-HANG_WHILE_FLAG_WORKER = """
+HANGING_WORKER = """
 import json, os, sys, time
 from skill.speech.synth_worker import Worker, protocol_stream, serve
 out = protocol_stream()
@@ -44,12 +29,18 @@ worker = Worker()
 out.write(json.dumps({"ready": True, "engine": "hang-test", "voices": []}) + "\\n")
 out.flush()
 def handle(request):
-    if os.path.exists(sys.argv[1]):
+    if %s:
         time.sleep(600)
     return worker.handle(request)
 serve(sys.stdin, out, handle)
 """
-"""A real pyttsx3 worker that hangs on every sentence while the file named by argv[1] exists."""
+"""A real pyttsx3 worker that hangs on a sentence when the condition (over `request`) holds."""
+
+HANG_ON_WORD_WORKER = HANGING_WORKER % '"hang" in request["text"]'
+"""Hangs forever on any sentence containing 'hang'."""
+
+HANG_WHILE_FLAG_WORKER = HANGING_WORKER % "os.path.exists(sys.argv[1])"
+"""Hangs on every sentence while the file named by argv[1] exists."""
 
 
 def noon() -> datetime:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC
 from pathlib import Path
 
-from skill.dialogue.diary import Diary
+from skill.dialogue.diary import Diary, episode_csv_rows
 from skill.wyoming_service.diary_guard import MAX_EVENT_TEXT, GuardedDiary
 
 
@@ -58,6 +58,6 @@ def test_csv_for_the_doctor_holds_only_recorded_episodes(tmp_path: Path) -> None
     guard, diary, _ = guarded(tmp_path, episodes=1)
     for i in range(4):
         guard.start_episode(1000.0 + i * 60, "calf")
-    rows = list(diary.episode_csv_rows(UTC))
+    rows = list(episode_csv_rows(diary, UTC))
     assert len(rows) == 2  # the header and one episode
     diary.close()

@@ -13,7 +13,8 @@ import subprocess
 import sys
 import time
 import wave
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,25 +96,34 @@ def wait_until_serving(server: Server, deadline_s: float = 180.0) -> None:
     raise RuntimeError(f"server did not start: {server.log.read_text()}")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`cramp-coach wyoming` with Korean as the default (and asr) language, handle in en and ko."""
-    home = tmp_path_factory.mktemp("wyoming-home")
+@contextmanager
+def running_server(home: Path, config: Path, *extra: str, host: str = "127.0.0.1",
+                   ready: Callable[[Server], None] = wait_until_serving) -> Iterator[Server]:
+    """`cramp-coach wyoming --config CONFIG EXTRA` on a free port of `host`, data and log in
+    `home`, from when `ready` returns until the block ends."""
     port = free_port()
     log = home / "server.log"
     with log.open("wb") as stderr:
         process = subprocess.Popen(
-            server_command(write_config(home, "ko"), f"tcp://127.0.0.1:{port}"),
+            server_command(config, f"tcp://{host}:{port}", *extra),
             env={**os.environ, "CRAMP_COACH_HOME": str(home)},
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
         )
     running = Server(process, port, log)
     try:
-        wait_until_serving(running)
+        ready(running)
         yield running
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`cramp-coach wyoming` with Korean as the default (and asr) language, handle in en and ko."""
+    home = tmp_path_factory.mktemp("wyoming-home")
+    with running_server(home, write_config(home, "ko")) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

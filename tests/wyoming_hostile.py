@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +12,7 @@ from pathlib import Path
 from wyoming.event import Event
 from wyoming.info import Describe
 
-from tests.test_wyoming_server import READ_TIMEOUT, Server, ask_once, free_port, server_command
+from tests.test_wyoming_server import READ_TIMEOUT, Server, ask_once, running_server
 
 DEFAULT_WYOMING = {"max_connections": 4, "idle_timeout_seconds": 60, "max_conversations": 2,
                    "diary_episodes_per_hour": 2}
@@ -51,23 +49,11 @@ def handle_server(
     home: Path, host: str = "127.0.0.1", asr: bool = False, **wyoming: object
 ) -> Iterator[Server]:
     """`cramp-coach wyoming` (--no-asr unless `asr`) on a free port, with [wyoming] settings."""
-    port = free_port()
-    log = home / "server.log"
     # Speech-to-text needs the Korean Vosk model the tests install.
     config = write_config(home, {**DEFAULT_WYOMING, **wyoming}, "ko" if asr else "en")
-    with log.open("wb") as stderr:
-        process = subprocess.Popen(
-            server_command(config, f"tcp://{host}:{port}", *([] if asr else ["--no-asr"])),
-            env={**os.environ, "CRAMP_COACH_HOME": str(home)},
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
-        )
-    running = Server(process, port, log)
-    try:
-        wait_until_answering(running)
+    with running_server(home, config, *([] if asr else ["--no-asr"]), host=host,
+                        ready=wait_until_answering) as running:
         yield running
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def rss_kib(pid: int) -> int:

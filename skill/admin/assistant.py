@@ -14,7 +14,7 @@ Wiring in `cramp-coach run` (the integrator's side)::
 `skill.admin.standalone.StandaloneAssistant`, which reads the config and opens the speaker and
 microphone only when asked (say, bedtime check). Reminders and the diary are not part of this
 Protocol: the page edits the reminder definitions file (a running ReminderService re-syncs from its
-change counter) and reads history.db directly, so both work with or without `run`.
+change counter) and reads the diary file directly, so both work with or without `run`.
 
 Every method is called on a waitress worker thread, possibly several at once, so implementations
 must be thread-safe, and `status()` must return at once (no audio work in it). An exception from

@@ -19,13 +19,7 @@ def query_devices() -> Devices:
     from skill.audio import portaudio
 
     try:
-        sounddevice = portaudio.sounddevice()
-        seen = portaudio.generation()
-        found = sounddevice.query_devices()
-        if len(found) == 0 and portaudio.reinitialize(seen):
-            # PortAudio lists devices once at start-up; a sound server started later is seen only
-            # after re-initialising it (the shared owner tells the player and microphone).
-            found = sounddevice.query_devices()
+        found = portaudio.list_devices()
     except Exception as exc:  # no PortAudio, no server: the page still works with "system default"
         log.warning("cannot list audio devices: %s", exc)
         return Devices()

@@ -8,7 +8,7 @@ from datetime import date
 
 from flask import Blueprint, Response, render_template
 
-from skill.admin import history
+from skill.admin import diary_view
 from skill.admin.chart import episodes_svg, nights
 from skill.admin.state import current
 
@@ -21,8 +21,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 @bp.get("/")
 def index() -> str:
     config = current().config
-    days = nights(history.today(config), WEEKS * 7)
-    per_night = history.episodes_per_night(config, days[0], days[-1])
+    days = nights(diary_view.today(config), WEEKS * 7)
+    per_night = diary_view.episodes_per_night(config, days[0], days[-1])
     rows = [(night, per_night[night]) for night in reversed(days) if per_night.get(night)]
     return render_template(
         "diary/index.html",
@@ -31,7 +31,7 @@ def index() -> str:
         total=sum(count for _, count in rows),
         first=days[0],
         last=days[-1],
-        doctor_note=history.doctor_note(config),
+        doctor_note=diary_view.doctor_note(config),
     )
 
 
@@ -45,7 +45,7 @@ def _cell(value: object) -> str:
 def export_csv() -> Response:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    for row in history.csv_rows(current().config):
+    for row in diary_view.csv_rows(current().config):
         writer.writerow([_cell(value) for value in row])
     filename = f"cramp-diary-{date.today().isoformat()}.csv"
     return Response(

@@ -89,14 +89,6 @@ class StandaloneAssistant:
             return self._speaker
 
 
-def _has_input(sd: Any) -> bool:
-    try:
-        sd.query_devices(kind="input")
-    except Exception:
-        return False
-    return True
-
-
 class Listener:
     """The bedtime check's MicrophoneProbe without `run`: records 16 kHz mono on a thread from
     begin() until a moment after end(); keeps the loudest 50 ms window."""
@@ -123,7 +115,9 @@ class Listener:
         try:
             from skill.audio import portaudio
 
-            with self._open(portaudio.sounddevice()) as stream:
+            sd = portaudio.sounddevice()
+            stream, _ = portaudio.open_device(lambda: self._open(sd), "input", "open check input")
+            with stream:
                 deadline = time.monotonic() + MAX_CHECK_SECONDS + 5
                 while not self._stop.is_set() and time.monotonic() < deadline:
                     data, _overflowed = stream.read(stream.blocksize)
@@ -132,16 +126,11 @@ class Listener:
             self._error = str(exc) or type(exc).__name__
 
     def _open(self, sd: Any) -> Any:
-        from skill.audio.microphone import parse_device
+        """A blocking 16 kHz input stream (the device's own rate if it refuses that), not
+        started: `with` starts and closes it."""
+        from skill.audio.portaudio import parse_device
 
         device = parse_device(self.device)
-        if not _has_input(sd):
-            # PortAudio lists devices once at start-up; a sound server that came up later is
-            # only seen after re-initialising it, through the shared owner so the speech
-            # player (playing the check phrase) reopens its stream.
-            from skill.audio import portaudio
-
-            portaudio.reinitialize(portaudio.generation())
         try:
             rate = _RATE
             return sd.RawInputStream(

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from skill.admin import history, schedule
+from skill.admin import diary_view, schedule
 from skill.admin.assistant import BedtimeReport, CheckItem
 from skill.admin.state import current
 
@@ -30,7 +30,7 @@ def _page(report: BedtimeReport | None = None) -> str:
         "status/index.html",
         status=state.control.status(),
         upcoming=schedule.upcoming(state.config, limit=5),
-        events=history.recent_events(state.config, limit=10),
+        events=diary_view.recent_events(state.config, limit=10),
         report=report,
     )
 

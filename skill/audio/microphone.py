@@ -11,22 +11,18 @@ from typing import Any
 
 from skill.audio import portaudio
 from skill.audio.native_rate import native_rate
+from skill.audio.portaudio import parse_device
 from skill.audio.resampler import StreamResampler
+from skill.audio.settings import VoiceSettings
 from skill.audio.sources import CHUNK_BYTES
 from skill.interfaces import SAMPLE_RATE
+
+__all__ = ["MicrophoneSource", "parse_device"]  # parse_device: its old import path
 
 log = logging.getLogger(__name__)
 
 MAX_QUEUED = 200
 """Blocks held for a reader that is behind (~20 s) before new ones are dropped."""
-
-
-def parse_device(value: str) -> int | str | None:
-    """Config text -> sounddevice device: '' default, '3' an index, anything else a name."""
-    value = value.strip()
-    if not value:
-        return None
-    return int(value) if value.isdigit() else value
 
 
 class MicrophoneSource:
@@ -76,6 +72,12 @@ class MicrophoneSource:
         self._epoch = 0
         """Numbers each open; a stream from an abandoned open that returns late is ignored."""
 
+    @classmethod
+    def from_settings(cls, voice: VoiceSettings) -> MicrophoneSource:
+        """The microphone `[voice]` configures: its device, stall and block length."""
+        return cls(parse_device(voice.input_device), stall_seconds=voice.stall_seconds,
+                   block_seconds=voice.block_ms / 1000)
+
     @property
     def rate(self) -> int:
         """The rate the device records at (its own), before resampling to 16 kHz."""
@@ -95,23 +97,12 @@ class MicrophoneSource:
 
     def _open(self) -> Any:
         sd = portaudio.sounddevice()
-        seen = portaudio.generation()
         self._hung = False
         self._epoch += 1
         _drain(self._queue)  # audio of an older stream (maybe at another rate) is stale
         epoch = self._epoch
-        try:
-            stream, self._generation = portaudio.open_stream(lambda: self._start(sd, epoch),
-                                                             "open input")
-        except portaudio.PortAudioTimeout:
-            raise
-        except Exception:
-            # PortAudio lists devices once at start-up: a sound server that came up later is
-            # only seen after re-initialising it (shared with the speech player).
-            if _has_input(sd) or not portaudio.reinitialize(seen):
-                raise
-            stream, self._generation = portaudio.open_stream(lambda: self._start(sd, epoch),
-                                                             "open input")
+        stream, self._generation = portaudio.open_device(lambda: self._start(sd, epoch),
+                                                         "input", "open input")
         return stream
 
     def _start(self, sd: Any, epoch: int) -> Any:
@@ -119,16 +110,10 @@ class MicrophoneSource:
             self._callback(epoch, indata)
 
         def start(rate: int) -> Any:
-            stream = sd.RawInputStream(
+            return portaudio.started(sd.RawInputStream(
                 samplerate=rate, channels=1, dtype="int16", device=self.device,
                 blocksize=int(rate * self.block_seconds), callback=callback,
-            )
-            try:
-                stream.start()
-            except Exception:
-                stream.close(ignore_errors=True)
-                raise
-            return stream
+            ))
 
         native = native_rate(sd, self.device)
         try:
@@ -240,9 +225,3 @@ def _drain(chunks: queue.SimpleQueue[bytes]) -> None:
         except queue.Empty:
             return
 
-
-def _has_input(sd: Any) -> bool:
-    try:
-        return any(d["max_input_channels"] > 0 for d in sd.query_devices())
-    except Exception:  # noqa: BLE001 - no device list is no input
-        return False

@@ -1,4 +1,4 @@
-"""The one owner of PortAudio in the process: start-up, re-initialisation and call deadlines.
+"""The one owner of PortAudio in the process: start-up, re-initialising, deadlines, devices.
 
 Why one owner: `Pa_Terminate` closes every stream of the process, so a re-initialisation by the
 speech player would silently kill the microphone's stream (and the other way round). Owners note
@@ -107,6 +107,62 @@ def open_stream(factory: Callable[[], T], what: str,
     returns the stream and the generation it belongs to."""
     with _lock:
         return call(factory, what=what, timeout=timeout), _generation
+
+
+def open_device(factory: Callable[[], T], kind: str, what: str) -> tuple[T, int]:
+    """`open_stream(factory)`; when that fails and PortAudio lists no `kind` ('input' or
+    'output') device at all, once more after a re-initialisation. A hang is not retried.
+
+    PortAudio lists devices once at start-up: a sound server that came up later (or a replugged
+    device) is only seen after re-initialising it, which every stream owner shares through here.
+    """
+    sd = sounddevice()
+    seen = generation()
+    try:
+        return open_stream(factory, what)
+    except PortAudioTimeout:
+        raise
+    except Exception:
+        if has_device(sd, kind) or not reinitialize(seen):
+            raise
+        return open_stream(factory, what)
+
+
+def started(stream: T) -> T:
+    """`stream` started; closed again when it does not start."""
+    try:
+        stream.start()  # type: ignore[attr-defined]
+    except Exception:
+        stream.close(ignore_errors=True)  # type: ignore[attr-defined]
+        raise
+    return stream
+
+
+def list_devices() -> list[dict[str, Any]]:
+    """The devices PortAudio sees now, after a re-initialisation when it sees none (a sound
+    server started later); raises OSError without PortAudio."""
+    sd = sounddevice()
+    seen = generation()
+    found = sd.query_devices()
+    if len(found) == 0 and reinitialize(seen):
+        found = sd.query_devices()
+    return [dict(device) for device in found]
+
+
+def has_device(sd: Any, kind: str) -> bool:
+    """Whether PortAudio lists any device with `kind` ('input' or 'output') channels."""
+    try:
+        return any(d[f"max_{kind}_channels"] > 0 for d in sd.query_devices())
+    except Exception:  # noqa: BLE001 - no device list is no device
+        return False
+
+
+def parse_device(value: str) -> int | str | None:
+    """Config text -> sounddevice device: '' default, '3' an index, anything else a name."""
+    value = value.strip()
+    if not value:
+        return None
+    return int(value) if value.isdigit() else value
 
 
 def reinitialize(seen: int) -> bool:

@@ -42,6 +42,8 @@ class VadGate:
         trigger_ratio: float = 0.5,
         floor_margin: float = 2.0,
     ) -> None:
+        self.params = (aggressiveness, pre_roll_ms, hangover_ms)
+        """What [voice] sets; a live apply builds a new gate only when these change."""
         self._vad = webrtcvad.Vad(aggressiveness)
         self._floor_margin = floor_margin
         self.noise_floor = MIN_FLOOR

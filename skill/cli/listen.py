@@ -42,11 +42,9 @@ def open_source(args: argparse.Namespace, config: Config) -> AudioSource:
         if args.raw != "-":
             raise AudioFormatError("--raw takes '-' (stdin); use --wav for files")
         return RawPcmSource(sys.stdin.buffer)
-    from skill.audio.microphone import MicrophoneSource, parse_device
+    from skill.audio.microphone import MicrophoneSource
 
-    return MicrophoneSource(parse_device(config.voice.input_device),
-                            stall_seconds=config.voice.stall_seconds,
-                            block_seconds=config.voice.block_ms / 1000)
+    return MicrophoneSource.from_settings(config.voice)
 
 
 def turn_record(heard: str, turn: Turn) -> dict[str, Any]:
@@ -56,12 +54,8 @@ def turn_record(heard: str, turn: Turn) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
-    from skill.listening import (
-        ListeningService,
-        build_gate,
-        build_recognizer,
-        complete_command,
-    )
+    from skill.asr.factory import build_recognizer
+    from skill.listening import ListeningService, build_gate, complete_command
 
     language = args.lang or config.general.language
     try:

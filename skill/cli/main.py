@@ -12,7 +12,7 @@ from skill.config import Config, ConfigError, load_config
 
 # Each module has register(subparsers) adding one subcommand whose handler is
 # func(args, config) -> int.
-SUBCOMMANDS = ("ask", "listen", "run", "model", "reminders", "history", "admin", "wyoming",
+SUBCOMMANDS = ("ask", "listen", "run", "model", "reminders", "diary", "admin", "wyoming",
                "service")
 
 

@@ -42,13 +42,11 @@ def run(args: argparse.Namespace, config: Config) -> int:
 
 
 def check(language: str, config: Config) -> int:
-    from skill.asr.grammar import grammar_for_pack
-    from skill.asr.models import load_model
-    from skill.listening import tuning_for
+    from skill.asr.factory import load_voice_model, pack_grammar
 
-    pack = load_pack(language)
-    model = load_model(language, config.voice.model_path, tuning_for(config.voice))
-    grammar = grammar_for_pack(pack, model.has_word)
+    load_pack(language)  # an unknown language is one clear line before a model is looked for
+    model = load_voice_model(config.voice, language)
+    grammar = pack_grammar(model)
     print(f"model: {model.location.path} ({model.location.origin})")
     print(f"grammar: {len(grammar.phrases)} phrases from the {language!r} templates"
           f"{'' if grammar.has_unknown else '; the model has no [unk] word'}")

@@ -34,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--asr", action=argparse.BooleanOptionalAction, default=None,
                         help="also offer speech-to-text with the Vosk model")
     parser.add_argument("--no-diary", action="store_true",
-                        help="do not record conversations in the history database")
+                        help="do not record conversations in the cramp diary")
     parser.add_argument("--new-token", action="store_true",
                         help="write a new random token to the token file, print it and exit")
     parser.set_defaults(func=run)

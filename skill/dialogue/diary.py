@@ -14,6 +14,7 @@ from skill.dialogue.diary_db import DiaryConnection
 from skill.dialogue.timeutil import local_time, night_of
 
 FILENAME = "history.db"
+"""The diary's file keeps its first name, so the diaries users already have are found."""
 EVENT_KINDS = ("heard", "intent", "spoken", "episode", "reminder")
 FREQUENT_NIGHTS = 3
 FREQUENT_WINDOW = 7
@@ -178,29 +179,31 @@ class Diary:
     def nights_with_episodes(self, nights: int, now: float, zone: tzinfo) -> int:
         return sum(1 for _, count in self.episodes_per_night(nights, now, zone) if count)
 
-    def episode_csv_rows(self, zone: tzinfo, limit: int = 10_000) -> Iterator[list[str]]:
-        """Header, then one row per episode, oldest first; local ISO times."""
-        yield ["start", "end", "muscle", "side", "steps", "outcome"]
-        for episode in reversed(self.recent_episodes(limit)):
-            yield [
-                local_time(episode.start, zone).isoformat(timespec="seconds"),
-                local_time(episode.end, zone).isoformat(timespec="seconds") if episode.end else "",
-                episode.muscle,
-                episode.side,
-                " ".join(episode.steps),
-                episode.outcome,
-            ]
-
-    def event_csv_rows(self, zone: tzinfo, limit: int = 10_000) -> Iterator[list[str]]:
-        """Header, then one row per event, oldest first; data as JSON."""
-        yield ["time", "kind", "data"]
-        for event in reversed(self.recent_events(limit)):
-            yield [
-                local_time(event.ts, zone).isoformat(timespec="seconds"),
-                event.kind,
-                json.dumps(event.data, ensure_ascii=False),
-            ]
-
 
 def _episode(row: tuple[Any, ...]) -> Episode:
     return Episode(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), row[6])
+
+
+def episode_csv_rows(diary: Diary, zone: tzinfo, limit: int = 10_000) -> Iterator[list[str]]:
+    """Header, then one row per episode, oldest first; local ISO times."""
+    yield ["start", "end", "muscle", "side", "steps", "outcome"]
+    for episode in reversed(diary.recent_episodes(limit)):
+        yield [
+            local_time(episode.start, zone).isoformat(timespec="seconds"),
+            local_time(episode.end, zone).isoformat(timespec="seconds") if episode.end else "",
+            episode.muscle,
+            episode.side,
+            " ".join(episode.steps),
+            episode.outcome,
+        ]
+
+
+def event_csv_rows(diary: Diary, zone: tzinfo, limit: int = 10_000) -> Iterator[list[str]]:
+    """Header, then one row per event, oldest first; data as JSON."""
+    yield ["time", "kind", "data"]
+    for event in reversed(diary.recent_events(limit)):
+        yield [
+            local_time(event.ts, zone).isoformat(timespec="seconds"),
+            event.kind,
+            json.dumps(event.data, ensure_ascii=False),
+        ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from scheduler.due import SUMMARY_KEY, prompt_key
+
 REASSURE = "reassure.open"
 DISCLAIMER = "disclaimer"
 ESCALATION = "escalation.emergency"
@@ -33,7 +35,8 @@ REMEDY_FOOD = ("info.remedies.food", "info.remedies.stretch")
 _remedies = {"needle": REMEDY_NEEDLE, "rub": REMEDY_RUB, "quinine": REMEDY_QUININE,
              "supplement": REMEDY_SUPPLEMENT, "food": REMEDY_FOOD}
 
-REMINDER_PROMPT = "reminder.{kind}.prompt"
+REMINDER_PROMPT = prompt_key("{kind}")
+"""reminder.<kind>.prompt: spelled once, in scheduler/due.py, which puts it in each DueReminder."""
 REMINDER_KINDS = ("hydration", "footbath", "stretch", "custom")
 REMINDER_DONE = "reminder.done"
 REMINDER_SNOOZED = "reminder.snoozed"
@@ -42,7 +45,7 @@ REMINDER_LIST = "reminder.list.items"
 REMINDER_LIST_ITEM = "reminder.list.item"
 REMINDER_NAME = "reminder.name.{kind}"
 REMINDER_NAMED_KINDS = ("hydration", "footbath", "stretch")
-REMINDER_SUMMARY = "reminder.summary.prompt"
+REMINDER_SUMMARY = SUMMARY_KEY
 REMINDER_LIST_EMPTY = "reminder.list.empty"
 REMINDER_UNAVAILABLE = "reminder.unavailable"
 STORAGE_PROBLEM = "storage.problem"

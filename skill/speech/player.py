@@ -201,23 +201,15 @@ class StreamPlayer:
             sd = portaudio.sounddevice()
         except OSError as exc:
             raise PlaybackError(f"PortAudio is not available: {exc}") from exc
-        device = _device_arg(self.device)
-        seen = portaudio.generation()
+        device = portaudio.parse_device(self.device)
         self._epoch += 1
         epoch = self._epoch
         try:
-            return portaudio.open_stream(lambda: self._open(sd, device, epoch), "open output")
-        except Exception as first:
-            # PortAudio lists devices once at start-up; a sound server that came up later
-            # (or a replugged speaker) is only seen after re-initialising it.
-            if _has_output(sd) or not portaudio.reinitialize(seen):
-                raise PlaybackError(f"cannot open output device {self.device or 'default'!r}: "
-                                    f"{first}") from first
-            try:
-                return portaudio.open_stream(lambda: self._open(sd, device, epoch), "open output")
-            except Exception as exc:
-                raise PlaybackError(f"cannot open output device {self.device or 'default'!r}: "
-                                    f"{exc}") from first
+            return portaudio.open_device(lambda: self._open(sd, device, epoch), "output",
+                                         "open output")
+        except Exception as exc:
+            raise PlaybackError(f"cannot open output device {self.device or 'default'!r}: "
+                                f"{exc}") from exc
 
     def _open(self, sd: Any, device: int | str | None, epoch: int) -> Any:
         try:
@@ -227,12 +219,7 @@ class StreamPlayer:
             native = int(sd.query_devices(device, "output")["default_samplerate"])
             stream = self._stream_at(sd, device, native, epoch)
             self.rate = native
-        try:
-            stream.start()
-        except Exception:
-            stream.close(ignore_errors=True)
-            raise
-        return stream
+        return portaudio.started(stream)
 
     def _stream_at(self, sd: Any, device: int | str | None, rate: int, epoch: int) -> Any:
         def callback(out: Any, frames: int, time_info: Any, status: Any) -> None:
@@ -243,18 +230,3 @@ class StreamPlayer:
 
         return sd.OutputStream(samplerate=rate, channels=1, dtype="int16",
                                latency=self.latency, device=device, callback=callback)
-
-
-def _device_arg(device: str) -> int | str | None:
-    text = device.strip()
-    if not text:
-        return None
-    return int(text) if text.isdigit() else text
-
-
-def _has_output(sd: Any) -> bool:
-    try:
-        return any(d["max_output_channels"] > 0 for d in sd.query_devices())
-    except Exception:
-        return False
-

@@ -1,4 +1,4 @@
-"""What was said: a short in-memory record for the admin page, and the `on_spoken` history hook."""
+"""What was said: a short in-memory record for the admin page, and the `on_spoken` hook."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ class SpokenLog:
         if self.on_spoken is not None:
             try:
                 self.on_spoken(item.text, item.key)
-            except Exception:  # a broken history must never silence first aid
+            except Exception:  # a broken hook must never silence first aid
                 log.exception("on_spoken hook failed")
 
     def items(self) -> list[SpokenItem]:

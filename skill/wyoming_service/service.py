@@ -89,20 +89,14 @@ def build_stt(config: Config) -> SpeechToText:
 
     Raises skill.asr.models.ModelNotFoundError / ModelLoadError with a message saying what to do.
     """
-    from skill.asr.grammar import grammar_for_pack
-    from skill.asr.models import load_model
-    from skill.asr.vosk_recognizer import VoskRecognizer
+    from skill.asr.factory import load_voice_model, new_recognizer
 
-    language = config.general.language
-    model = load_model(language, config.voice.model_path)
-    grammar = (
-        grammar_for_pack(load_pack(language), model.has_word)
-        if config.voice.mode == "grammar" else None
-    )
+    language, mode = config.general.language, config.voice.mode
+    model = load_voice_model(config.voice, language)
     return SpeechToText(
         language=language,
         model_name=_model_name(model.location.path),
-        new_recognizer=lambda: VoskRecognizer(model, grammar),
+        new_recognizer=lambda: new_recognizer(model, mode),
     )
 
 

@@ -1,4 +1,4 @@
-"""`cramp-coach history`: recent events and cramp episodes from the diary."""
+"""`cramp-coach diary` (also `history`, its old name): recent events and episodes from the diary."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from skill.dialogue.timeutil import local_time, local_zone
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "history", help="show recent events (heard, intent, spoken, episode, reminder) and episodes"
+        "diary", aliases=["history"],
+        help="show recent events (heard, intent, spoken, episode, reminder) and episodes",
     )
     parser.add_argument("--json", action="store_true", help="one JSON object: episodes, events")
     parser.add_argument("--limit", type=int, default=30, metavar="N",
@@ -25,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, config: Config) -> int:
     if args.limit < 0:
-        print("cramp-coach history: --limit must be 0 or more", file=sys.stderr)
+        print(f"cramp-coach {args.command}: --limit must be 0 or more", file=sys.stderr)
         return 2
     zone = local_zone(config.reminders.timezone)
     with Diary(read_only=True) as diary:

@@ -11,10 +11,9 @@ from datetime import date, datetime
 
 from intents.language import load_pack
 from skill.config import Config
-from skill.dialogue.diary import Diary, Event
+from skill.dialogue import keys
+from skill.dialogue.diary import Diary, Event, episode_csv_rows
 from skill.dialogue.timeutil import local_time, local_zone, night_of
-
-DOCTOR_NOTE_KEY = "advice.frequent_cramps"
 
 
 @dataclass(frozen=True)
@@ -65,10 +64,10 @@ def doctor_note(config: Config) -> str | None:
     """The language pack's "frequent cramps, see a doctor" advice when the diary says it applies."""
     with _diary() as diary:
         frequent = diary.frequent_cramps(time.time(), local_zone(config.reminders.timezone))
-    return load_pack(config.general.language).reply(DOCTOR_NOTE_KEY) if frequent else None
+    return load_pack(config.general.language).reply(keys.FREQUENT_CRAMPS) if frequent else None
 
 
 def csv_rows(config: Config) -> list[list[str]]:
     """Header then one row per episode, oldest first, in local time."""
     with _diary() as diary:
-        return list(diary.episode_csv_rows(local_zone(config.reminders.timezone)))
+        return list(episode_csv_rows(diary, local_zone(config.reminders.timezone)))
