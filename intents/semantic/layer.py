@@ -132,7 +132,7 @@ class SemanticLayer:
     def build(cls, meta: Mapping[str, Any], intents: Intents, directory: Path,
               normalize: Any, encoder: Encoder | None = None) -> SemanticLayer:
         settings = LayerSettings.from_meta(meta)
-        encoder = encoder or Encoder()
+        encoder = encoder or Encoder(cache=cache_root())
         examples = load_examples(intents, directory, normalize, settings.per_template)
         key = content_hash(examples, encoder.files.model_sha256, _HEAD_VERSION,
                            settings.fingerprint())
