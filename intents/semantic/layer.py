@@ -13,10 +13,10 @@ import numpy as np
 from hassil import Intents
 
 from intents.semantic.classifier import Head, Matrix, Prediction, family
-from intents.semantic.encoder import Encoder
+from intents.semantic.encoder import Encoder, locate
 from intents.semantic.training import NONE, Example, content_hash, load_examples, split
 
-__all__ = ["SemanticLayer", "SemanticResult", "cache_root"]
+__all__ = ["HeadNotCached", "SemanticLayer", "SemanticResult", "cache_root"]
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,10 @@ _RED_FLAG = "safety.red_flag"
 SAID_CRAMP = "cramp.said"
 """Threshold key of the cramp-word rule: the line says "cramp" (or a synonym) of no other body
 part, and the head's best guess is a cramp; calibrated only on negatives that say so too."""
+
+
+class HeadNotCached(LookupError):
+    """No trained head for this data and model in the cache yet."""
 
 
 def cache_root() -> Path:
@@ -130,13 +134,17 @@ class SemanticLayer:
 
     @classmethod
     def build(cls, meta: Mapping[str, Any], intents: Intents, directory: Path,
-              normalize: Any, encoder: Encoder | None = None) -> SemanticLayer:
+              normalize: Any, encoder: Encoder | None = None,
+              train: bool = True) -> SemanticLayer:
+        """Without `train`, raise HeadNotCached rather than train (before loading the model)."""
         settings = LayerSettings.from_meta(meta)
-        encoder = encoder or Encoder(cache=cache_root())
         examples = load_examples(intents, directory, normalize, settings.per_template)
-        key = content_hash(examples, encoder.files.model_sha256, _HEAD_VERSION,
-                           settings.fingerprint())
+        key = content_hash(examples, (encoder.files if encoder else locate()).model_sha256,
+                           _HEAD_VERSION, settings.fingerprint())
         path = cache_root() / f"head-{key}.npz"
+        if not train and not path.exists():
+            raise HeadNotCached(path)
+        encoder = encoder or Encoder(cache=cache_root())
         trained = _load(path) if path.exists() else _train(examples, encoder, settings, path)
         return cls(encoder, trained, settings)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
+import os
+import signal
 import sys
 import time
 
@@ -12,8 +15,16 @@ from intents.normalize import Normalizer
 from intents.semantic.layer import SemanticLayer, cache_root
 
 
-def main() -> int:
-    pack = load_pack("en")
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--language", default="en", help="language pack (default: en)")
+    parser.add_argument("--background", action="store_true",
+                        help="as the assistant's child: low priority, and Ctrl-C ends it quietly")
+    args = parser.parse_args(argv)
+    if args.background:
+        os.nice(10)  # the listening loop and speech of the parent come first
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # the parent reports; no traceback here
+    pack = load_pack(args.language)
     start = time.perf_counter()
     try:
         SemanticLayer.build(pack.meta, Intents.from_dict(pack.sentences),
