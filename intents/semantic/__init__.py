@@ -15,12 +15,13 @@ from hassil import Intents
 from intents.language import PACKS_DIR
 from intents.semantic.encoder import EncoderError, locate, verify
 from intents.semantic.layer import SemanticLayer
-from intents.semantic.prepare import HEAD_LINE
 
-__all__ = ["EncoderError", "LazyLayer"]
+__all__ = ["HEAD_LINE", "EncoderError", "LazyLayer"]
 
 log = logging.getLogger(__name__)
 
+HEAD_LINE = "head: "
+"""How `python -m intents.semantic.prepare` names the cached head on stdout."""
 _POLL_SECONDS = 0.2
 """How often the loader looks whether the program is shutting down while a child trains."""
 

@@ -17,11 +17,10 @@ from hassil import Intents
 
 from intents.language import load_pack
 from intents.normalize import Normalizer
+from intents.semantic import HEAD_LINE
 from intents.semantic.encoder import lean_model, locate
 from intents.semantic.layer import LayerSettings, SemanticLayer, cache_root, head_path
 from intents.semantic.training import load_examples
-
-HEAD_LINE = "head: "
 
 
 def prepare(language: str) -> Path:
