@@ -5,6 +5,9 @@ Both are timed from just before the process is spawned to the line it prints, so
 start-up counts on both sides. `cramp-coach run` gets a private PulseAudio server (its microphone
 is the null sink's monitor), reminders and the admin page as configured by default. The first
 round warms the page cache and the tuned-model directory and is not counted.
+English (`--english-repeats`): the semantic layer loads in the background, so start must not
+wait for it: `cramp-coach run --no-listen` in English (there is no English Vosk model here) from
+spawn to its "running" line with `[understanding] semantic` on and off, rounds alternating.
 Run: .venv/bin/python -m bench.startup
 """
 
@@ -32,7 +35,10 @@ BARE = (
     "print('loaded', time.perf_counter() - start, flush=True)\n"
 )
 READY_LINE = "listening (ko"
+RUNNING_LINE = "cramp-coach is running"
 SLACK_SECONDS = 0.5
+ENGLISH = '[general]\nlanguage = "en"\n[understanding]\nsemantic = {on}\n'
+
 
 
 def free_port() -> int:
@@ -61,16 +67,17 @@ def bare_load(model: Path) -> tuple[float, float]:
     return elapsed, float(line.split()[1])
 
 
-def run_ready(env: dict[str, str], config: Path) -> float:
-    """Seconds from spawn to the 'listening' log line of `cramp-coach run`."""
+def run_ready(env: dict[str, str], config: Path, line: str = READY_LINE,
+              *extra: str) -> float:
+    """Seconds from spawn to the `line` (the 'listening' log line) of `cramp-coach run`."""
     start = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, "-m", "skill", "--config", str(config), "run", "--port",
-         str(free_port())],
+         str(free_port()), *extra],
         env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         text=True)
     try:
-        wait_for_line(process, READY_LINE, "stderr")
+        wait_for_line(process, line, "stderr")
         return time.monotonic() - start
     finally:
         process.send_signal(signal.SIGTERM)
@@ -80,6 +87,8 @@ def run_ready(env: dict[str, str], config: Path) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--english-repeats", type=int, default=5,
+                        help="rounds of the English layer on/off comparison (0: skip)")
     parser.add_argument("--json", type=Path, help="write result rows here (for run_all)")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="coach-startup-"))
@@ -92,8 +101,19 @@ def main() -> int:
     bare: list[float] = []
     load_call: list[float] = []
     ready: list[float] = []
+    english: dict[bool, list[float]] = {True: [], False: []}
     try:
-        for n in range(args.repeats + 1):
+        for n in range(args.english_repeats + 1 if args.english_repeats else 0):
+            for on in (True, False) if n % 2 else (False, True):
+                config.write_text(ENGLISH.format(on=str(on).lower()), encoding="utf-8")
+                took = run_ready(env, config, RUNNING_LINE, "--no-listen")
+                if n:  # round 0 warms up
+                    english[on].append(took)
+            if n:
+                print(f"english round {n}: layer on {english[True][-1]:.2f} s, "
+                      f"off {english[False][-1]:.2f} s")
+        config.write_text('[general]\nlanguage = "ko"\n', encoding="utf-8")
+        for n in range(args.repeats + 1 if args.repeats else 0):
             spawn_to_loaded, call = bare_load(model)
             to_ready = run_ready(env, config)
             if n == 0:
@@ -107,7 +127,7 @@ def main() -> int:
         server.cleanup()
     extra = [r - b for r, b in zip(ready, bare, strict=True)]
     cmd = command("bench.startup", *argv_tail())
-    rows = [
+    rows = [] if not ready else [
         Row(4, "process start -> listening (`cramp-coach run`, ko)", "s", Spread.of(ready),
             command=cmd, note="admin page, reminders and speech queue as configured by default"),
         Row(4, "process start -> model loaded (bare vosk)", "s", Spread.of(bare),
@@ -116,6 +136,8 @@ def main() -> int:
         Row(4, "ready minus bare load (same round)", "s", Spread.of(extra),
             f"<= {SLACK_SECONDS} s", Spread.of(extra).median <= SLACK_SECONDS, cmd),
     ]
+    if english[True]:
+        rows += english_rows(english, cmd)
     for row in rows:
         s = row.spread
         print(f"{row.measure}: median {s.median:.2f} s, p95 {s.p95:.2f}, "
@@ -123,6 +145,23 @@ def main() -> int:
     write_rows(rows, args.json)
     return 0
 
+
+def english_rows(english: dict[bool, list[float]], cmd: str) -> list[Row]:
+    """Start to running in English with the semantic layer on and off, and the difference per
+    round (each round runs both back to back, so the drifting load of a shared machine cancels
+    more than between medians)."""
+    on, off = Spread.of(english[True]), Spread.of(english[False])
+    growth = Spread.of([a - b for a, b in zip(english[True], english[False], strict=True)])
+    note = "`run --no-listen`, no English Vosk model here; the layer loads in the background"
+    return [
+        Row(4, "process start -> running (en, semantic layer on)", "s", on, command=cmd,
+            note=note),
+        Row(4, "process start -> running (en, semantic layer off)", "s", off, command=cmd),
+        Row(4, "start growth with the semantic layer (on - off, same round)", "s", growth,
+            f"median <= {SLACK_SECONDS} s", growth.median <= SLACK_SECONDS, cmd,
+            note=f"difference of the medians {on.median - off.median:.2f} s; the Korean rows "
+                 "have no semantic layer (English only)"),
+    ]
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -13,10 +13,10 @@ import numpy as np
 from hassil import Intents
 
 from intents.semantic.classifier import Head, Matrix, Prediction, family
-from intents.semantic.encoder import Encoder
+from intents.semantic.encoder import Encoder, locate
 from intents.semantic.training import NONE, Example, content_hash, load_examples, split
 
-__all__ = ["SemanticLayer", "SemanticResult", "cache_root"]
+__all__ = ["SemanticLayer", "SemanticResult", "cache_root", "head_path"]
 
 log = logging.getLogger(__name__)
 
@@ -132,13 +132,17 @@ class SemanticLayer:
     def build(cls, meta: Mapping[str, Any], intents: Intents, directory: Path,
               normalize: Any, encoder: Encoder | None = None) -> SemanticLayer:
         settings = LayerSettings.from_meta(meta)
-        encoder = encoder or Encoder()
         examples = load_examples(intents, directory, normalize, settings.per_template)
-        key = content_hash(examples, encoder.files.model_sha256, _HEAD_VERSION,
-                           settings.fingerprint())
-        path = cache_root() / f"head-{key}.npz"
+        path = head_path(examples, settings, encoder)
+        encoder = encoder or Encoder(cache=cache_root())
         trained = _load(path) if path.exists() else _train(examples, encoder, settings, path)
         return cls(encoder, trained, settings)
+
+    @classmethod
+    def from_cache(cls, meta: Mapping[str, Any], path: Path) -> SemanticLayer:
+        """The layer with the head at `path` (as build or prepare left it), without reading
+        the training data (seconds of Python a live process should not spend)."""
+        return cls(Encoder(cache=cache_root()), _load(path), LayerSettings.from_meta(meta))
 
     def classify(self, text: str) -> SemanticResult:
         vector = self.encoder.encode([text])[0]
@@ -148,6 +152,14 @@ class SemanticLayer:
     def _level(self, vector: Matrix) -> str:
         names = self._trained.level_names
         return names[int(np.argmax(self._trained.level_vectors @ vector))] if names else ""
+
+
+def head_path(examples: list[Example], settings: LayerSettings,
+              encoder: Encoder | None = None) -> Path:
+    """Where the head trained on `examples` is cached (keyed by data, model and settings)."""
+    key = content_hash(examples, (encoder.files if encoder else locate()).model_sha256,
+                       _HEAD_VERSION, settings.fingerprint())
+    return cache_root() / f"head-{key}.npz"
 
 
 def _decide(prediction: Prediction, thresholds: Mapping[str, float], settings: LayerSettings,
