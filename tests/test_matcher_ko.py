@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from bench.korean_clips import read_sentences, reached
 from intents.language import load_pack
 from intents.match import CANONICAL_INTENTS
 from intents.matcher import IntentMatcher
 from skill.asr.grammar import sample_sentences
 
 HEARD = Path(__file__).parent / "data" / "ko_vosk_heard.tsv"
+FRESH = Path(__file__).parent / "data" / "ko_fresh_clips.tsv"
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +96,11 @@ def _heard_rows() -> list[dict[str, str]]:
 def test_what_vosk_heard_on_espeak_clips(matcher: IntentMatcher, row: dict[str, str]) -> None:
     expect = None if row["expect"] == "null" else row["expect"]
     assert matcher.match(row["heard"]).intent == expect, row
+
+
+@pytest.mark.parametrize(("text", "meant"), read_sentences(FRESH), ids=lambda v: str(v))
+def test_fresh_korean_phrasings_typed_reach_what_they_mean(matcher: IntentMatcher, text: str,
+                                                           meant: str) -> None:
+    """Banmal, formal and colloquial cramp reports (쥐 나써, 쥐났다, 났습니다, 종아리가 땡겨요),
+    bare controls, and everyday speech that must stay unanswered (짜증 났어, 아기가 이가 났어요)."""
+    assert reached(meant, [matcher.match(text).intent]), (text, meant)
