@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.korean_clips import read_sentences, reached
+from bench.korean_clips import reached, read_sentences
 from intents.language import load_pack
 from intents.match import CANONICAL_INTENTS
 from intents.matcher import IntentMatcher

@@ -20,8 +20,8 @@ def heard_intents(capsys: pytest.CaptureFixture[str], wav: str) -> list[str | No
     return [json.loads(line)["intent"] for line in out.splitlines() if line.strip()]
 
 
-# "다리 쥐났어" (banmal, no particle) and "자는데 쥐가 났어" (while asleep) come through grammar-mode
-# Vosk as fragments ("났어", "요 났어"); the keyword layer must still start first aid every time.
+# "다리 쥐났어" (banmal, no particle) and "자는데 쥐가 났어" (while asleep) come through
+# grammar-mode Vosk as fragments ("났어", "요 났어"); first aid must still start every time.
 @pytest.mark.parametrize("said", ["다리 쥐났어", "자는데 쥐가 났어"])
 def test_banmal_cramp_report_starts_first_aid_at_every_speed(
     capsys: pytest.CaptureFixture[str], ko_model: LoadedModel, korean_speech: KoreanSpeech,
