@@ -1,18 +1,21 @@
 """Korean clips: espeak-ng says each sentence at several speeds, `cramp-coach listen` answers.
 
 Prints what grammar-mode Vosk heard and the intent, per clip, and the share that reached the meant
-intent family. `--corpus FILE` writes the heard texts as tests/data/ko_vosk_heard.tsv rows.
-    .venv/bin/python -m bench.korean_clips [--speeds 130,175,220] [--corpus FILE]
+intent family. `--corpus FILE` writes the heard texts as tests/data/ko_vosk_heard.tsv rows;
+`--sentences FILE` reads the sentences from a TSV (`text`, `meant` columns, `#` comments) instead.
+    .venv/bin/python -m bench.korean_clips [--speeds 130,175,220] [--corpus FILE] [--sentences FILE]
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import csv
 import io
 import json
 import os
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from tests.pulse import synth_wav
@@ -39,32 +42,56 @@ def heard(text: str, speed: int, directory: Path) -> list[tuple[str, str | None]
     return [(r["heard"], r["intent"]) for r in records]
 
 
+def read_sentences(path: Path) -> tuple[tuple[str, str], ...]:
+    """(text, meant) pairs from a TSV with `text` and `meant` columns; `#` lines are comments."""
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")]
+    return tuple((row["text"], row["meant"]) for row in csv.DictReader(lines, delimiter="\t"))
+
+
 def reached(meant: str, intents: list[str | None]) -> bool:
+    """`meant` is an intent or family, alternatives joined by "|", "null" (no intent at all) or
+    "nocramp" (anything but a cramp intent)."""
     if meant == "null":
         return all(i is None for i in intents)
-    return any(i is not None and i.startswith(meant) for i in intents)
+    if meant == "nocramp":
+        return not any(i is not None and i.startswith("cramp") for i in intents)
+    return any(i is not None and i.startswith(tuple(meant.split("|"))) for i in intents)
+
+
+def kind(meant: str) -> str:
+    """The summary line a sentence counts on: cramp, control or unrelated."""
+    if meant in ("null", "nocramp"):
+        return "unrelated"
+    return "cramp" if meant.startswith("cramp") else "control"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--speeds", default="130,175,220")
     parser.add_argument("--corpus", type=Path)
+    parser.add_argument("--sentences", type=Path, help="TSV with text and meant columns")
     args = parser.parse_args()
+    sentences = read_sentences(args.sentences) if args.sentences else SENTENCES
     os.environ.setdefault("CRAMP_COACH_HOME", tempfile.mkdtemp())
     speeds = [int(s) for s in args.speeds.split(",")]
     directory = Path(tempfile.mkdtemp())
-    rows, good = [], 0
+    rows: list[tuple[str, str, int, str]] = []
+    tally: Counter[tuple[str, bool]] = Counter()
     print("| said | wpm | heard -> intent | reached |\n| --- | ---: | --- | --- |")
-    for text, meant in SENTENCES:
+    for text, meant in sentences:
         for speed in speeds:
             got = heard(text, speed, directory)
             ok = reached(meant, [i for _, i in got])
-            good += ok
+            tally[kind(meant), ok] += 1
             rows += [(h, text, speed, meant) for h, _ in got]
             shown = "; ".join(f"{h} -> {i}" for h, i in got) or "(nothing)"
             print(f"| {text} | {speed} | {shown} | {'yes' if ok else 'no'} |", flush=True)
-    print(f"\n{good} of {len(SENTENCES) * len(speeds)} clips reached the meant intent family "
+    good = sum(n for (_, ok), n in tally.items() if ok)
+    print(f"\n{good} of {len(sentences) * len(speeds)} clips reached the meant intent family "
           "(unrelated speech: no intent)")
+    for name in ("cramp", "control", "unrelated"):
+        print(f"- {name}: {tally[name, True]} of {tally[name, True] + tally[name, False]}")
     if args.corpus:
         with args.corpus.open("a", encoding="utf-8") as handle:
             for h, text, speed, meant in rows:

@@ -36,6 +36,10 @@ class KeywordLayer:
     """Tried in order; the first whose word is heard wins."""
     default: str
     """The general leg-cramp intent when no rule picks a more specific one."""
+    body: tuple[str, ...] = ()
+    """Word starts of a leg part ("종아리"): with a cramp word in the same line, a cramp report."""
+    cramp_words: frozenset[str] = frozenset()
+    """Whole units naming the cramp itself ("쥐", "쥐가"), whatever the verb became."""
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any]) -> KeywordLayer | None:
@@ -48,11 +52,18 @@ class KeywordLayer:
         return cls(triggers=frozenset(str(w) for w in section.get("triggers") or []),
                    veto=tuple(str(w) for w in section.get("veto") or []),
                    questions=tuple(str(w) for w in section.get("questions") or []),
-                   rules=rules, default=str(section.get("default", "cramp.calf")))
+                   rules=rules, default=str(section.get("default", "cramp.calf")),
+                   body=tuple(str(w) for w in section.get("body") or []),
+                   cramp_words=frozenset(str(w) for w in section.get("cramp_words") or []))
 
     def match(self, words: list[str]) -> str | None:
         """The cramp intent these normalised words report, or None."""
-        if not self.triggers.intersection(words):
+        # the verb is what recognition loses most often; a leg part and the cramp word together
+        # still say it ("오른쪽 발에 쥐가 어요")
+        leg_and_cramp = (bool(self.body) and any(w.startswith(self.body) for w in words)
+                         and bool(self.cramp_words.intersection(words))
+                         and not any(w.startswith(self.questions) for w in words))
+        if not (self.triggers.intersection(words) or leg_and_cramp):
             return None
         if any(w.startswith(self.veto) for w in words) or (words and words[0].startswith(
                 self.questions)):

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from bench.korean_clips import reached, read_sentences
 from intents.language import load_pack
 from intents.match import CANONICAL_INTENTS
 from intents.matcher import IntentMatcher
 from skill.asr.grammar import sample_sentences
 
 HEARD = Path(__file__).parent / "data" / "ko_vosk_heard.tsv"
+FRESH = Path(__file__).parent / "data" / "ko_fresh_clips.tsv"
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +59,7 @@ def test_typed_korean_reaches_its_intent(matcher: IntentMatcher, text: str, inte
     "종아리 종아리에 쥐가 났어요",
     "왼 종아리에 났어",  # 쥐 lost: a cramp reported in the past tense
     "났어요",
+    "쥐 오른 종아리가 어요",  # the verb lost: a leg part and the cramp word
 ])
 def test_grammar_mode_fragments_of_a_cramp_start_first_aid(matcher: IntentMatcher,
                                                           text: str) -> None:
@@ -66,6 +69,7 @@ def test_grammar_mode_fragments_of_a_cramp_start_first_aid(matcher: IntentMatche
 @pytest.mark.parametrize("text", [
     "오늘 날씨 어때요", "음악 틀어 줘", "불 좀 꺼 주세요", "화가 났어요", "불이 났어요",
     "고양이가 쥐를 잡았어요", "생각이 났어요", "쥐덫 어디 있어요", "쥐가 나요", "이 쥐에 쥐가 나요",
+    "다리에 쥐 안 나게 하는 법", "종아리에 쥐가 나는 원인",  # questions, not a cramp now
 ])
 def test_unrelated_korean_gets_no_intent(matcher: IntentMatcher, text: str) -> None:
     assert matcher.match(text).intent is None
@@ -94,3 +98,11 @@ def _heard_rows() -> list[dict[str, str]]:
 def test_what_vosk_heard_on_espeak_clips(matcher: IntentMatcher, row: dict[str, str]) -> None:
     expect = None if row["expect"] == "null" else row["expect"]
     assert matcher.match(row["heard"]).intent == expect, row
+
+
+@pytest.mark.parametrize(("text", "meant"), read_sentences(FRESH), ids=lambda v: str(v))
+def test_fresh_korean_phrasings_typed_reach_what_they_mean(matcher: IntentMatcher, text: str,
+                                                           meant: str) -> None:
+    """Banmal, formal and colloquial cramp reports (쥐 나써, 쥐났다, 났습니다, 종아리가 땡겨요),
+    bare controls, and everyday speech that must stay unanswered (짜증 났어, 아기가 이가 났어요)."""
+    assert reached(meant, [matcher.match(text).intent]), (text, meant)

@@ -1,0 +1,32 @@
+"""Korean cramp reports phrased other ways than the templates' first forms, spoken and decoded."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from skill.asr.models import LoadedModel
+from skill.cli.main import main
+from tests.voice_support import KoreanSpeech
+
+SPEEDS = (120, 160, 200)
+"""espeak-ng words per minute, slow to fast; none of them were used to tune the pack."""
+
+
+def heard_intents(capsys: pytest.CaptureFixture[str], wav: str) -> list[str | None]:
+    assert main(["listen", "--lang", "ko", "--json", "--silent", "--wav", wav]) == 0
+    out, _ = capsys.readouterr()
+    return [json.loads(line)["intent"] for line in out.splitlines() if line.strip()]
+
+
+# "다리 쥐났어" (banmal, no particle) and "자는데 쥐가 났어" (while asleep) come through
+# grammar-mode Vosk as fragments ("났어", "요 났어"); first aid must still start every time.
+@pytest.mark.parametrize("said", ["다리 쥐났어", "자는데 쥐가 났어"])
+def test_banmal_cramp_report_starts_first_aid_at_every_speed(
+    capsys: pytest.CaptureFixture[str], ko_model: LoadedModel, korean_speech: KoreanSpeech,
+    said: str,
+) -> None:
+    for speed in SPEEDS:
+        intents = heard_intents(capsys, str(korean_speech(said, speed)))
+        assert any(i is not None and i.startswith("cramp.") for i in intents), (speed, intents)
