@@ -56,6 +56,9 @@ class RedFlagDetector:
         self.denials = frozenset(str(c) for c in data.get("denials") or [])
         self.concepts = tuple(parse_concept(n, b) for n, b in (data.get("concepts") or {}).items())
         self.rules = tuple(parse_rule(r) for r in data.get("rules") or [])
+        # a rule's level is not used here: any of these firing means the line reports no sign
+        self.not_reports = tuple(parse_rule({"level": LEVELS[-1], **r})
+                                 for r in data.get("not_reports") or [])
         self.side = {str(k): str(v) for k, v in (data.get("side") or {}).items()}
         self.side_body = frozenset(str(w) for w in data.get("side_body") or [])
         self.who = {str(w): str(who) for who, words in (data.get("who") or {}).items()
@@ -72,7 +75,7 @@ class RedFlagDetector:
         self._patterns.update((t, self._compile(t)) for t in self.not_negating)
         self._corrections: dict[str, str] = {}
         names = {c.name for c in self.concepts}
-        for rule in self.rules:
+        for rule in self.rules + self.not_reports:
             unknown = set(rule.all + rule.any + rule.none) - names
             if unknown:
                 raise PackError(f"red_flags rule {rule}: unknown concepts {sorted(unknown)}")
@@ -101,7 +104,7 @@ class RedFlagDetector:
         words = self._words(text)
         found = self.concepts_in(words)
         fired = [r for r in self.rules if r.fires(found)]
-        if not fired:
+        if not fired or self._not_a_report(found):
             return None
         best = min(fired, key=lambda r: RANK[r.level])
         concepts = tuple(sorted(set(best.all) | (found & set(best.any))))
@@ -132,7 +135,13 @@ class RedFlagDetector:
         found = self.concepts_in(words)
         denied = self.concepts_in(words, negation=False) - found
         signs = {c.name for c in self.concepts if c.hint}
+        if self._not_a_report(found):
+            return True
         return bool(denied & signs or found & self.denials) and not found & signs
+
+    def _not_a_report(self, found: set[str]) -> bool:
+        """Asked about a sign in general ("when should i worry about swelling")."""
+        return any(r.fires(found) for r in self.not_reports)
 
     def concepts_in(self, words: Sequence[str], negation: bool = True) -> set[str]:
         return {c.name for c in self.concepts if self._has(c, words, negation)}
