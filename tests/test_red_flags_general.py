@@ -112,3 +112,36 @@ def test_english_words_are_never_corrected_into_a_symptom(matcher: IntentMatcher
     """Two swapped letters are corrected ("claf"), but not into another word ("form", "lots")."""
     assert matcher.red_flags.found_in("the form was three lots of paper") == set()
     assert "leg" in matcher.red_flags.found_in("my claf")
+
+
+@pytest.fixture(scope="module")
+def korean() -> IntentMatcher:
+    return IntentMatcher(load_pack("ko"))
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("가슴이 조이는 것 같아요", "emergency"),
+    ("숨쉬기가 힘들어요", "emergency"),
+    ("숨이 차고 다리가 부었어요", "emergency"),
+    ("다리가 부었어요 가슴도 아파요", "emergency"),
+    ("가 부었어요 가슴도 가 어요", "emergency"),   # what grammar-mode Vosk hears of the line above
+    ("기침할 때 피가 나와요", "emergency"),
+    ("아이가 온몸을 떨어요", "emergency"),
+    ("종아리가 붓고 빨개요", "urgent"),
+    ("종아리가 뜨겁고 아파요", "urgent"),
+    ("가슴은 괜찮은데 다리가 부었어요", "urgent"),  # the chest ruled out: the leg alone
+    ("발이 차갑고 하얘요", "urgent"),
+    ("쥐가 30분째 안 풀려요", "urgent"),
+])
+def test_korean_danger_signs_escalate_at_their_level(
+    korean: IntentMatcher, text: str, level: str
+) -> None:
+    match = korean.match(text)
+    assert (match.intent, match.slots["level"]) == ("safety.red_flag", level)
+
+
+@pytest.mark.parametrize("text", ["부었어요", "다리가 안 부었어요", "종아리에 쥐가 났어요"])
+def test_korean_bare_or_denied_swelling_does_not_escalate(korean: IntentMatcher,
+                                                          text: str) -> None:
+    """A lone "부었어요" is what a no-[unk] grammar makes of unrelated speech ("뭐라고요")."""
+    assert korean.match(text).intent != "safety.red_flag"
