@@ -27,6 +27,7 @@ from intents.red_flag_data import (
 __all__ = ["LEVELS", "RedFlag", "RedFlagDetector"]
 
 _MIN_CORRECTED_LENGTH = 5
+_MIN_TRANSPOSED_LENGTH = 4
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,12 @@ class RedFlagDetector:
         self.not_negating = tuple(Term.parse(t) for t in data.get("not_negating") or [])
         self.breaks = frozenset(str(w) for w in data.get("negation_breaks") or [])
         self.negation_window = int(data.get("negation_window", 3))
+        self.denials = frozenset(str(c) for c in data.get("denials") or [])
         self.concepts = tuple(parse_concept(n, b) for n, b in (data.get("concepts") or {}).items())
         self.rules = tuple(parse_rule(r) for r in data.get("rules") or [])
+        # a rule's level is not used here: any of these firing means the line reports no sign
+        self.not_reports = tuple(parse_rule({"level": LEVELS[-1], **r})
+                                 for r in data.get("not_reports") or [])
         self.side = {str(k): str(v) for k, v in (data.get("side") or {}).items()}
         self.side_body = frozenset(str(w) for w in data.get("side_body") or [])
         self.who = {str(w): str(who) for who, words in (data.get("who") or {}).items()
@@ -62,6 +67,7 @@ class RedFlagDetector:
                         for w in alts}
         lexicon = {w for w in alternatives if not w.endswith("*") and not w.startswith("#")}
         self.lexicon = sorted(lexicon)
+        self._lexicon_set = frozenset(lexicon)
         self.stems = tuple(sorted(w[:-1] for w in alternatives if w.endswith("*")))
         self.known = frozenset(known_words) | lexicon | frozenset(data.get("known_words") or [])
         self.spelling_cutoff = spelling_cutoff
@@ -69,10 +75,12 @@ class RedFlagDetector:
         self._patterns.update((t, self._compile(t)) for t in self.not_negating)
         self._corrections: dict[str, str] = {}
         names = {c.name for c in self.concepts}
-        for rule in self.rules:
+        for rule in self.rules + self.not_reports:
             unknown = set(rule.all + rule.any + rule.none) - names
             if unknown:
                 raise PackError(f"red_flags rule {rule}: unknown concepts {sorted(unknown)}")
+        if self.denials - names:
+            raise PackError(f"red_flags denials: unknown concepts {sorted(self.denials - names)}")
 
     @classmethod
     def from_pack(cls, pack: LanguagePack, known_words: Iterable[str] = ()) -> RedFlagDetector:
@@ -96,7 +104,7 @@ class RedFlagDetector:
         words = self._words(text)
         found = self.concepts_in(words)
         fired = [r for r in self.rules if r.fires(found)]
-        if not fired:
+        if not fired or self._not_a_report(found):
             return None
         best = min(fired, key=lambda r: RANK[r.level])
         concepts = tuple(sorted(set(best.all) | (found & set(best.any))))
@@ -121,13 +129,19 @@ class RedFlagDetector:
         return self.concepts_in(self._words(text))
 
     def only_negated(self, text: str) -> bool:
-        """Danger signs heard only as denied ("my calf is not swollen", "no chest pain"): another
-        layer's red flag for this line is a false alarm."""
+        """Danger signs heard only as denied ("my calf is not swollen", "no chest pain") or ruled
+        out ("my chest is fine"): another layer's red flag for this line is a false alarm."""
         words = self._words(text)
         found = self.concepts_in(words)
         denied = self.concepts_in(words, negation=False) - found
         signs = {c.name for c in self.concepts if c.hint}
-        return bool(denied & signs) and not found & signs
+        if self._not_a_report(found):
+            return True
+        return bool(denied & signs or found & self.denials) and not found & signs
+
+    def _not_a_report(self, found: set[str]) -> bool:
+        """Asked about a sign in general ("when should i worry about swelling")."""
+        return any(r.fires(found) for r in self.not_reports)
 
     def concepts_in(self, words: Sequence[str], negation: bool = True) -> set[str]:
         return {c.name for c in self.concepts if self._has(c, words, negation)}
@@ -141,14 +155,26 @@ class RedFlagDetector:
     def _correct(self, word: str) -> str:
         """A close lexicon spelling of an unknown word ("swolen"), as the normaliser's matcher
         does for template words; known words and short ones stay as they are."""
-        if (word in self.known or len(word) < _MIN_CORRECTED_LENGTH or word.isdigit()
-                or word.startswith(self.stems)):
+        if word in self.known or word.isdigit() or word.startswith(self.stems):
             return word
         if word not in self._corrections:
-            close = difflib.get_close_matches(word, self.lexicon, n=1,
-                                              cutoff=self.spelling_cutoff)
-            self._corrections[word] = close[0] if close and close[0][0] == word[0] else word
+            self._corrections[word] = self._transposed(word) or word
+            if len(word) >= _MIN_CORRECTED_LENGTH and self._corrections[word] == word:
+                close = difflib.get_close_matches(word, self.lexicon, n=1,
+                                                  cutoff=self.spelling_cutoff)
+                self._corrections[word] = close[0] if close and close[0][0] == word[0] else word
         return self._corrections[word]
+
+    def _transposed(self, word: str) -> str | None:
+        """A lexicon word two swapped neighbouring letters away ("pian", "claf"): the commonest
+        typo, too short a change for the similarity cutoff on short words."""
+        if len(word) < _MIN_TRANSPOSED_LENGTH:
+            return None
+        for i in range(1, len(word) - 1):  # the first letter stays, as for other corrections
+            swapped = word[:i] + word[i + 1] + word[i] + word[i + 2:]
+            if swapped in self._lexicon_set:
+                return swapped
+        return None
 
     def _has(self, concept: Concept, words: Sequence[str], negation: bool = True) -> bool:
         for term in concept.terms:

@@ -1,0 +1,37 @@
+"""Korean danger signs said aloud: espeak-ng speech through the real Korean model in grammar mode
+reaches safety.red_flag at the emergency level."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from intents.language import load_pack
+from skill.asr.grammar import build_grammar, sample_sentences
+from skill.asr.models import LoadedModel
+from skill.cli.main import main
+from tests.voice_support import KoreanSpeech
+
+
+def test_korean_danger_sentences_are_in_the_speech_grammar(ko_model: LoadedModel) -> None:
+    """Every word of them is one the model can spell, so none is left out of the grammar."""
+    sentences = [s for s in sample_sentences(load_pack("ko")) if "부었어요" in s or "가슴" in s]
+    assert {"다리가 부었어요 가슴도 아파요", "가슴이 아프고 다리가 부었어요"} <= set(sentences)
+    assert build_grammar(sentences, ko_model.has_word).missing == ()
+
+
+# espeak-ng's Korean through the small model keeps "부었어요" and "가슴" but loses "아파요" and,
+# at 120 words a minute, splits the line (measured); 150 and 175 are asked, as two people might.
+@pytest.mark.parametrize("speed", [150, 175])
+def test_spoken_swollen_leg_and_chest_pain_calls_for_emergency_help(
+    capsys: pytest.CaptureFixture[str], ko_model: LoadedModel, korean_speech: KoreanSpeech,
+    speed: int,
+) -> None:
+    wav = korean_speech("다리가 부었어요 가슴도 아파요", speed)
+    code = main(["listen", "--lang", "ko", "--json", "--silent", "--wav", str(wav)])
+    out, _ = capsys.readouterr()
+    assert code == 0
+    [record] = [json.loads(line) for line in out.splitlines() if line.strip()]
+    assert (record["intent"], record["slots"]) == ("safety.red_flag", {"level": "emergency"})
+    assert record["reply_keys"] == ["escalation.emergency"]
