@@ -108,6 +108,8 @@ class SemanticResult:
     """Danger-sign level of the nearest red-flag paraphrase, for safety.red_flag."""
     rule: str = ""
     """Threshold key that let this through (a family, UNCLEAR or SAID_CRAMP); '' for none."""
+    share: float = 0.0
+    """How much of its family's probability `best` holds: the head's certainty of the kind."""
 
 
 @dataclass
@@ -157,7 +159,8 @@ def _decide(prediction: Prediction, thresholds: Mapping[str, float], settings: L
     if (label != NONE and confidence >= thresholds.get(family(label), 1.0)
             and not settings.off_topic(label, text)):
         return SemanticResult(label, confidence, label,
-                              level() if label == "safety.red_flag" else "", family(label))
+                              level() if label == "safety.red_flag" else "", family(label),
+                              prediction.kind_share())
     if family(prediction.best_in_family) == "cramp" and not settings.elsewhere_cramp(text):
         # a person in pain must not meet silence: a line that names a cramp is judged only
         # against held-out negatives that name one too (period, writer's, "cramped flat"), so
@@ -166,8 +169,10 @@ def _decide(prediction: Prediction, thresholds: Mapping[str, float], settings: L
             if ((key == UNCLEAR or settings.says_cramp(text))
                     and prediction.family_confidence >= thresholds.get(key, 1.0)):
                 return SemanticResult(UNCLEAR, prediction.family_confidence,
-                                      prediction.best_in_family, rule=key)
-    return SemanticResult(NONE, confidence, prediction.best_in_family)
+                                      prediction.best_in_family, rule=key,
+                                      share=prediction.kind_share())
+    return SemanticResult(NONE, confidence, prediction.best_in_family,
+                          share=prediction.kind_share())
 
 
 def _load(path: Path) -> _Trained:
