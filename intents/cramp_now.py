@@ -40,7 +40,10 @@ class CrampNow:
     state_pairs: frozenset[tuple[str, str]]
     """Two-word states ("rock hard", "locked up"), also only with a leg part."""
     elsewhere: frozenset[str]
-    """A cramp off the legs or not a muscle at all ("stomach", "period", "flat", "style")."""
+    """A cramp off the legs or not a muscle at all ("stomach", "period", "style")."""
+    near_elsewhere: frozenset[str]
+    """The same within three words of the cramp ("cramp in my side"), as these words have
+    other senses ("the side of the road", "it is back")."""
     things: frozenset[str]
     """What else can be tight or stuck on a leg ("shoes", "jeans"): a state then says nothing."""
     others: frozenset[str]
@@ -67,6 +70,7 @@ class CrampNow:
         return cls(_words(section, "cramps"), _pairs(section, "cramp_pairs"),
                    _words(section, "legs"), _words(section, "states"),
                    _pairs(section, "state_pairs"), _words(section, "elsewhere"),
+                   _words(section, "near_elsewhere"),
                    _words(section, "things"), _words(section, "others"),
                    _words(section, "questions"), _words(section, "over"),
                    negators=_words(section, "negators"),
@@ -74,23 +78,33 @@ class CrampNow:
 
     def __call__(self, words: list[str]) -> bool:
         """Whether these normalised words tell of a leg cramp happening now."""
-        if not words or words[0] in self.questions:
+        if not self.plain(words):
             return False
         fixed = [self._spelt(w) for w in words]
         heard = set(fixed)
-        if heard & self.over or self._negated(fixed):
-            return False
         pairs = set(zip(fixed, fixed[1:], strict=False))
         named = {w for pair in pairs & self.cramp_pairs for w in pair}  # "charley horse"
         if {w.removesuffix("'s") for w in heard - named} & self.others:
             return False
         leg = bool(heard & self.legs)
-        if heard & self.elsewhere and not leg:
+        if (heard & self.elsewhere or self._near_elsewhere(fixed)) and not leg:
             return False
         if heard & self.cramps or named:
             return True
         stated = bool(heard & self.states or pairs & self.state_pairs)
         return leg and stated and not {w.removesuffix("'s") for w in heard} & self.things
+
+    def plain(self, words: list[str]) -> bool:
+        """Told as happening now: not a question, not denied, over, habitual or past."""
+        if not words or words[0] in self.questions:
+            return False
+        fixed = [self._spelt(w) for w in words]
+        return not (set(fixed) & self.over or self._negated(fixed))
+
+    def _near_elsewhere(self, words: list[str]) -> bool:
+        told = self.cramps | self.states
+        return any(w in told and self.near_elsewhere.intersection(words[max(0, i - 3):i + 4])
+                   for i, w in enumerate(words))
 
     def _negated(self, words: list[str]) -> bool:
         """"not cramping", "i do not have a cramp", "no more spasms"; a "no" that opens the

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from intents.cramp_now import CrampNow
 from intents.match import IntentMatch
-from intents.semantic.layer import UNCLEAR, SemanticLayer, SemanticResult
+from intents.semantic.layer import LEG_PAIN, UNCLEAR, SemanticLayer, SemanticResult
 from intents.semantic.slots import SlotReader
 from intents.semantic.training import NONE, UNSPECIFIED
 
@@ -33,16 +33,16 @@ class SemanticStep:
 
     def refine(self, layer: SemanticLayer | None, found: IntentMatch,
                normalized: str) -> IntentMatch:
-        """A near-miss cramp match takes the kind the semantic layer accepts over its family
-        threshold: "cycling and my leg cramped up" is a near-miss of the calf template, but
-        the cycling is the point (cramp.exercise)."""
+        """A near-miss cramp match takes the kind the semantic head is sure of: the edit that
+        made the near-miss may have dropped the point ("cycling and my leg cramped up" is a
+        near-miss of a calf template; cramp.exercise). That it is a cramp is settled by the
+        template, so no family threshold applies here, only the kind's share."""
         if layer is None or not (found.intent or "").startswith("cramp."):
             return found
         result = layer.classify(normalized)
-        if (result.rule == "cramp" and result.label not in (found.intent, UNSPECIFIED)
-                and result.label in self.intents):
-            slots = {**found.slots, **self.slot_reader.read(result.label, normalized.split())}
-            return IntentMatch(result.label, slots, found.text, round(result.confidence, 3),
+        if self._sure_kind(result) not in (None, found.intent):
+            slots = {**found.slots, **self.slot_reader.read(result.best, normalized.split())}
+            return IntentMatch(result.best, slots, found.text, round(result.confidence, 3),
                                "semantic")
         return found
 
@@ -51,7 +51,9 @@ class SemanticStep:
         Without the layer (switched off, or still loading) the cramp-now rule still holds."""
         result = layer.classify(normalized) if layer is not None else None
         words = normalized.split()
-        if result is not None and result.label in (UNCLEAR, UNSPECIFIED):
+        if result is not None and result.label in (UNCLEAR, UNSPECIFIED) and (
+                result.rule != LEG_PAIN or self.cramp_now is None or self.cramp_now.plain(words)):
+            # the leg-pain rule is weaker than a cramp word: not for a question or a past pain
             return self._unclear(result, words, text, round(result.confidence, 3))
         if result is not None and result.label != NONE and result.label in self.intents:
             slots = self.slot_reader.read(result.label, words)
@@ -63,11 +65,15 @@ class SemanticStep:
             return self._unclear(result, words, text, CONCEPT_SCORE)
         return IntentMatch(None, text=text, score=round(result.confidence, 3) if result else 0.0)
 
+    def _sure_kind(self, result: SemanticResult | None) -> str | None:
+        """The kind of cramp the head is sure of, once it is settled that this is a cramp."""
+        if (result is None or not result.best.startswith("cramp.") or result.best == UNSPECIFIED
+                or result.share < KIND_SHARE or result.best not in self.intents):
+            return None
+        return result.best
+
     def _unclear(self, result: SemanticResult | None, words: list[str], text: str,
                  score: float) -> IntentMatch:
-        intent = GENERAL_CRAMP
-        if (result is not None and result.best.startswith("cramp.") and result.best != UNSPECIFIED
-                and result.share >= KIND_SHARE and result.best in self.intents):
-            intent = result.best
+        intent = self._sure_kind(result) or GENERAL_CRAMP
         return IntentMatch(intent, self.slot_reader.read(intent, words), text, score,
                            "cramp-unclear")
