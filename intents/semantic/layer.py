@@ -67,6 +67,11 @@ class LayerSettings:
     """Words placing a cramp off the legs or out of the body ("stomach", "period", "flat")."""
     pain_words: frozenset[str] = frozenset()
     """Words of pain ("hurts", "agony"): with a leg part, the leg-pain rule (LEG_PAIN)."""
+    commands: frozenset[str] = frozenset()
+    """Command families (control, reminder): answered only for lines of `command_words` or more;
+    a shorter one ("yeah right") is too little for the head, and the templates know the
+    short commands."""
+    command_words: int = 3
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any]) -> LayerSettings:
@@ -79,13 +84,16 @@ class LayerSettings:
                    frozenset(str(f) for f in section.get("families") or []),
                    frozenset(str(w) for w in section.get("cramp_words") or []),
                    frozenset(str(w) for w in section.get("elsewhere") or []),
-                   frozenset(str(w) for w in section.get("pain_words") or []))
+                   frozenset(str(w) for w in section.get("pain_words") or []),
+                   frozenset(str(f) for f in section.get("commands") or []),
+                   int(section.get("command_words", 3)))
 
     def fingerprint(self) -> str:
         """Stable across runs (a frozenset's repr is not), for the cache key."""
         return repr((self.per_template, self.validation_share, self.floor, self.margin,
                      sorted(self.topic), sorted(self.needs_topic), sorted(self.families),
-                     sorted(self.cramp_words), sorted(self.elsewhere), sorted(self.pain_words)))
+                     sorted(self.cramp_words), sorted(self.elsewhere), sorted(self.pain_words),
+                     sorted(self.commands), self.command_words))
 
     def says_cramp(self, text: str) -> bool:
         """Names a cramp, and not one elsewhere."""
@@ -106,9 +114,12 @@ class LayerSettings:
         return bool(words & self.elsewhere) and not words & legs
 
     def off_topic(self, label: str, text: str) -> bool:
+        words = text.split()
         if family(label) not in self.families:
             return True
-        return family(label) in self.needs_topic and self.topic.isdisjoint(text.split())
+        if family(label) in self.commands and len(words) < self.command_words:
+            return True
+        return family(label) in self.needs_topic and self.topic.isdisjoint(words)
 
 
 @dataclass(frozen=True)
