@@ -39,6 +39,8 @@ class CrampNow:
     """What a cramping muscle does ("seized", "knotted", "cramps"); only with a leg part."""
     state_pairs: frozenset[tuple[str, str]]
     """Two-word states ("rock hard", "locked up"), also only with a leg part."""
+    pains: frozenset[str]
+    """Pain as a cramp is told ("exploded", "agony"), also only with a leg part."""
     elsewhere: frozenset[str]
     """A cramp off the legs or not a muscle at all ("stomach", "period", "style")."""
     near_elsewhere: frozenset[str]
@@ -69,7 +71,8 @@ class CrampNow:
             return None
         return cls(_words(section, "cramps"), _pairs(section, "cramp_pairs"),
                    _words(section, "legs"), _words(section, "states"),
-                   _pairs(section, "state_pairs"), _words(section, "elsewhere"),
+                   _pairs(section, "state_pairs"), _words(section, "pains"),
+                   _words(section, "elsewhere"),
                    _words(section, "near_elsewhere"),
                    _words(section, "things"), _words(section, "others"),
                    _words(section, "questions"), _words(section, "over"),
@@ -91,7 +94,7 @@ class CrampNow:
             return False
         if heard & self.cramps or named:
             return True
-        stated = bool(heard & self.states or pairs & self.state_pairs)
+        stated = bool(heard & (self.states | self.pains) or pairs & self.state_pairs)
         return leg and stated and not {w.removesuffix("'s") for w in heard} & self.things
 
     def plain(self, words: list[str]) -> bool:

@@ -17,11 +17,13 @@ UNSEALED = ["en_blind_spoken.tsv", "en_ordinary_cramps.tsv", "en_fresh.tsv", "en
             "en_fresh3.tsv", "en_holdout.tsv", "en_utterances.tsv"]
 ADVICE = ("cramp.", "safety.", "info.", "routine.")
 
-SILENT_ORDINARY_CRAMPS_AT_MOST = 0
-"""Measured: 0 of 114 after this change (14 before it); a person in pain is never met with
-silence. Raise only with a reason written here."""
-RIGHT_ORDINARY_CRAMPS_AT_LEAST = 90
-"""Measured: 93 of 114 right (87 before this change); the floor leaves room for training seeds."""
+SILENT_ORDINARY_CRAMPS_AT_MOST = 1
+"""Measured: 1 of 114 after this change (15 before it): "the cramp eased and then came straight
+back", which the cramp-now concept leaves alone as over ("eased"). Lower it, never raise it
+without a reason written here."""
+RIGHT_ORDINARY_CRAMPS_AT_LEAST = 100
+"""Measured: 102-104 of 114 right (88 before this change); the floor leaves room for a head
+trained on other data or another seed."""
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -71,6 +73,7 @@ def test_everyday_lines_start_no_advice_on_any_unsealed_set(matcher: IntentMatch
     "crampin in my thigh right now",
     "i'm on the floor screaming with a cramp",
     "charley horse",
+    "i was fast asleep and my calf just exploded with pain",
 ])
 def test_cramp_told_in_other_words_is_a_cramp_now(cramp_now: CrampNow,
                                                    templates_only: IntentMatcher,
@@ -91,6 +94,8 @@ def test_cramp_told_in_other_words_is_a_cramp_now(cramp_now: CrampNow,
     "i get cramps in my calves most nights",
     "magnesium oil for leg cramps",
     "oh no my cramp is easing",
+    "my feet are killing me in these shoes",
+    "my legs ache after the gym",
 ])
 def test_lookalikes_and_questions_are_not_a_cramp_now(cramp_now: CrampNow,
                                                        templates_only: IntentMatcher,
@@ -115,6 +120,13 @@ def test_near_miss_cramp_takes_the_kind_the_semantic_layer_is_sure_of(
 def test_unclear_cramp_gets_the_kind_when_the_head_is_sure_of_it(matcher: IntentMatcher) -> None:
     match = matcher.match("both hamstrings cramping i'm screaming")
     assert (match.intent, match.method) == ("cramp.thigh", "cramp-unclear")
+
+
+def test_longer_spoken_command_is_understood_but_a_two_word_guess_is_not(
+        matcher: IntentMatcher) -> None:
+    assert matcher.match("can you talk a bit slower").intent == "control.slower"
+    assert matcher.match("not now give me twenty minutes").slots == {"minutes": "20"}
+    assert matcher.match("yeah right").intent is None
 
 
 @pytest.mark.parametrize(("text", "normalized"), [
