@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from typing import Any
 
 from hassil import (
     Alternative,
@@ -22,10 +23,56 @@ from hassil import (
     TextSlotList,
 )
 
-__all__ = ["FuzzyHit", "FuzzyIndex", "Sample", "sample_templates", "template_words"]
+__all__ = ["FuzzyHit", "FuzzyIndex", "FuzzySettings", "Sample", "sample_templates",
+           "template_words"]
 
 NUMBER = "{n}"
 """Placeholder standing for any number, in samples and in heard text alike."""
+
+
+@dataclass(frozen=True)
+class FuzzySettings:
+    """The `fuzzy:` section of pack.yaml."""
+
+    threshold: float
+    """Word-sequence similarity a near-miss needs against a sampled template sentence."""
+    max_dropped_share: float
+    """Share of the words that may be unknown (and dropped) before the templates are retried."""
+    min_kept_words: int
+    """Fewest words that must remain after dropping unknown ones."""
+    spelling_cutoff: float
+    """Character similarity for correcting an unknown word to a known one (ASR noise)."""
+    keywords: frozenset[str]
+    """A near-miss must contain one of these."""
+    veto: frozenset[str]
+    """Out-of-domain words: when heard, only an exact template match may fire."""
+    topic: frozenset[str]
+    """Cramp and body words; only a line with one of these may be split into clauses."""
+    body: frozenset[str]
+    """Body-part words: a clause needs a keyword besides these ("his left foot" says nothing)."""
+    questions: frozenset[str]
+    """A line opening with one of these is a question and is never split."""
+    clause_joiners: frozenset[str]
+    """Words that join two clauses ("and", "because"); a split drops them."""
+    clause_starters: frozenset[str]
+    """Words that can open a new clause without a joiner ("my", "i", "it")."""
+
+    @classmethod
+    def from_meta(cls, meta: Mapping[str, Any]) -> FuzzySettings:
+        section = meta.get("fuzzy") or {}
+        return cls(
+            threshold=float(section.get("threshold", 0.8)),
+            max_dropped_share=float(section.get("max_dropped_share", 0.34)),
+            min_kept_words=int(section.get("min_kept_words", 4)),
+            spelling_cutoff=float(section.get("spelling_cutoff", 0.84)),
+            keywords=frozenset(str(w) for w in section.get("keywords") or []),
+            veto=frozenset(str(w) for w in section.get("veto") or []),
+            topic=frozenset(str(w) for w in section.get("topic") or []),
+            body=frozenset(str(w) for w in section.get("body") or []),
+            questions=frozenset(str(w) for w in section.get("questions") or []),
+            clause_joiners=frozenset(str(w) for w in section.get("clause_joiners") or []),
+            clause_starters=frozenset(str(w) for w in section.get("clause_starters") or []),
+        )
 
 
 @dataclass(frozen=True)

@@ -3,76 +3,36 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
 
 from hassil import Intents, RecognizeResult, recognize_best
 
-from intents.fuzzy import NUMBER, FuzzyIndex, Sample, sample_templates, template_words
+from intents.cramp_now import CrampNow
+from intents.fuzzy import (
+    NUMBER,
+    FuzzyIndex,
+    FuzzySettings,
+    Sample,
+    sample_templates,
+    template_words,
+)
 from intents.keywords import KeywordLayer
 from intents.language import LanguagePack
 from intents.match import IntentMatch
 from intents.normalize import Normalizer
+from intents.policy import GENERAL_CRAMP, SemanticStep
 from intents.red_flags import RedFlagDetector
 from intents.semantic import LazyLayer
-from intents.semantic.layer import UNCLEAR
+from intents.semantic.layer import SemanticLayer
 from intents.semantic.slots import SlotReader
-from intents.semantic.training import NONE, UNSPECIFIED
+from intents.semantic.training import read_negatives
 
-__all__ = ["FuzzySettings", "IntentMatcher"]
+__all__ = ["GENERAL_CRAMP", "FuzzySettings", "IntentMatcher"]
 
 _RED_FLAG = "safety.red_flag"
-GENERAL_CRAMP = "cramp.calf"
-"""The general leg-cramp flow, for a cramp now of no clear kind."""
 
 _SAMPLES_PER_TEMPLATE = 120
 _MAX_LEAVE_ONE_OUT_WORDS = 14
-
-
-@dataclass(frozen=True)
-class FuzzySettings:
-    """The `fuzzy:` section of pack.yaml."""
-
-    threshold: float
-    """Word-sequence similarity a near-miss needs against a sampled template sentence."""
-    max_dropped_share: float
-    """Share of the words that may be unknown (and dropped) before the templates are retried."""
-    min_kept_words: int
-    """Fewest words that must remain after dropping unknown ones."""
-    spelling_cutoff: float
-    """Character similarity for correcting an unknown word to a known one (ASR noise)."""
-    keywords: frozenset[str]
-    """A near-miss must contain one of these."""
-    veto: frozenset[str]
-    """Out-of-domain words: when heard, only an exact template match may fire."""
-    topic: frozenset[str]
-    """Cramp and body words; only a line with one of these may be split into clauses."""
-    body: frozenset[str]
-    """Body-part words: a clause needs a keyword besides these ("his left foot" says nothing)."""
-    questions: frozenset[str]
-    """A line opening with one of these is a question and is never split."""
-    clause_joiners: frozenset[str]
-    """Words that join two clauses ("and", "because"); a split drops them."""
-    clause_starters: frozenset[str]
-    """Words that can open a new clause without a joiner ("my", "i", "it")."""
-
-    @classmethod
-    def from_meta(cls, meta: Mapping[str, Any]) -> FuzzySettings:
-        section = meta.get("fuzzy") or {}
-        return cls(
-            threshold=float(section.get("threshold", 0.8)),
-            max_dropped_share=float(section.get("max_dropped_share", 0.34)),
-            min_kept_words=int(section.get("min_kept_words", 4)),
-            spelling_cutoff=float(section.get("spelling_cutoff", 0.84)),
-            keywords=frozenset(str(w) for w in section.get("keywords") or []),
-            veto=frozenset(str(w) for w in section.get("veto") or []),
-            topic=frozenset(str(w) for w in section.get("topic") or []),
-            body=frozenset(str(w) for w in section.get("body") or []),
-            questions=frozenset(str(w) for w in section.get("questions") or []),
-            clause_joiners=frozenset(str(w) for w in section.get("clause_joiners") or []),
-            clause_starters=frozenset(str(w) for w in section.get("clause_starters") or []),
-        )
 
 
 class IntentMatcher:
@@ -84,13 +44,16 @@ class IntentMatcher:
          danger sign is negated ("not swollen") gets no intent;
       2. "exact": a hassil template matches the normalised words; confidence 1.0;
       3. "fuzzy": near-miss layers (a stray skip phrase, unknown or misspelt words, one clause
-         of two), each a template match on slightly edited words;
+         of two), each a template match on slightly edited words; a near-miss cramp takes the
+         kind the semantic layer accepts instead ("semantic"), as the edit may drop the point;
       4. "semantic" (packs with a `semantic:` section, i.e. English): a softmax head over MiniLM
          sentence vectors; accepted only above its intent family's threshold, which was set on
          held-out paraphrases and everyday negatives so that negatives almost never pass;
-      5. "cramp-unclear": clearly a cramp now (the cramp labels together pass their own
-         threshold, or the head says cramp.unspecified) but of no clear kind: the general
-         leg-cramp flow (cramp.calf) rather than silence;
+      5. "cramp-unclear": clearly a cramp now but of no clear kind: the cramp labels together
+         pass their own threshold, the head says cramp.unspecified, or the cramp-now concept
+         (intents/cramp_now.py: a cramp word, or a leg part in a cramp state, not a question,
+         not over, not elsewhere) holds. The kind the head is sure of, else the general
+         leg-cramp flow (cramp.calf), rather than silence (intents/policy.py);
       6. "keywords" (packs with a `keyword_layer:` section, i.e. Korean): a cramp reported in
          fragments, as grammar-mode recognition returns it, before the semantic step;
       7. "none": no intent.
@@ -118,7 +81,9 @@ class IntentMatcher:
         self.fuzzy = FuzzyIndex.build(samples, self.settings.keywords, self.settings.threshold)
         self.keyword_layer = KeywordLayer.from_meta(pack.meta)
         self.red_flags = RedFlagDetector.from_pack(pack, self.vocabulary)
-        self.slot_reader = SlotReader.from_meta(pack.meta)
+        self.step = SemanticStep(SlotReader.from_meta(pack.meta),
+                                 CrampNow.from_meta(pack.meta, self._known_words()),
+                                 frozenset(self.intents.intents))
         self.semantic = (LazyLayer(pack.meta, self.intents, pack.directory / "training",
                                    self.normalize)
                          if semantic and "semantic" in pack.meta else None)
@@ -160,29 +125,16 @@ class IntentMatcher:
             return self._from_result(result, text, 1.0, "exact")
         fuzzy = self._fuzzy(normalized.split(), text)
         if fuzzy.intent is not None:
-            return fuzzy
+            return self.step.refine(self._layer(), fuzzy, normalized)
         if self.keyword_layer is not None:
             intent = self.keyword_layer.match(normalized.split())
             if intent is not None:
                 return IntentMatch(intent, {}, text, 0.6, "keywords")
-        return self._semantic(normalized, text)
+        return self.step.match(self._layer(), normalized, text)
 
-    def _semantic(self, normalized: str, text: str) -> IntentMatch:
-        layer = self.semantic.get(self.wait_for_semantic) if self.semantic is not None else None
-        if layer is None:
-            return IntentMatch(None, text=text)
-        found = layer.classify(normalized)
-        confidence = round(found.confidence, 3)
-        words = normalized.split()
-        if found.label in (UNCLEAR, UNSPECIFIED):
-            slots = self.slot_reader.read(GENERAL_CRAMP, words)
-            return IntentMatch(GENERAL_CRAMP, slots, text, confidence, "cramp-unclear")
-        if found.label == NONE or found.label not in self.intents.intents:
-            return IntentMatch(None, text=text, score=confidence)
-        slots = self.slot_reader.read(found.label, words)
-        if found.level:
-            slots["level"] = found.level
-        return IntentMatch(found.label, slots, text, confidence, "semantic")
+    def _layer(self) -> SemanticLayer | None:
+        """The semantic layer; None when off, or (live use) while it is still loading."""
+        return self.semantic.get(self.wait_for_semantic) if self.semantic is not None else None
 
     def _is_exact_template(self, text: str) -> bool:
         """Whether `text` matches a template exactly (what match() reports as 'exact'), without
@@ -318,6 +270,13 @@ class IntentMatcher:
         slot_list = self.intents.slot_lists.get(list_name)
         values = getattr(slot_list, "values", [])
         return [str(v.value_out) for v in values]
+
+    def _known_words(self) -> frozenset[str]:
+        """Real words: the templates' and those of the everyday requests the layer learns to
+        reject; none of them is a misspelling of a cramp word."""
+        everyday = read_negatives([self.pack.directory / "training" / "negatives.txt"],
+                                  self.normalize)
+        return self.vocabulary | {w for e in everyday for w in e.text.split()}
 
     def _skip_vocabulary(self) -> frozenset[str]:
         return frozenset(w for phrase in self.intents.skip_words for w in str(phrase).split())

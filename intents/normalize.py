@@ -64,6 +64,9 @@ class Normalizer:
     particles: tuple[str, ...] = ()
     """Particles a word may carry; "쥐 쥐가" (a word, then itself with a particle) keeps the
     longer form, as a stutter."""
+    lead_ins: tuple[tuple[str, ...], ...] = ()
+    """Spoken lead-ins ("okay so", "well"), longest first, dropped from the start of a line
+    while words remain."""
     max_chars: int = 400
     """Input beyond this many characters is ignored, so a huge line stays cheap."""
     max_tokens: int = 40
@@ -90,6 +93,8 @@ class Normalizer:
             durations=durations,
             stray_units=frozenset(str(w) for w in meta.get("stray_units") or []),
             particles=tuple(str(w) for w in meta.get("particles") or []),
+            lead_ins=tuple(sorted({tuple(str(p).split()) for p in meta.get("lead_ins") or []},
+                                  key=len, reverse=True)),
             max_chars=int(meta.get("max_input_chars", 400)),
             max_tokens=int(meta.get("max_tokens", 40)),
         )
@@ -102,7 +107,7 @@ class Normalizer:
         words = [_ELONGATED.sub(r"\1", w) for w in text.split()[: self.max_tokens * 2]]
         words = [w for w in words
                  if w not in self.fillers and w not in self.stray_units and w.isprintable()]
-        text = " ".join(self._drop_particle_stutters(words))
+        text = " ".join(self._drop_lead_ins(self._drop_particle_stutters(words)))
         if self.has_after_s is not None:
             text = self.has_after_s.sub(" has ", text)
         if self.is_after_s is not None:
@@ -113,6 +118,18 @@ class Normalizer:
         for pattern, substitute in self.durations:
             text = pattern.sub(substitute, text)
         return " ".join(_collapse_repeats(text.split())[: self.max_tokens])
+
+    def _drop_lead_ins(self, words: list[str]) -> list[str]:
+        """"okay so um my calf" -> "my calf"; a lone "okay" stays (it may be the answer)."""
+        stripped = True
+        while stripped:
+            stripped = False
+            for phrase in self.lead_ins:
+                if len(words) > len(phrase) and tuple(words[:len(phrase)]) == phrase:
+                    words = words[len(phrase):]
+                    stripped = True
+                    break
+        return words
 
     def _drop_particle_stutters(self, words: list[str]) -> list[str]:
         if not self.particles or not words:

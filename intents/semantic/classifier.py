@@ -27,6 +27,15 @@ class Prediction:
     """Summed probability of every label in the family of `best_in_family`."""
     best_in_family: str
     """Best label other than 'none', which may differ from `label` when 'none' wins."""
+    best_in_family_confidence: float = 0.0
+    """Softmax probability of `best_in_family` alone."""
+
+    def kind_share(self) -> float:
+        """How much of its family's probability `best_in_family` holds (0..1): how sure the
+        head is of the kind once the family is settled."""
+        if not self.family_confidence:
+            return 0.0
+        return self.best_in_family_confidence / self.family_confidence
 
 
 @dataclass
@@ -72,11 +81,13 @@ class Head:
         probs = self.probabilities(vector[None, :])[0]
         order = np.argsort(-probs)
         best = self.labels[int(order[0])]
-        in_domain = next(self.labels[int(i)] for i in order if self.labels[int(i)] != "none")
+        at = next(int(i) for i in order if self.labels[int(i)] != "none")
+        in_domain = self.labels[at]
         fam = family(in_domain)
         family_confidence = float(sum(p for label, p in zip(self.labels, probs, strict=True)
                                       if family(label) == fam))
-        return Prediction(best, float(probs[order[0]]), family_confidence, in_domain)
+        return Prediction(best, float(probs[order[0]]), family_confidence, in_domain,
+                          float(probs[at]))
 
 
 class _Adam:

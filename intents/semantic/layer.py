@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 ENV_CACHE = "CRAMP_COACH_MODEL_CACHE"
 """Where vectors and trained heads are cached; default: <data dir>/cache/semantic."""
-_HEAD_VERSION = "head-4"
+_HEAD_VERSION = "head-5"
 """Bump when training or calibration changes, so old cached heads are not reused."""
 UNCLEAR = "cramp.unclear"
 """A cramp now, of no clear kind: the cramp labels together pass their own threshold."""
@@ -30,6 +30,10 @@ _RED_FLAG = "safety.red_flag"
 SAID_CRAMP = "cramp.said"
 """Threshold key of the cramp-word rule: the line says "cramp" (or a synonym) of no other body
 part, and the head's best guess is a cramp; calibrated only on negatives that say so too."""
+LEG_PAIN = "cramp.leg_pain"
+"""Threshold key of the leg-pain rule: a leg part and a pain word ("my calf just exploded with
+pain"), the head leaning to a cramp; calibrated only on negatives that say so too ("i hurt my
+leg at football"), so an animal calf elsewhere cannot close it."""
 
 
 def cache_root() -> Path:
@@ -61,6 +65,13 @@ class LayerSettings:
     make the cramp-word rule (SAID_CRAMP) apply."""
     elsewhere: frozenset[str] = frozenset()
     """Words placing a cramp off the legs or out of the body ("stomach", "period", "flat")."""
+    pain_words: frozenset[str] = frozenset()
+    """Words of pain ("hurts", "agony"): with a leg part, the leg-pain rule (LEG_PAIN)."""
+    commands: frozenset[str] = frozenset()
+    """Command families (control, reminder): answered only for lines of `command_words` or more;
+    a shorter one ("yeah right") is too little for the head, and the templates know the
+    short commands."""
+    command_words: int = 3
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any]) -> LayerSettings:
@@ -72,17 +83,28 @@ class LayerSettings:
                    frozenset(str(f) for f in section.get("needs_topic") or []),
                    frozenset(str(f) for f in section.get("families") or []),
                    frozenset(str(w) for w in section.get("cramp_words") or []),
-                   frozenset(str(w) for w in section.get("elsewhere") or []))
+                   frozenset(str(w) for w in section.get("elsewhere") or []),
+                   frozenset(str(w) for w in section.get("pain_words") or []),
+                   frozenset(str(f) for f in section.get("commands") or []),
+                   int(section.get("command_words", 3)))
 
     def fingerprint(self) -> str:
         """Stable across runs (a frozenset's repr is not), for the cache key."""
         return repr((self.per_template, self.validation_share, self.floor, self.margin,
                      sorted(self.topic), sorted(self.needs_topic), sorted(self.families),
-                     sorted(self.cramp_words), sorted(self.elsewhere)))
+                     sorted(self.cramp_words), sorted(self.elsewhere), sorted(self.pain_words),
+                     sorted(self.commands), self.command_words))
 
     def says_cramp(self, text: str) -> bool:
         """Names a cramp, and not one elsewhere."""
         return bool(self.cramp_words.intersection(text.split())) and not self.elsewhere_cramp(text)
+
+    def says_leg_pain(self, text: str) -> bool:
+        """A leg part and a pain word, and no cramp elsewhere."""
+        words = set(text.split())
+        legs = self.topic - self.cramp_words
+        return (bool(words & legs) and bool(words & self.pain_words)
+                and not self.elsewhere_cramp(text))
 
     def elsewhere_cramp(self, text: str) -> bool:
         """"cramp in my back", "period cramps": yes; "in the back of my calf": no (a leg word
@@ -92,9 +114,12 @@ class LayerSettings:
         return bool(words & self.elsewhere) and not words & legs
 
     def off_topic(self, label: str, text: str) -> bool:
+        words = text.split()
         if family(label) not in self.families:
             return True
-        return family(label) in self.needs_topic and self.topic.isdisjoint(text.split())
+        if family(label) in self.commands and len(words) < self.command_words:
+            return True
+        return family(label) in self.needs_topic and self.topic.isdisjoint(words)
 
 
 @dataclass(frozen=True)
@@ -108,6 +133,8 @@ class SemanticResult:
     """Danger-sign level of the nearest red-flag paraphrase, for safety.red_flag."""
     rule: str = ""
     """Threshold key that let this through (a family, UNCLEAR or SAID_CRAMP); '' for none."""
+    share: float = 0.0
+    """How much of its family's probability `best` holds: the head's certainty of the kind."""
 
 
 @dataclass
@@ -169,17 +196,22 @@ def _decide(prediction: Prediction, thresholds: Mapping[str, float], settings: L
     if (label != NONE and confidence >= thresholds.get(family(label), 1.0)
             and not settings.off_topic(label, text)):
         return SemanticResult(label, confidence, label,
-                              level() if label == "safety.red_flag" else "", family(label))
+                              level() if label == "safety.red_flag" else "", family(label),
+                              prediction.kind_share())
     if family(prediction.best_in_family) == "cramp" and not settings.elsewhere_cramp(text):
         # a person in pain must not meet silence: a line that names a cramp is judged only
         # against held-out negatives that name one too (period, writer's, "cramped flat"), so
         # one odd negative elsewhere ("our calf has scours") cannot close the family to it
-        for key in (UNCLEAR, SAID_CRAMP):
-            if ((key == UNCLEAR or settings.says_cramp(text))
+        said = {UNCLEAR: True, SAID_CRAMP: settings.says_cramp(text),
+                LEG_PAIN: settings.says_leg_pain(text)}
+        for key in (UNCLEAR, SAID_CRAMP, LEG_PAIN):
+            if (said[key]
                     and prediction.family_confidence >= thresholds.get(key, 1.0)):
                 return SemanticResult(UNCLEAR, prediction.family_confidence,
-                                      prediction.best_in_family, rule=key)
-    return SemanticResult(NONE, confidence, prediction.best_in_family)
+                                      prediction.best_in_family, rule=key,
+                                      share=prediction.kind_share())
+    return SemanticResult(NONE, confidence, prediction.best_in_family,
+                          share=prediction.kind_share())
 
 
 def _load(path: Path) -> _Trained:
@@ -222,7 +254,7 @@ def calibrate(head: Head, validation: list[Example], by_text: Mapping[str, Matri
     """Per family (and UNCLEAR): just above the most confident held-out negative that the
     policy would otherwise accept, never below the floor. Raising one threshold can expose
     another family's score for the same line, so this repeats until nothing moves."""
-    keys = ({family(label) for label in head.labels} - {NONE}) | {UNCLEAR, SAID_CRAMP}
+    keys = ({family(label) for label in head.labels} - {NONE}) | {UNCLEAR, SAID_CRAMP, LEG_PAIN}
     thresholds = dict.fromkeys(sorted(keys), settings.floor)
     negatives = [(e.text, head.predict(by_text[e.text])) for e in validation if e.label == NONE]
     # an ordinary cramp told as an emergency is a false accept too ("cramped in the dark")

@@ -1,0 +1,127 @@
+"""The 'a cramp now' concept: a leg cramp happening as the person speaks, whatever the wording."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["CrampNow"]
+
+
+def _words(section: Mapping[str, Any], key: str) -> frozenset[str]:
+    return frozenset(str(w) for w in section.get(key) or [])
+
+
+def _pairs(section: Mapping[str, Any], key: str) -> frozenset[tuple[str, str]]:
+    split = (str(p).split() for p in section.get(key) or [])
+    return frozenset((p[0], p[1]) for p in split if len(p) == 2)
+
+
+@dataclass(frozen=True)
+class CrampNow:
+    """The `cramp_now:` section of pack.yaml, as a detector over normalised words.
+
+    A line is a cramp now when it names a cramp ("cramping", "charley horse", "spasm"), or a leg
+    part together with a cramp state ("my calf is rock hard", "my toes are clawed"), and it is
+    not a question, not negated or over, not habitual or past, and not a cramp elsewhere
+    ("period cramps", "a cramped flat"). Deliberately narrow: it decides only when every other
+    layer found nothing, and a person in pain must not be met with silence."""
+
+    cramps: frozenset[str]
+    """Words that name a cramp now on their own ("cramping", "spasm")."""
+    cramp_pairs: frozenset[tuple[str, str]]
+    """Two words that do ("charley horse"; "charlie" alone is a name)."""
+    legs: frozenset[str]
+    """Leg parts; a cramp state needs one, and one outweighs an `elsewhere` word."""
+    states: frozenset[str]
+    """What a cramping muscle does ("seized", "knotted", "cramps"); only with a leg part."""
+    state_pairs: frozenset[tuple[str, str]]
+    """Two-word states ("rock hard", "locked up"), also only with a leg part."""
+    pains: frozenset[str]
+    """Pain as a cramp is told ("exploded", "agony"), also only with a leg part."""
+    elsewhere: frozenset[str]
+    """A cramp off the legs or not a muscle at all ("stomach", "period", "style")."""
+    near_elsewhere: frozenset[str]
+    """The same within three words of the cramp ("cramp in my side"), as these words have
+    other senses ("the side of the road", "it is back")."""
+    things: frozenset[str]
+    """What else can be tight or stuck on a leg ("shoes", "jeans"): a state then says nothing."""
+    others: frozenset[str]
+    """An animal's or a thing's leg, or no leg at all ("the cat", "the table", "my schedule")."""
+    questions: frozenset[str]
+    """First words of a question: a question about cramps is not a cramp now."""
+    over: frozenset[str]
+    """Ended or not now ("stopped", "yesterday", "usually")."""
+    negators: frozenset[str] = frozenset()
+    """Deny a cramp word or state shortly after them ("not cramping", "no more spasms")."""
+    spelling_cutoff: float = 0.84
+    """Character similarity for reading a misspelt or misheard word as a cramp or leg word."""
+    known: frozenset[str] = frozenset()
+    """Real words (of the templates and the everyday negatives): never read as a misspelling
+    ("camping" is not "cramping")."""
+
+    @classmethod
+    def from_meta(cls, meta: Mapping[str, Any],
+                  known: frozenset[str] = frozenset()) -> CrampNow | None:
+        """None for a pack without a `cramp_now:` section (the detector is off there)."""
+        section = meta.get("cramp_now")
+        if not section:
+            return None
+        return cls(_words(section, "cramps"), _pairs(section, "cramp_pairs"),
+                   _words(section, "legs"), _words(section, "states"),
+                   _pairs(section, "state_pairs"), _words(section, "pains"),
+                   _words(section, "elsewhere"),
+                   _words(section, "near_elsewhere"),
+                   _words(section, "things"), _words(section, "others"),
+                   _words(section, "questions"), _words(section, "over"),
+                   negators=_words(section, "negators"),
+                   spelling_cutoff=float(section.get("spelling_cutoff", 0.84)), known=known)
+
+    def __call__(self, words: list[str]) -> bool:
+        """Whether these normalised words tell of a leg cramp happening now."""
+        if not self.plain(words):
+            return False
+        fixed = [self._spelt(w) for w in words]
+        heard = set(fixed)
+        pairs = set(zip(fixed, fixed[1:], strict=False))
+        named = {w for pair in pairs & self.cramp_pairs for w in pair}  # "charley horse"
+        if {w.removesuffix("'s") for w in heard - named} & self.others:
+            return False
+        leg = bool(heard & self.legs)
+        if (heard & self.elsewhere or self._near_elsewhere(fixed)) and not leg:
+            return False
+        if heard & self.cramps or named:
+            return True
+        stated = bool(heard & (self.states | self.pains) or pairs & self.state_pairs)
+        return leg and stated and not {w.removesuffix("'s") for w in heard} & self.things
+
+    def plain(self, words: list[str]) -> bool:
+        """Told as happening now: not a question, not denied, over, habitual or past."""
+        if not words or words[0] in self.questions:
+            return False
+        fixed = [self._spelt(w) for w in words]
+        return not (set(fixed) & self.over or self._negated(fixed))
+
+    def _near_elsewhere(self, words: list[str]) -> bool:
+        told = self.cramps | self.states
+        return any(w in told and self.near_elsewhere.intersection(words[max(0, i - 3):i + 4])
+                   for i, w in enumerate(words))
+
+    def _negated(self, words: list[str]) -> bool:
+        """"not cramping", "i do not have a cramp", "no more spasms"; a "no" that opens the
+        line ("oh no, my calf") denies nothing."""
+        told = self.cramps | self.states
+        return any(w in self.negators and (i > 0 or w != "no") and told.intersection(
+            words[i + 1:i + 4]) for i, w in enumerate(words))
+
+    def _spelt(self, word: str) -> str:
+        """A close spelling of a cramp or leg word ("crampin", "hamstrng"), else the word
+        itself. Short words and real words are left alone, and so are states: "uncurled" is
+        not "curled"."""
+        ours = self.cramps | self.legs | {"cramps", "cramped"}
+        if len(word) < 5 or word in ours or word in self.known:
+            return word
+        close = difflib.get_close_matches(word, ours, n=1, cutoff=self.spelling_cutoff)
+        return close[0] if close else word

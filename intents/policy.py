@@ -1,0 +1,79 @@
+"""After the templates: the semantic layer, then 'a cramp now, unclear which' (IntentMatcher)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from intents.cramp_now import CrampNow
+from intents.match import IntentMatch
+from intents.semantic.layer import LEG_PAIN, UNCLEAR, SemanticLayer, SemanticResult
+from intents.semantic.slots import SlotReader
+from intents.semantic.training import NONE, UNSPECIFIED
+
+__all__ = ["GENERAL_CRAMP", "SemanticStep"]
+
+GENERAL_CRAMP = "cramp.calf"
+"""The general leg-cramp flow, for a cramp now of no clear kind."""
+KIND_SHARE = 0.6
+"""A cramp of unclear wording gets the head's kind (thigh, foot, child...) when that kind holds
+this share of the cramp family's probability; below it, the general flow: a wrong stretch is
+worse than the general one."""
+CONCEPT_SCORE = 0.6
+"""Confidence reported when the cramp-now rule, not a probability, decided."""
+
+
+@dataclass(frozen=True)
+class SemanticStep:
+    """The semantic layer and the cramp-now rule, in the order of the matching policy."""
+
+    slot_reader: SlotReader
+    cramp_now: CrampNow | None
+    intents: Collection[str]
+
+    def refine(self, layer: SemanticLayer | None, found: IntentMatch,
+               normalized: str) -> IntentMatch:
+        """A near-miss cramp match takes the kind the semantic head is sure of: the edit that
+        made the near-miss may have dropped the point ("cycling and my leg cramped up" is a
+        near-miss of a calf template; cramp.exercise). That it is a cramp is settled by the
+        template, so no family threshold applies here, only the kind's share."""
+        if layer is None or not (found.intent or "").startswith("cramp."):
+            return found
+        result = layer.classify(normalized)
+        if self._sure_kind(result) not in (None, found.intent):
+            slots = {**found.slots, **self.slot_reader.read(result.best, normalized.split())}
+            return IntentMatch(result.best, slots, found.text, round(result.confidence, 3),
+                               "semantic")
+        return found
+
+    def match(self, layer: SemanticLayer | None, normalized: str, text: str) -> IntentMatch:
+        """The semantic layer's accepted intent; else a cramp now of unclear kind; else none.
+        Without the layer (switched off, or still loading) the cramp-now rule still holds."""
+        result = layer.classify(normalized) if layer is not None else None
+        words = normalized.split()
+        if result is not None and result.label in (UNCLEAR, UNSPECIFIED) and (
+                result.rule != LEG_PAIN or self.cramp_now is None or self.cramp_now.plain(words)):
+            # the leg-pain rule is weaker than a cramp word: not for a question or a past pain
+            return self._unclear(result, words, text, round(result.confidence, 3))
+        if result is not None and result.label != NONE and result.label in self.intents:
+            slots = self.slot_reader.read(result.label, words)
+            if result.level:
+                slots["level"] = result.level
+            return IntentMatch(result.label, slots, text, round(result.confidence, 3),
+                               "semantic")
+        if self.cramp_now is not None and self.cramp_now(words):
+            return self._unclear(result, words, text, CONCEPT_SCORE)
+        return IntentMatch(None, text=text, score=round(result.confidence, 3) if result else 0.0)
+
+    def _sure_kind(self, result: SemanticResult | None) -> str | None:
+        """The kind of cramp the head is sure of, once it is settled that this is a cramp."""
+        if (result is None or not result.best.startswith("cramp.") or result.best == UNSPECIFIED
+                or result.share < KIND_SHARE or result.best not in self.intents):
+            return None
+        return result.best
+
+    def _unclear(self, result: SemanticResult | None, words: list[str], text: str,
+                 score: float) -> IntentMatch:
+        intent = self._sure_kind(result) or GENERAL_CRAMP
+        return IntentMatch(intent, self.slot_reader.read(intent, words), text, score,
+                           "cramp-unclear")
