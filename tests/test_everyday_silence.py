@@ -1,0 +1,65 @@
+"""Everyday assistant requests: how few the English matcher mistakes for cramp care."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from intents.language import load_pack
+from intents.matcher import IntentMatcher
+
+CORPUS = Path(__file__).parent / "data" / "en_everyday.txt"
+
+# The families whose answer starts first aid, escalates or gives cramp advice; control.* and the
+# like are harmless on an everyday line, so they are not counted here.
+CARE_FAMILIES = ("cramp", "safety", "info", "routine")
+
+MAX_FALSE_ACCEPTS: int | None = None  # set by the lead from the first measured run
+
+
+def read_corpus() -> list[str]:
+    """Every request line of the corpus, without the header comment."""
+    lines = CORPUS.read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line.strip() and not line.startswith("#")]
+
+
+def care_accepts(matcher: IntentMatcher, lines: list[str]) -> Counter[str]:
+    """Count, per intent, the lines answered with a care intent (texts stay out of reports)."""
+    found: Counter[str] = Counter()
+    for line in lines:
+        intent = matcher.match(line).intent
+        if intent is not None and intent.split(".", 1)[0] in CARE_FAMILIES:
+            found[intent] += 1
+    return found
+
+
+def summarise(found: Counter[str]) -> str:
+    """One line: the total, then counts per family and per intent."""
+    families: Counter[str] = Counter()
+    for intent, count in found.items():
+        families[intent.split(".", 1)[0]] += count
+    per_family = ", ".join(f"{name}.*={families[name]}" for name in CARE_FAMILIES)
+    per_intent = ", ".join(f"{intent}={count}" for intent, count in sorted(found.items()))
+    return f"{sum(found.values())} false accepts ({per_family}; {per_intent or 'none'})"
+
+
+@pytest.fixture(scope="module")
+def matcher() -> IntentMatcher:
+    return IntentMatcher(load_pack("en"))
+
+
+def test_everyday_corpus_is_headed_large_and_distinct() -> None:
+    first = CORPUS.read_text(encoding="utf-8").splitlines()[0]
+    lines = read_corpus()
+    assert first.startswith("#")
+    assert len(lines) >= 3_000
+    assert len(set(lines)) == len(lines)
+
+
+def test_everyday_requests_almost_never_start_cramp_care(matcher: IntentMatcher) -> None:
+    found = care_accepts(matcher, read_corpus())
+    if MAX_FALSE_ACCEPTS is None:
+        pytest.fail(f"MAX_FALSE_ACCEPTS is not set yet; this run measured {summarise(found)}")
+    assert sum(found.values()) <= MAX_FALSE_ACCEPTS, summarise(found)
