@@ -83,3 +83,19 @@ def parse_rule(body: Mapping[str, Any]) -> Rule:
         any=tuple(str(c) for c in body.get("any") or []),
         none=tuple(str(c) for c in body.get("none") or []),
     )
+
+
+def wordpiece_words(min_length: int = 4) -> frozenset[str]:
+    """Whole English words of the semantic encoder's WordPiece vocabulary ("spelling", "clothes",
+    "gravy"): real words that spelling tolerance must never turn into a symptom. Empty when the
+    tokenizer is not installed (then only the pack's own known words are protected)."""
+    import json
+
+    from intents.semantic.encoder import locate
+
+    try:
+        vocab = json.loads(locate().tokenizer.read_text(encoding="utf-8"))["model"]["vocab"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return frozenset()
+    return frozenset(w for w in vocab if w.isalpha() and len(w) >= min_length)
+

@@ -22,6 +22,7 @@ from intents.red_flag_data import (
     check_level,
     parse_concept,
     parse_rule,
+    wordpiece_words,
 )
 
 __all__ = ["LEVELS", "RedFlag", "RedFlagDetector"]
@@ -94,6 +95,8 @@ class RedFlagDetector:
                 raise PackError(f"{path}: not valid YAML: {exc}") from None
         cutoff = float((pack.meta.get("fuzzy") or {}).get("spelling_cutoff", 0.84))
         known = set(known_words) or _template_words(pack)
+        if data.get("real_words") == "wordpiece":
+            known |= wordpiece_words()
         meta = dict(pack.meta)
         if data.get("keep_fillers"):
             meta["fillers"] = []  # a pack's filler can be a symptom word here (Korean "아파")
