@@ -174,7 +174,8 @@ class Assistant:
                 log.warning("PortAudio is not available: %s", exc)
             source = MicrophoneSource(parse_device(voice.input_device),
                                       stall_seconds=voice.stall_seconds,
-                                      block_seconds=voice.block_ms / 1000)
+                                      block_seconds=voice.block_ms / 1000,
+                                      idle_seconds=voice.idle_read_ms / 1000)
         self.barge_in, self.barge_in_note = start_barge_in(voice, self.speaker, self.matcher,
                                                            self.handle_text)
         self.listening = ListeningService(

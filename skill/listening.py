@@ -73,6 +73,10 @@ class ListeningService:
         on_voice: Callable[[bool], object] | None = None,
     ) -> None:
         self.source = source
+        self._pace: Callable[[bool], object] | None = getattr(source, "pace", None)
+        """The source's read-size hint (MicrophoneSource.pace): small reads only while speech
+        may be on, so the idle assistant wakes a few times a second."""
+        self._paced: bool | None = None
         self.on_voice = on_voice
         """Told True when the gate opens on speech, False once that utterance is over (after
         its transcript, if any, was handled): barge-in holds the assistant's voice meanwhile."""
@@ -135,8 +139,12 @@ class ListeningService:
         self._last_audio = time.time()
         self._level = rms_level(chunk)
         if self._discarding():
+            # Small reads while muted: the tail of the assistant's own voice arrives within a
+            # block of the mute's end, not a whole idle read later (it would then be heard).
+            self._pace_source(True)
             return
         if self.gate is None:
+            self._pace_source(True)
             self._emit(self.recognizer.feed(chunk))
             return
         for output in self.gate.process(chunk):
@@ -149,6 +157,12 @@ class ListeningService:
                 self._emit(self.recognizer.flush())
                 self._voice(False)
         self._commit_early()
+        self._pace_source(self.gate.alert)
+
+    def _pace_source(self, active: bool) -> None:
+        if self._pace is not None and active != self._paced:
+            self._paced = active
+            self._pace(active)
 
     def _commit_early(self) -> None:
         """Answer a complete command after a short pause instead of the full hangover.
@@ -171,9 +185,10 @@ class ListeningService:
         self._early_checked = partial
         if partial and self.is_complete(partial):
             gate.close()
-            final = self.recognizer.flush()
-            # The final pass may still lose a word; the partial was a whole command, keep it.
-            self._emit(final if final and self.is_complete(final) else partial)
+            # The partial is answered as it is: Vosk's final pass would cost 40-50 ms on a busy
+            # machine before the reply, and it sometimes loses a word the partial had.
+            self._emit(partial)
+            self.recognizer.reset()
             self._voice(False)
 
     def _voice(self, voiced: bool) -> None:

@@ -46,7 +46,8 @@ def open_source(args: argparse.Namespace, config: Config) -> AudioSource:
 
     return MicrophoneSource(parse_device(config.voice.input_device),
                             stall_seconds=config.voice.stall_seconds,
-                            block_seconds=config.voice.block_ms / 1000)
+                            block_seconds=config.voice.block_ms / 1000,
+                            idle_seconds=config.voice.idle_read_ms / 1000)
 
 
 def turn_record(heard: str, turn: Turn) -> dict[str, Any]:
