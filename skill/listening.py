@@ -71,12 +71,16 @@ class ListeningService:
         is_complete: Callable[[str], bool] | None = None,
         early_commit_ms: int = 0,
         on_voice: Callable[[bool], object] | None = None,
+        attentive: Callable[[], bool] = lambda: False,
     ) -> None:
         self.source = source
         self._pace: Callable[[bool], object] | None = getattr(source, "pace", None)
         """The source's read-size hint (MicrophoneSource.pace): small reads only while speech
         may be on, so the idle assistant wakes a few times a second."""
         self._paced: bool | None = None
+        self.attentive = attentive
+        """True while the source must hand over small blocks whatever the gate hears (barge-in
+        listens while the assistant speaks: a command over its voice acts within ~300 ms)."""
         self.on_voice = on_voice
         """Told True when the gate opens on speech, False once that utterance is over (after
         its transcript, if any, was handled): barge-in holds the assistant's voice meanwhile."""
@@ -157,7 +161,7 @@ class ListeningService:
                 self._emit(self.recognizer.flush())
                 self._voice(False)
         self._commit_early()
-        self._pace_source(self.gate.alert)
+        self._pace_source(self.gate.alert or self.attentive())
 
     def _pace_source(self, active: bool) -> None:
         if self._pace is not None and active != self._paced:
@@ -185,10 +189,12 @@ class ListeningService:
         self._early_checked = partial
         if partial and self.is_complete(partial):
             gate.close()
-            # The partial is answered as it is: Vosk's final pass would cost 40-50 ms on a busy
-            # machine before the reply, and it sometimes loses a word the partial had.
+            # The partial is answered as it is: Vosk's final pass costs 40-100 ms on a busy
+            # machine and sometimes loses a word the partial had. The pass still runs, after
+            # the reply is queued: a bare reset would leave the utterance's last undecoded
+            # frames in Vosk's feature pipeline, heard as stray syllables before the next one.
             self._emit(partial)
-            self.recognizer.reset()
+            self.recognizer.flush()
             self._voice(False)
 
     def _voice(self, voiced: bool) -> None:

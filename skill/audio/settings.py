@@ -37,7 +37,7 @@ class VoiceSettings:
     """Trailing silence (s) after which Vosk ends a confidently decoded utterance (its rule2)."""
     speaking_tail: float = 0.6
     """Seconds after the assistant stops speaking during which input is still discarded."""
-    block_ms: int = 100
+    block_ms: int = 50
     """Audio per microphone block (the stream's period) and per read while speech may be on:
     smaller notices the end of speech sooner, but every block wakes the sound server's client
     thread all night."""
