@@ -359,9 +359,6 @@ def watched(is_complete: Callable[[str], bool] | None,
         answer = inner(text)
         trace = probe.trace
         trace.early_checks.append((text, answer))
-        import sys
-        g = sys.modules["__main__"].__dict__.get("_GATE")
-        print(f"    check +{(time.monotonic() - trace.end_of_speech) * 1000:.0f} ms silent {g.silent_ms if g else -1} {text!r} {answer}")
         if answer and not trace.transcript:
             # The early commit answers this partial: its decode was the partial() call.
             trace.final_call, trace.final_done = probe.last_partial
@@ -451,7 +448,6 @@ def main() -> int:
         assert listening is not None, assistant.listening_problem
         listening.recognizer = TimedRecognizer(listening.recognizer, probe)
         listening.is_complete = watched(listening.is_complete, probe)
-        globals()["_GATE"] = listening.gate
         wav_runs(assistant, feed, probe, question, end_offset, 2, cache, cold=False)  # warm up
         results = {}
         for cold in (False, True) if args.cache == "both" else (False,):
