@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from typing import cast
 
 import pytest
 
@@ -19,22 +20,13 @@ from tests.voice_support import KoreanSpeech
 BYTES_PER_MS = SAMPLE_RATE * 2 // 1000
 
 
-def _sizes(microphone: MicrophoneSource, count: int) -> list[int]:
-    """Byte sizes of the next `count` chunks the microphone yields."""
-    sizes: list[int] = []
-    for chunk in microphone.chunks():
-        sizes.append(len(chunk))
-        if len(sizes) == count:
-            break
-    return sizes
-
-
 @pytest.mark.audio
 def test_the_microphone_hands_over_big_reads_while_idle_and_blocks_once_paced(
     pulse_server: PulseServer,
 ) -> None:
     microphone = MicrophoneSource(device="pulse", block_seconds=0.05, idle_seconds=0.4)
-    chunks = microphone.chunks()
+    # A generator: closing it closes the stream, as ListeningService.stop does.
+    chunks = cast(Generator[bytes, None, None], microphone.chunks())
     try:
         idle = [len(next(chunks)) for _ in range(4)]
         microphone.pace(True)
