@@ -17,11 +17,6 @@ from skill.interfaces import SAMPLE_RATE
 log = logging.getLogger(__name__)
 
 MAX_QUEUED = 200
-BUFFER_SECONDS = 0.3
-"""PortAudio's input buffer (its latency setting): room for a busy machine to be late with a
-read without losing audio (two 50 ms blocks were not). Measured through PulseAudio with 50 ms
-blocks: the round trip stayed ~100 ms and the sound server's client woke half as often as with
-the default two blocks; 0.6 s doubled the round trip (its fragments grow with the buffer)."""
 """Reads held for a listener that is behind (20-80 s) before new ones are dropped."""
 
 
@@ -127,8 +122,7 @@ class MicrophoneSource:
         def start(rate: int) -> Any:
             stream = sd.RawInputStream(samplerate=rate, channels=1, dtype="int16",
                                        device=self.device,
-                                       blocksize=int(rate * self.block_seconds),
-                                       latency=max(BUFFER_SECONDS, 2 * self.block_seconds))
+                                       blocksize=int(rate * self.block_seconds))
             try:
                 stream.start()
             except Exception:
