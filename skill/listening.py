@@ -29,6 +29,9 @@ from skill.interfaces import AudioSource, Recognizer
 
 log = logging.getLogger(__name__)
 
+PAD_BYTES = 16000 * 2 * 150 // 1000
+"""150 ms of the latest pause, fed again once to let Vosk finish the last word sooner."""
+
 
 @dataclass(frozen=True)
 class ListeningStatus:
@@ -89,6 +92,7 @@ class ListeningService:
         """Whether a partial transcript is already a whole command (an exact template match)."""
         self.early_commit_ms = early_commit_ms
         self._early_checked: str | None = None
+        self._pause_audio = b""
         """The partial transcript the early commit last looked at in this pause."""
         self.recognizer = recognizer
         self.on_transcript = on_transcript
@@ -156,6 +160,8 @@ class ListeningService:
                 self._last_heard = self._last_audio
                 self._voice(True)
                 self._emit(self.recognizer.feed(output.audio))
+                # The latest 150 ms fed: once the pause has lasted early_commit_ms, all pause.
+                self._pause_audio = (self._pause_audio + output.audio)[-PAD_BYTES:]
             if output.ended:
                 self._early_checked = None
                 self._emit(self.recognizer.flush())
@@ -183,9 +189,21 @@ class ListeningService:
             return
         # Looked at again on every chunk of the pause while the partial changes: Vosk often
         # adds the last word only a chunk or two after the pause began.
+        first_look = self._early_checked is None
         partial = self.recognizer.partial()
         if partial == self._early_checked:
             return
+        if first_look and partial and not self.is_complete(partial):
+            # Vosk shows a word only ~250 ms after it ends (its network looks ahead): a copy
+            # of the pause just heard lets it finish the last word now. Should the speaker go
+            # on, Vosk has merely heard a longer pause.
+            final = self.recognizer.feed(self._pause_audio)
+            if final:
+                gate.close()
+                self._emit(final)
+                self._voice(False)
+                return
+            partial = self.recognizer.partial()
         self._early_checked = partial
         if partial and self.is_complete(partial):
             gate.close()
