@@ -77,13 +77,11 @@ class ListeningService:
         attentive: Callable[[], bool] = lambda: False,
     ) -> None:
         self.source = source
+        # MicrophoneSource.pace: small reads only while speech may be on (few idle wake-ups).
         self._pace: Callable[[bool], object] | None = getattr(source, "pace", None)
-        """The source's read-size hint (MicrophoneSource.pace): small reads only while speech
-        may be on, so the idle assistant wakes a few times a second."""
         self._paced: bool | None = None
         self.attentive = attentive
-        """True while the source must hand over small blocks whatever the gate hears (barge-in
-        listens while the assistant speaks: a command over its voice acts within ~300 ms)."""
+        """Small blocks whatever the gate hears (barge-in: the assistant is speaking)."""
         self.on_voice = on_voice
         """Told True when the gate opens on speech, False once that utterance is over (after
         its transcript, if any, was handled): barge-in holds the assistant's voice meanwhile."""
@@ -147,8 +145,7 @@ class ListeningService:
         self._last_audio = time.time()
         self._level = rms_level(chunk)
         if self._discarding():
-            # Small reads while muted: the tail of the assistant's own voice arrives within a
-            # block of the mute's end, not a whole idle read later (it would then be heard).
+            # Small reads while muted, or the end of our own voice arrives after the mute ends.
             self._pace_source(True)
             return
         if self.gate is None:
@@ -160,7 +157,6 @@ class ListeningService:
                 self._last_heard = self._last_audio
                 self._voice(True)
                 self._emit(self.recognizer.feed(output.audio))
-                # The latest 150 ms fed: once the pause has lasted early_commit_ms, all pause.
                 self._pause_audio = (self._pause_audio + output.audio)[-PAD_BYTES:]
             if output.ended:
                 self._early_checked = None
@@ -194,9 +190,8 @@ class ListeningService:
         if partial == self._early_checked:
             return
         if first_look and partial and not self.is_complete(partial):
-            # Vosk shows a word only ~250 ms after it ends (its network looks ahead): a copy
-            # of the pause just heard lets it finish the last word now. Should the speaker go
-            # on, Vosk has merely heard a longer pause.
+            # Vosk shows a word ~250 ms after it ends (it looks ahead): the pause just heard,
+            # fed again, lets it finish the last word now (should speech go on: a longer pause).
             final = self.recognizer.feed(self._pause_audio)
             if final:
                 gate.close()
@@ -207,10 +202,9 @@ class ListeningService:
         self._early_checked = partial
         if partial and self.is_complete(partial):
             gate.close()
-            # The partial is answered as it is: Vosk's final pass costs 40-100 ms on a busy
-            # machine and sometimes loses a word the partial had. The pass still runs, after
-            # the reply is queued: a bare reset would leave the utterance's last undecoded
-            # frames in Vosk's feature pipeline, heard as stray syllables before the next one.
+            # The partial is answered as it is (Vosk's final pass costs 40-100 ms under load and
+            # may lose a word); the pass runs after the reply is queued, as a bare reset would
+            # leave undecoded frames in Vosk, heard as stray syllables before the next line.
             self._emit(partial)
             self.recognizer.flush()
             self._voice(False)
