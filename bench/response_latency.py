@@ -95,6 +95,8 @@ class Probe:
     def __init__(self) -> None:
         self.trace = Trace()
         self.player: StreamPlayer | None = None
+        self.last_partial = (0.0, 0.0)
+        """Start and end of the latest partial() call (an early commit answers its text)."""
 
 
 class TimedRecognizer:
@@ -114,7 +116,10 @@ class TimedRecognizer:
         return self._timed(lambda: self.inner.feed(chunk))
 
     def partial(self) -> str:
-        return str(self.inner.partial())
+        start = time.monotonic()
+        text = str(self.inner.partial())
+        self.probe.last_partial = (start, time.monotonic())
+        return text
 
     def flush(self) -> str | None:
         return self._timed(self.inner.flush)
@@ -167,11 +172,12 @@ class TimedPlayer(StreamPlayer):
 class TimedSpeechQueue(SpeechQueue):
     probe: Probe
 
-    def say(self, text: str, *, key: str = "", flow: str = "", urgent: bool = False) -> None:
+    def say(self, text: str, *, key: str = "", flow: str = "", urgent: bool = False,
+            on_done: Callable[[bool], None] | None = None) -> None:
         trace = self.probe.trace
         if not trace.first_say:
             trace.first_say = time.monotonic()
-        super().say(text, key=key, flow=flow, urgent=urgent)
+        super().say(text, key=key, flow=flow, urgent=urgent, on_done=on_done)
 
 
 class RealtimeFeed:
@@ -351,7 +357,12 @@ def watched(is_complete: Callable[[str], bool] | None,
 
     def check(text: str) -> bool:
         answer = inner(text)
-        probe.trace.early_checks.append((text, answer))
+        trace = probe.trace
+        trace.early_checks.append((text, answer))
+        if answer and not trace.transcript:
+            # The early commit answers this partial: its decode was the partial() call.
+            trace.final_call, trace.final_done = probe.last_partial
+            trace.transcript = text
         return answer
 
     return check
@@ -436,6 +447,7 @@ def main() -> int:
         listening = assistant.listening
         assert listening is not None, assistant.listening_problem
         listening.recognizer = TimedRecognizer(listening.recognizer, probe)
+        listening.is_complete = watched(listening.is_complete, probe)
         wav_runs(assistant, feed, probe, question, end_offset, 2, cache, cold=False)  # warm up
         results = {}
         for cold in (False, True) if args.cache == "both" else (False,):

@@ -32,6 +32,11 @@ log = logging.getLogger(__name__)
 
 RUN_LOCK = "run.lock"
 TICK_SECONDS = 1.0
+IDLE_TICK_SECONDS = 10.0
+"""The dialogue timer's pace once nobody has spoken for ACTIVE_SECONDS: what it watches then
+(the ten-minute cramp timer, idle episodes, the daytime note) is never due to the second, and a
+wake-up a second was a twentieth of the idle CPU target."""
+ACTIVE_SECONDS = 60.0
 WARN_AFTER_TURN_SECONDS = 600.0
 """In quiet hours the storage warning waits for someone to have spoken within this long."""
 
@@ -188,12 +193,16 @@ class Assistant:
         log.info("listening (%s, %s mode)", self.pack.language, voice.mode)
 
     def _tick_loop(self) -> None:
-        while not self._stop.wait(TICK_SECONDS):
+        while not self._stop.wait(self._tick_seconds()):
             try:
                 self.conversation.tick()
                 self._warn_storage()
             except Exception:  # the timer must outlive one bad tick
                 log.exception("dialogue timer failed")
+
+    def _tick_seconds(self) -> float:
+        recent = time.monotonic() - self._last_turn < ACTIVE_SECONDS
+        return TICK_SECONDS if recent else IDLE_TICK_SECONDS
 
     # -- callbacks from the parts
 

@@ -163,4 +163,4 @@ def listening_hooks(barge_in: BargeIn | None, speaker: Any,
     if barge_in is None:
         return {"on_transcript": handle, "is_speaking": speaker.is_busy}
     return {"on_transcript": barge_in.on_transcript, "is_speaking": lambda: False,
-            "on_voice": barge_in.on_voice}
+            "on_voice": barge_in.on_voice, "attentive": speaker.is_busy}

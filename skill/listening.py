@@ -35,6 +35,9 @@ LIVE_FIELDS = ("vad_gate", "vad_aggressiveness", "pre_roll_ms", "hangover_ms", "
 """[voice] keys a running ListeningService takes with apply(); the others (microphone, model,
 mode, endpointing, wake word, echo cancelling) need a restart."""
 
+PAD_BYTES = 16000 * 2 * 150 // 1000
+"""150 ms of the latest pause, fed again once to let Vosk finish the last word sooner."""
+
 
 @dataclass(frozen=True)
 class ListeningStatus:
@@ -77,8 +80,14 @@ class ListeningService:
         is_complete: Callable[[str], bool] | None = None,
         early_commit_ms: int = 0,
         on_voice: Callable[[bool], object] | None = None,
+        attentive: Callable[[], bool] = lambda: False,
     ) -> None:
         self.source = source
+        # MicrophoneSource.pace: small reads only while speech may be on (few idle wake-ups).
+        self._pace: Callable[[bool], object] | None = getattr(source, "pace", None)
+        self._paced: bool | None = None
+        self.attentive = attentive
+        """Small blocks whatever the gate hears (barge-in: the assistant is speaking)."""
         self.on_voice = on_voice
         """Told True when the gate opens on speech, False once that utterance is over (after
         its transcript, if any, was handled): barge-in holds the assistant's voice meanwhile."""
@@ -89,6 +98,7 @@ class ListeningService:
         self._hurry_ms: int | None = None
         """The early commit's pause while barge-in holds the assistant's voice (hurry())."""
         self._early_checked: str | None = None
+        self._pause_audio = b""
         """The partial transcript the early commit last looked at in this pause."""
         self.recognizer = recognizer
         self.on_transcript = on_transcript
@@ -158,8 +168,11 @@ class ListeningService:
         self._last_audio = time.time()
         self._level = rms_level(chunk)
         if self._discarding():
+            # Small reads while muted, or the end of our own voice arrives after the mute ends.
+            self._pace_source(True)
             return
         if self.gate is None:
+            self._pace_source(True)
             self._emit(self.recognizer.feed(chunk))
             return
         for output in self.gate.process(chunk):
@@ -167,11 +180,18 @@ class ListeningService:
                 self._last_heard = self._last_audio
                 self._voice(True)
                 self._emit(self.recognizer.feed(output.audio))
+                self._pause_audio = (self._pause_audio + output.audio)[-PAD_BYTES:]
             if output.ended:
                 self._early_checked = None
                 self._emit(self.recognizer.flush())
                 self._voice(False)
         self._commit_early()
+        self._pace_source(self.gate.alert or self.attentive())
+
+    def _pace_source(self, active: bool) -> None:
+        if self._pace is not None and active != self._paced:
+            self._paced = active
+            self._pace(active)
 
     def _take_settings(self) -> None:
         pending, self._pending = self._pending, None
@@ -207,15 +227,28 @@ class ListeningService:
             return
         # Looked at again on every chunk of the pause while the partial changes: Vosk often
         # adds the last word only a chunk or two after the pause began.
+        first_look = self._early_checked is None
         partial = self.recognizer.partial()
         if partial == self._early_checked:
             return
+        if first_look and partial and not self.is_complete(partial):
+            # Vosk shows a word ~250 ms after it ends (it looks ahead): the pause just heard,
+            # fed again, lets it finish the last word now (should speech go on: a longer pause).
+            final = self.recognizer.feed(self._pause_audio)
+            if final:
+                gate.close()
+                self._emit(final)
+                self._voice(False)
+                return
+            partial = self.recognizer.partial()
         self._early_checked = partial
         if partial and self.is_complete(partial):
             gate.close()
-            final = self.recognizer.flush()
-            # The final pass may still lose a word; the partial was a whole command, keep it.
-            self._emit(final if final and self.is_complete(final) else partial)
+            # The partial is answered as it is (Vosk's final pass costs 40-100 ms under load and
+            # may lose a word); the pass runs after the reply is queued, as a bare reset would
+            # leave undecoded frames in Vosk, heard as stray syllables before the next line.
+            self._emit(partial)
+            self.recognizer.flush()
             self._voice(False)
 
     def _voice(self, voiced: bool) -> None:

@@ -101,6 +101,26 @@ def call(fn: Callable[..., T], *args: Any, what: str, timeout: float = CALL_SECO
     return box["value"]  # type: ignore[no-any-return]
 
 
+@contextlib.contextmanager
+def in_use() -> Iterator[None]:
+    """Held by a thread that blocks in a stream's read for as long as it reads: counted like a
+    call in flight, so PortAudio is not re-initialised under it."""
+    global _in_flight
+    with _counts:
+        _in_flight += 1
+    try:
+        yield
+    finally:
+        with _counts:
+            _in_flight -= 1
+
+
+def abandon(what: str, timeout: float) -> None:
+    """A thread of the caller's hangs in PortAudio (e.g. a read on a dead sound server):
+    count it like a call that overran its deadline."""
+    _abandon(what, timeout)
+
+
 def open_stream(factory: Callable[[], T], what: str,
                 timeout: float = CALL_SECONDS) -> tuple[T, int]:
     """`factory()` (create and start a stream) with a deadline, never during a re-initialisation;

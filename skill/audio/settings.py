@@ -37,8 +37,13 @@ class VoiceSettings:
     """Trailing silence (s) after which Vosk ends a confidently decoded utterance (its rule2)."""
     speaking_tail: float = 0.6
     """Seconds after the assistant stops speaking during which input is still discarded."""
-    block_ms: int = 100
-    """Audio per microphone block: bigger costs less idle CPU, notices the end of speech later."""
+    block_ms: int = 50
+    """Audio per microphone block (the stream's period) and per read while speech may be on:
+    smaller notices the end of speech sooner, but every block wakes the sound server's client
+    thread all night."""
+    idle_read_ms: int = 400
+    """Audio per microphone read while the voice gate hears nothing: one wake-up of the
+    assistant per read; the start of speech is seen up to this much later (pre-roll keeps it)."""
     stall_seconds: float = 3.0
     """No microphone data for this long counts as a dead device: close, back off, reopen."""
     wake_word: str = ""
@@ -64,6 +69,7 @@ class VoiceSettings:
             endpoint_silence=get_float(data, "endpoint_silence", cls.endpoint_silence, 0.1, 3.0),
             speaking_tail=get_float(data, "speaking_tail", cls.speaking_tail, 0.0, 5.0),
             block_ms=get_int(data, "block_ms", cls.block_ms, 20, 500),
+            idle_read_ms=get_int(data, "idle_read_ms", cls.idle_read_ms, 20, 2000),
             stall_seconds=get_float(data, "stall_seconds", cls.stall_seconds, 0.5, 60.0),
             wake_word=get_str(data, "wake_word", cls.wake_word, 40),
             echo_cancel=get_choice(data, "echo_cancel", cls.echo_cancel, ("off", "auto", "load")),

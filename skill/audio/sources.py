@@ -13,7 +13,8 @@ import numpy as np
 from skill.interfaces import SAMPLE_RATE
 
 CHUNK_BYTES = 3200
-"""100 ms of 16 kHz int16 mono: the chunk size every source yields."""
+"""100 ms of 16 kHz int16 mono: the chunk size the file and stream sources yield (the
+microphone yields what it read: 50 ms blocks while speech may be on, 400 ms while idle)."""
 
 
 class AudioFormatError(Exception):

@@ -72,6 +72,12 @@ class VadGate:
         """While open: how long the audio has been non-speech since the last voiced frame."""
         return self._silent_run * FRAME_MS if self.is_open else 0
 
+    @property
+    def alert(self) -> bool:
+        """Open, or a voiced frame in the trigger window: speech may be starting or going on
+        (the microphone then hands over small blocks, so its end is seen soon)."""
+        return self.is_open or any(self._recent)
+
     def close(self) -> None:
         """End the utterance now (the caller has taken its transcript); wait for new speech."""
         self.is_open = False
