@@ -12,28 +12,24 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
 
-from intents.matcher import IntentMatcher
 from skill.asr.factory import build_recognizer, pack_grammar, tuning_for
 from skill.audio.settings import VoiceSettings
 from skill.audio.vad import VadGate
 from skill.interfaces import AudioSource, Recognizer
+from skill.listening_setup import LIVE_FIELDS, build_gate, complete_command, running_voice
 
 __all__ = [
     "LIVE_FIELDS", "ListeningService", "ListeningStatus", "build_gate", "build_recognizer",
     "complete_command", "pack_grammar", "rms_level", "running_voice", "tuning_for",
-]  # build_recognizer, pack_grammar, tuning_for: from skill.asr.factory, their old import path
+]  # their old import paths: build_recognizer, pack_grammar, tuning_for from skill.asr.factory;
+# LIVE_FIELDS, build_gate, complete_command, running_voice from skill.listening_setup
 
 log = logging.getLogger(__name__)
-
-LIVE_FIELDS = ("vad_gate", "vad_aggressiveness", "pre_roll_ms", "hangover_ms", "early_commit_ms",
-               "early_commit_score", "speaking_tail")
-"""[voice] keys a running ListeningService takes with apply(); the others (microphone, model,
-mode, endpointing, wake word, echo cancelling) need a restart."""
 
 PAD_BYTES = 16000 * 2 * 150 // 1000
 """150 ms of the latest pause, fed again once to let Vosk finish the last word sooner."""
@@ -289,35 +285,3 @@ class ListeningService:
 
 def _when(stamp: float | None) -> datetime | None:
     return None if stamp is None else datetime.fromtimestamp(stamp).astimezone()
-
-
-def complete_command(matcher: IntentMatcher, min_score: float = 1.0) -> Callable[[str], bool]:
-    """The early-commit test: the text already matches a sentence of the pack exactly, or the
-    understanding layer is at least `min_score` sure of it (a near-miss with one stray or lost
-    word: through a real room most commands arrive like that, and then waited the full
-    hangover). Cheap enough for the listening thread: it runs once per pause."""
-
-    def complete(text: str) -> bool:
-        if matcher.is_exact(text):
-            return True
-        if min_score >= 1.0:
-            return False
-        found = matcher.match(text)
-        # "cramp-unclear" is a fallback for a finished line, not proof that the line is finished:
-        # "i have a cramp in my" must wait for the body part
-        return (found.intent is not None and found.method != "cramp-unclear"
-                and found.score >= min_score)
-
-    return complete
-
-
-def running_voice(running: VoiceSettings, new: VoiceSettings) -> VoiceSettings:
-    """`new` as far as it applies without a restart: its LIVE_FIELDS, the rest as running."""
-    return replace(running, **{name: getattr(new, name) for name in LIVE_FIELDS})
-
-
-def build_gate(settings: VoiceSettings) -> VadGate | None:
-    """The voice gate as configured, or None when [voice] vad_gate is off."""
-    if not settings.vad_gate:
-        return None
-    return VadGate(settings.vad_aggressiveness, settings.pre_roll_ms, settings.hangover_ms)
