@@ -16,7 +16,9 @@ CORPUS = Path(__file__).parent / "data" / "en_everyday.txt"
 # like are harmless on an everyday line, so they are not counted here.
 CARE_FAMILIES = ("cramp", "safety", "info", "routine")
 
-MAX_FALSE_ACCEPTS: int | None = None  # set by the lead from the first measured run
+MAX_FALSE_ACCEPTS: int | None = 4
+# Set by the lead from a measured run. The first run (before the red-flag detector learnt about
+# other body parts, animals and real words) gave 54: 51 danger signs, 1 cramp, 2 advice.
 
 
 def read_corpus() -> list[str]:
