@@ -16,9 +16,10 @@ CORPUS = Path(__file__).parent / "data" / "en_everyday.txt"
 # like are harmless on an everyday line, so they are not counted here.
 CARE_FAMILIES = ("cramp", "safety", "info", "routine")
 
-MAX_FALSE_ACCEPTS: int | None = 4
+MAX_FALSE_ACCEPTS: int | None = 3
 # Set by the lead from a measured run. The first run (before the red-flag detector learnt about
-# other body parts, animals and real words) gave 54: 51 danger signs, 1 cramp, 2 advice.
+# other body parts, animals and real words) gave 54: 51 danger signs, 1 cramp, 2 advice;
+# now 3: 1 danger sign, 1 cramp, 1 advice.
 
 
 def read_corpus() -> list[str]:

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 ENV_CACHE = "CRAMP_COACH_MODEL_CACHE"
 """Where vectors and trained heads are cached; default: <data dir>/cache/semantic."""
-_HEAD_VERSION = "head-5"
+_HEAD_VERSION = "head-6"
 """Bump when training or calibration changes, so old cached heads are not reused."""
 UNCLEAR = "cramp.unclear"
 """A cramp now, of no clear kind: the cramp labels together pass their own threshold."""
@@ -119,7 +119,9 @@ class LayerSettings:
             return True
         if family(label) in self.commands and len(words) < self.command_words:
             return True
-        return family(label) in self.needs_topic and self.topic.isdisjoint(words)
+        # advice about a cramp elsewhere ("writer's cramp in my hand") is not about the legs
+        return family(label) in self.needs_topic and (self.topic.isdisjoint(words)
+                                                      or self.elsewhere_cramp(text))
 
 
 @dataclass(frozen=True)
