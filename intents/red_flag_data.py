@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -85,10 +86,12 @@ def parse_rule(body: Mapping[str, Any]) -> Rule:
     )
 
 
+@functools.cache
 def wordpiece_words(min_length: int = 4) -> frozenset[str]:
     """Whole English words of the semantic encoder's WordPiece vocabulary ("spelling", "clothes",
     "gravy"): real words that spelling tolerance must never turn into a symptom. Empty when the
-    tokenizer is not installed (then only the pack's own known words are protected)."""
+    tokenizer is not installed (then only the pack's own known words are protected). Read once
+    per process: every matcher built (tests build many) asks for it."""
     import json
 
     from intents.semantic.encoder import locate

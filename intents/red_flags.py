@@ -71,6 +71,8 @@ class RedFlagDetector:
         self._lexicon_set = frozenset(lexicon)
         self.stems = tuple(sorted(w[:-1] for w in alternatives if w.endswith("*")))
         self.known = frozenset(known_words) | lexicon | frozenset(data.get("known_words") or [])
+        # read only when a word would be corrected: the vocabulary takes ~0.3 s to load
+        self.real_words = wordpiece_words if data.get("real_words") == "wordpiece" else None
         self.spelling_cutoff = spelling_cutoff
         self._patterns = {t: self._compile(t) for c in self.concepts for t in all_terms(c)}
         self._patterns.update((t, self._compile(t)) for t in self.not_negating)
@@ -95,8 +97,6 @@ class RedFlagDetector:
                 raise PackError(f"{path}: not valid YAML: {exc}") from None
         cutoff = float((pack.meta.get("fuzzy") or {}).get("spelling_cutoff", 0.84))
         known = set(known_words) or _template_words(pack)
-        if data.get("real_words") == "wordpiece":
-            known |= wordpiece_words()
         meta = dict(pack.meta)
         if data.get("keep_fillers"):
             meta["fillers"] = []  # a pack's filler can be a symptom word here (Korean "아파")
@@ -166,7 +166,12 @@ class RedFlagDetector:
                 close = difflib.get_close_matches(word, self.lexicon, n=1,
                                                   cutoff=self.spelling_cutoff)
                 self._corrections[word] = close[0] if close and close[0][0] == word[0] else word
+            if self._corrections[word] != word and self._is_real(word):
+                self._corrections[word] = word  # "spelling" is no "swelling"
         return self._corrections[word]
+
+    def _is_real(self, word: str) -> bool:
+        return self.real_words is not None and word in self.real_words()
 
     def _transposed(self, word: str) -> str | None:
         """A lexicon word two swapped neighbouring letters away ("pian", "claf"): the commonest
