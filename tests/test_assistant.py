@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 import wave
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from skill.assistant import AlreadyRunningError, Assistant
 from skill.config import parse_config
 from tests.pulse import PulseServer
 from tests.voice_support import KoreanSpeech
+from tests.waiting import wait_for
 
 KOREAN = """
 [general]
@@ -30,14 +31,6 @@ language = "ko"
 enabled = false
 """
 
-
-def wait_for(condition: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return condition()
 
 
 @pytest.fixture

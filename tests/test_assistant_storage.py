@@ -4,12 +4,12 @@ the flow (never during it), and the problem on the status page."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from skill.assistant import Assistant
 from skill.config import parse_config
 from skill.dialogue.keys import STORAGE_PROBLEM
+from tests.waiting import wait_for
 
 TEXT_SPEECH = """
 [speech]
@@ -20,12 +20,6 @@ enabled = false
 TICKS = 2.5
 """A little more than two of the assistant's one-second timer ticks."""
 
-
-def wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and not condition():
-        time.sleep(0.1)
-    return condition()
 
 
 def test_damaged_diary_first_aid_then_one_warning_after_the_flow(data_home: Path) -> None:

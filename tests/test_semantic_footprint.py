@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +16,7 @@ import pytest
 
 from intents.semantic.encoder import LEAN_SHA256, Encoder, lean_model, locate, sha256_of
 from skill.systemd_unit import UnitSpec, render_unit
+from tests.waiting import wait_for
 
 DATA = Path(__file__).resolve().parent / "data"
 ENGLISH = '[general]\nlanguage = "en"\n[reminders]\nenabled = false\n'
@@ -77,14 +77,6 @@ def command_line(pid: int) -> str:
     except OSError:
         return ""
 
-
-def wait_for(condition: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return condition()
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
