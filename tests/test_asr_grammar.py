@@ -45,22 +45,3 @@ def test_korean_model_knows_every_spoken_template_word(ko_model: LoadedModel) ->
     # Only the digit spellings (for typed input) are beyond the model's vocabulary.
     assert set(grammar.missing) == {"5분", "10분", "15분", "20분", "30분", "1시간"}
     assert "종아리 에 쥐 가 났어요" in grammar.phrases
-
-
-def test_a_sentence_needing_a_bare_ending_unit_stays_out_of_the_grammar() -> None:
-    vocabulary = VOCABULARY | {"뭉쳤", "어요"}
-    grammar = build_grammar(["종아리에 쥐가 났어요", "종아리가 뭉쳤어요"], vocabulary.__contains__,
-                            frozenset({"어요"}))
-    assert grammar.phrases == ("종아리 에 쥐 가 났어요", UNKNOWN)
-    assert grammar.missing == ()
-
-
-def test_only_danger_signs_keep_a_bare_ending_in_the_korean_grammar(
-        ko_model: LoadedModel) -> None:
-    """A bigram over units: a bare "어요" was what espeak's "다음" and "그만해" were heard as."""
-    pack = load_pack("ko")
-    grammar = grammar_for_pack(pack, ko_model.has_word)
-    danger = build_grammar(sample_sentences(pack, only=("safety.",)), ko_model.has_word).phrases
-    with_ending = {p for p in grammar.phrases if {"어요", "요"} & set(p.split())}
-    assert with_ending and with_ending <= set(danger)
-    assert {"쥐 가 났어요", "다시 말해 줘", "다리 가 부었 어요"} <= set(grammar.phrases)

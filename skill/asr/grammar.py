@@ -49,16 +49,13 @@ class Grammar:
         return " ".join(out)
 
 
-def sample_sentences(pack: LanguagePack, limit: int = MAX_SENTENCES_PER_INTENT,
-                     only: tuple[str, ...] = ()) -> list[str]:
-    """Every sentence the pack's templates can produce (up to `limit` per intent), deduplicated;
-    `only`: just those of intents whose names start so."""
+def sample_sentences(pack: LanguagePack, limit: int = MAX_SENTENCES_PER_INTENT) -> list[str]:
+    """Every sentence the pack's templates can produce (up to `limit` per intent), deduplicated."""
     intents = Intents.from_dict(pack.sentences)
     left_out = tuple(str(p) for p in pack.meta.get("grammar_leaves_out") or [])
     seen: dict[str, None] = {}
     for intent, text in sample_intents(intents, max_sentences_per_intent=limit):
-        if (left_out and str(intent).startswith(left_out)) or (
-                only and not str(intent).startswith(only)):
+        if left_out and str(intent).startswith(left_out):
             continue
         cleaned = " ".join(text.lower().split())
         if cleaned:
@@ -89,11 +86,8 @@ def segment(word: str, has_word: Callable[[str], bool]) -> list[str] | None:
     return best[len(word)]
 
 
-def build_grammar(sentences: Iterable[str], has_word: Callable[[str], bool],
-                  avoid_units: frozenset[str] = frozenset(),
-                  keep: frozenset[str] = frozenset()) -> Grammar:
-    """Turn sentences into model-unit phrases; report words the model cannot spell at all.
-    A sentence whose spelling needs a unit of `avoid_units` is left out, unless it is in `keep`."""
+def build_grammar(sentences: Iterable[str], has_word: Callable[[str], bool]) -> Grammar:
+    """Turn sentences into model-unit phrases; report words the model cannot spell at all."""
     lookup = cache(has_word)
     phrases: dict[str, None] = {}
     missing: dict[str, None] = {}
@@ -109,9 +103,8 @@ def build_grammar(sentences: Iterable[str], has_word: Callable[[str], bool],
                 continue
             words[word] = None
             units.extend(pieces)
-        # A sentence with a word the model cannot say stays typed-only rather than mangled; so
-        # does one that needs a bare ending as a unit (see grammar_for_pack).
-        if spellable and units and (sentence in keep or not avoid_units.intersection(units)):
+        # A sentence with a word the model cannot say stays typed-only rather than mangled.
+        if spellable and units:
             phrases[" ".join(units)] = None
     has_unknown = lookup(UNKNOWN)
     if has_unknown:
@@ -123,11 +116,4 @@ def build_grammar(sentences: Iterable[str], has_word: Callable[[str], bool],
 
 
 def grammar_for_pack(pack: LanguagePack, has_word: Callable[[str], bool]) -> Grammar:
-    """The pack's speech grammar. Its `grammar_avoids_units` are model units that are only an
-    ending ("어요"): the grammar is a bigram model over units, so a bare ending that some
-    sentences need becomes what every unclear stretch of speech is heard as. Sentences of the
-    `grammar_avoid_exempts` intents (danger signs) keep them: those must always be heard."""
-    avoid = frozenset(str(u) for u in pack.meta.get("grammar_avoids_units") or [])
-    exempt = tuple(str(p) for p in pack.meta.get("grammar_avoid_exempts") or [])
-    keep = frozenset(sample_sentences(pack, only=exempt)) if avoid and exempt else frozenset()
-    return build_grammar(sample_sentences(pack), has_word, avoid, keep)
+    return build_grammar(sample_sentences(pack), has_word)
