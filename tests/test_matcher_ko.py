@@ -88,6 +88,16 @@ def test_spasm_knot_and_other_control_phrasings_typed(matcher: IntentMatcher, te
     assert matcher.match(text).intent == intent
 
 
+@pytest.mark.parametrize(("heard", "intent"), [
+    ("다시 말해 발 줘요", "control.repeat"),  # espeak's 다시 말해줘 at 130 wpm, a stray unit
+    ("다시 쥐가 났어요", "cramp.calf"),  # again a cramp: not a repeat
+    ("다시 수영", None),
+])
+def test_again_with_a_stray_unit_is_still_a_repeat(matcher: IntentMatcher, heard: str,
+                                                  intent: str | None) -> None:
+    assert matcher.match(heard).intent == intent
+
+
 def test_every_canonical_intent_has_korean_templates() -> None:
     intents = load_pack("ko").intent_names
     missing = CANONICAL_INTENTS - intents - {"safety.red_flag", "info.remedies"}
