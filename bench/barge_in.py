@@ -34,7 +34,7 @@ enabled = false
 [voice]
 echo_cancel = "auto"
 """
-COMMANDS = ("좋아졌어요", "정지")
+COMMANDS = ("좋아졌어요", "다시 말해 줘")
 """Commands the Korean model hears reliably from espeak-ng through the canceller with nothing
 playing ("그만" is heard as "요")."""
 REPLY_KEYS = ("info.prevention.stretch", "info.prevention.covers", "info.prevention.medicines")

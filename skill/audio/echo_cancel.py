@@ -91,15 +91,16 @@ def find_echo_canceller(run: Run = pactl) -> EchoCanceller | None:
 
 
 def load_echo_canceller(source_master: str = "", sink_master: str = "",
-                        run: Run = pactl, extra: Sequence[str] = ()) -> EchoCanceller:
-    """Load module-echo-cancel with webrtc; masters default to the server's default devices;
-    `extra`: more module arguments."""
-    args = ["load-module", MODULE, "aec_method=webrtc", f'aec_args="{AEC_ARGS}"',
+                        run: Run = pactl, extra: Sequence[str] = (), method: str = "webrtc",
+                        aec_args: str = AEC_ARGS) -> EchoCanceller:
+    """Load module-echo-cancel (webrtc unless `method` says otherwise); masters default to the
+    server's default devices; `extra`: more module arguments."""
+    args = ["load-module", MODULE, f"aec_method={method}", f'aec_args="{aec_args}"',
             f"source_name={SOURCE_NAME}", f"sink_name={SINK_NAME}", *extra]
     args += [f"source_master={source_master}"] if source_master else []
     args += [f"sink_master={sink_master}"] if sink_master else []
     module = run(args).strip()
-    log.info("loaded %s (webrtc) as module %s", MODULE, module)
+    log.info("loaded %s (%s) as module %s", MODULE, method, module)
     return EchoCanceller(SOURCE_NAME, SINK_NAME, int(module) if module.isdigit() else -1, True)
 
 
