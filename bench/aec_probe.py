@@ -19,13 +19,14 @@ import subprocess
 import tempfile
 import time
 import wave
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from intents.language import load_pack
 from intents.matcher import IntentMatcher
-from skill.barge_in import command_of
+from skill.barge_in import ACTING, command_of
 from skill.listening import ListeningService, build_gate, build_recognizer
 from tests.pulse import PulseServer, synth_wav
 from tests.room import ROOM, bedroom
@@ -55,12 +56,13 @@ def write(path: Path, samples: np.ndarray) -> Path:
     return path
 
 
-def tracks(work: Path, count: int, held: bool) -> tuple[Path, Path, list[tuple[float, float]]]:
+def tracks(work: Path, count: int, held: bool, say: Sequence[str] = COMMANDS,
+           ) -> tuple[Path, Path, list[tuple[float, float]]]:
     """(reply WAV, user WAV, [(command start, end) s]) on one timeline."""
     pack = load_pack("ko")
     reply = read(synth_wav(" ".join(pack.reply(k) for k in REPLY_KEYS), work / "reply.wav"))
     clips = [read(synth_wav(text, work / f"c{i}.wav"))
-             for i, text in enumerate(COMMANDS)]
+             for i, text in enumerate(say)]
     length = int((WARMUP + PERIOD * count + 2) * RATE)
     speech = np.tile(reply, length // len(reply) + 1)[:length]
     user = np.zeros(length, dtype=np.float32)
@@ -108,8 +110,18 @@ def align(out: np.ndarray, mic: np.ndarray, user: np.ndarray) -> int:
     return int(np.argmax(corr[: len(head) - len(probe) + 1]))
 
 
+def ratio_db(out: np.ndarray, ref: np.ndarray, at: float) -> float:
+    """Energy of the cancelled signal over the 200 ms before `at` against that of what was
+    played over the 300 ms before it (dB)."""
+    i = int(at * RATE)
+    heard = float((out[max(0, i - RATE // 5):i] ** 2).mean()) if i > 0 else 0.0
+    played = ref[max(0, i - int(0.3 * RATE)):i]
+    energy = float((played**2).mean()) if len(played) else 0.0
+    return 10 * float(np.log10(max(heard, 1.0) / max(energy, 1.0)))
+
+
 def analyse(out: np.ndarray, mic: np.ndarray, offset: int,
-            spans: list[tuple[float, float]]) -> dict[str, object]:
+            spans: list[tuple[float, float]], ref: np.ndarray | None = None) -> dict[str, object]:
     classify = command_of(IntentMatcher(load_pack("ko")))
     events: list[tuple[float, str]] = []
     sample = [0]
@@ -128,18 +140,27 @@ def analyse(out: np.ndarray, mic: np.ndarray, offset: int,
         said = [t for when, t in events if begin + shift <= when <= end + shift + 1.5
                 and t != "<open>"]
         heard.append(" | ".join(said) if said else None)
-    acted = sum(any(classify(p) for p in h.split(" | ")) for h in heard if h)
+    acted = sum(any(classify(p) in ACTING for p in h.split(" | ")) for h in heard if h)
     busy = [(b + shift - 0.5, e + shift + 1.5) for b, e in spans]
     lone = [w for w, t in events if t == "<open>" and w > shift + 2.0
             and not any(lo <= w <= hi for lo, hi in busy)]
+    ratios: dict[str, list[float]] = {"self": [], "command": []}
+    if ref is not None:
+        placed = np.zeros(len(out), dtype=np.float32)
+        placed[offset:offset + len(ref)] = ref[: max(0, len(out) - offset)]
+        for when, text in events:
+            if text == "<open>" and when > shift + 2.0:
+                kind = "command" if any(lo <= when <= hi for lo, hi in busy) else "self"
+                ratios[kind].append(round(ratio_db(out, placed, when), 1))
     quiet = np.ones(len(out), dtype=bool)
     quiet[: offset + 2 * RATE] = False
     for lo, hi in busy:
         quiet[max(0, int(lo * RATE)):int(hi * RATE)] = False
     quiet[len(mic):] = False
     n = min(len(out), len(mic))
-    erle = 10 * np.log10((mic[:n][quiet[:n]] ** 2).mean() / max(1.0, (out[:n][quiet[:n]] ** 2).mean()))
-    return {"acted": acted, "heard": heard, "self_openings": len(lone),
+    echo = (mic[:n][quiet[:n]] ** 2).mean()
+    erle = 10 * np.log10(max(1.0, echo) / max(1.0, (out[:n][quiet[:n]] ** 2).mean()))
+    return {"acted": acted, "heard": heard, "self_openings": len(lone), "ratios": ratios,
             "echo_seconds": float(quiet.sum() / RATE), "erle_db": round(float(erle), 1)}
 
 
@@ -151,6 +172,8 @@ def main() -> None:
     parser.add_argument("--echo-db", type=float, default=0.0)
     parser.add_argument("--commands", type=int, default=10)
     parser.add_argument("--held", action="store_true")
+    parser.add_argument("--room-rate", type=int, default=0)
+    parser.add_argument("--say", default=",".join(COMMANDS), help="commands, comma-separated")
     args = parser.parse_args()
     os.environ.setdefault("CRAMP_COACH_HOME", tempfile.mkdtemp(prefix="aec-probe-"))
     work = Path(tempfile.mkdtemp(prefix="aec-probe-"))
@@ -158,21 +181,22 @@ def main() -> None:
     server.start()
     os.environ.update(server.env)
     try:
-        speech, user, spans = tracks(work, args.commands, args.held)
+        speech, user, spans = tracks(work, args.commands, args.held, args.say.split(","))
         with bedroom(server, args.echo_db, args.method, args.aec_args,
-                     args.extra.split()) as canceller:
+                     args.extra.split(), args.room_rate) as canceller:
             load = os.getloadavg()[0]
             out, mic = play_and_record(server, canceller.sink, canceller.source, speech, user,
                                        work)
             load = max(load, os.getloadavg()[0])
         offset = align(out, mic, read(user))
-        result = analyse(out, mic, offset, spans)
+        result = analyse(out, mic, offset, spans, read(speech))
         print(f"{args.method} [{args.aec_args}] {args.extra} echo {args.echo_db:+.0f} dB"
               f"{' held' if args.held else ''}: commands acted {result['acted']} of "
-              f"{len(spans)}; self-openings {result['self_openings']} in "
+              f"{len(spans)} ({args.say}); self-openings {result['self_openings']} in "
               f"{result['echo_seconds']:.0f} s of echo alone; ERLE {result['erle_db']} dB; "
               f"load {load:.1f}")
         print("  heard:", result["heard"])
+        print("  out/played dB at gate openings:", result["ratios"])
         print("  recordings:", work)
     finally:
         server.cleanup()

@@ -37,12 +37,14 @@ the speaker is on the bedside table beside the microphone, the user close by in 
 @contextmanager
 def bedroom(server: PulseServer, echo_db: float = 0.0, method: str = "webrtc",
             aec_args: str = AEC_ARGS, extra: Sequence[str] = ("adjust_time=0",),
-            ) -> Iterator[EchoCanceller]:
+            room_rate: int = 0) -> Iterator[EchoCanceller]:
     """Load the room and its echo canceller into `server`; unload them after. `echo_db`: the
     assistant's voice at the microphone relative to what it plays (0: as loud); `method`,
-    `aec_args`, `extra`: the canceller's settings."""
+    `aec_args`, `extra`: the canceller's settings; `room_rate`: the microphone's sample rate
+    (0: the server's default)."""
+    rate = [f"rate={room_rate}"] if room_rate else []
     modules = [
-        pactl(["load-module", "module-null-sink", f"sink_name={ROOM}"]).strip(),
+        pactl(["load-module", "module-null-sink", f"sink_name={ROOM}", *rate]).strip(),
         pactl(["load-module", "module-loopback", f"source={SINK}.monitor", f"sink={ROOM}",
                f"latency_msec={ECHO_LATENCY_MS}", "adjust_time=0", "source_dont_move=true",
                "sink_dont_move=true"]).strip(),
