@@ -26,8 +26,8 @@ import numpy as np
 
 from intents.language import load_pack
 from intents.matcher import IntentMatcher
-from skill.barge_in import ACTING, command_of
-from skill.listening import ListeningService, build_gate, build_recognizer
+from skill.barge_in import ACTING, BARGE_COMMIT_MS, command_of
+from skill.listening import ListeningService, build_gate, build_recognizer, complete_command
 from tests.pulse import PulseServer, synth_wav
 from tests.room import ROOM, bedroom
 from tests.test_listening import SETTINGS, PcmSource
@@ -122,12 +122,14 @@ def ratio_db(out: np.ndarray, ref: np.ndarray, at: float) -> float:
 
 def analyse(out: np.ndarray, mic: np.ndarray, offset: int,
             spans: list[tuple[float, float]], ref: np.ndarray | None = None) -> dict[str, object]:
-    classify = command_of(IntentMatcher(load_pack("ko")))
+    matcher = IntentMatcher(load_pack("ko"))
+    classify = command_of(matcher)
     events: list[tuple[float, str]] = []
     sample = [0]
     service = ListeningService(PcmSource(b""), build_recognizer(SETTINGS, "ko"),
                                lambda text: events.append((sample[0] / RATE, text)),
-                               gate=build_gate(SETTINGS),
+                               gate=build_gate(SETTINGS), early_commit_ms=BARGE_COMMIT_MS,
+                               is_complete=complete_command(matcher, SETTINGS.early_commit_score),
                                on_voice=lambda on: events.append((sample[0] / RATE, "<open>"))
                                if on else None)
     pcm = out.astype("<i2").tobytes()

@@ -71,9 +71,12 @@ class ListeningService:
         is_complete: Callable[[str], bool] | None = None,
         early_commit_ms: int = 0,
         on_voice: Callable[[bool], object] | None = None,
+        on_level: Callable[[float], object] | None = None,
     ) -> None:
         self.source = source
         self.on_voice = on_voice
+        self.on_level = on_level
+        """Told each chunk's RMS level (before the gate): barge-in's double-talk check."""
         """Told True when the gate opens on speech, False once that utterance is over (after
         its transcript, if any, was handled): barge-in holds the assistant's voice meanwhile."""
         self._voiced = False
@@ -134,6 +137,8 @@ class ListeningService:
         """One chunk through mute, gate and recogniser."""
         self._last_audio = time.time()
         self._level = rms_level(chunk)
+        if self.on_level is not None:
+            self.on_level(self._level)
         if self._discarding():
             return
         if self.gate is None:
