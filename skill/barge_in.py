@@ -90,7 +90,9 @@ class BargeIn:
         if self.double_talk is None:
             return
         with self._lock:
-            self.double_talk.level(level, learn=not self._voiced and not self._held)
+            # Learnt only while it speaks (the rest of the night costs one append per chunk).
+            quiet = not self._voiced and not self._held
+            self.double_talk.level(level, learn=quiet and self.speaker.is_busy())
             if self._voiced and not self._held:
                 self._hold_if_speaking()
 
