@@ -118,13 +118,16 @@ class StreamPlayer:
                 self._pos = max(0, self._pos - int(rewind * self.rate))
             self._held = held
 
-    def played_rms(self, seconds: float, slack: float = 0.05) -> float:
-        """RMS (full scale 1.0) of what reached the speaker over the last `seconds` (callbacks
-        shifted by the output latency, `slack` later): the reference an echo canceller subtracts,
-        so barge-in can tell the user's voice from what is left of the assistant's."""
-        now = time.monotonic() - self.output_latency
+    def played_rms(self, seconds: float) -> float:
+        """RMS (full scale 1.0) of what may be reaching the speaker now: every block sent out
+        in the last `seconds` plus the output latency. The reference an echo canceller
+        subtracts, so barge-in can tell the user's voice from what is left of the assistant's.
+        Blocks still in the buffer count too: the reported latency is only an estimate, and a
+        sentence's first syllable must not find the reference still silent."""
+        now = time.monotonic()
+        since = now - self.output_latency - seconds
         with self._lock:
-            recent = [(e, n) for t, e, n in self._played if now - seconds <= t <= now + slack]
+            recent = [(e, n) for t, e, n in self._played if t >= since]
         frames = sum(n for _, n in recent)
         return float(np.sqrt(sum(e for e, _ in recent) / frames)) / 32768.0 if frames else 0.0
 
