@@ -14,6 +14,7 @@ self-interruption (target: 0 over 50).
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import tempfile
 import threading
@@ -115,6 +116,10 @@ def main() -> None:
     parser.add_argument("--echo-db", type=float, default=0.0,
                         help="the assistant's voice at the microphone, dB relative to the user's")
     args = parser.parse_args()
+    # What was heard over its voice, and what it did with it, beside the figures.
+    logging.basicConfig(format="  %(message)s", level=logging.WARNING)
+    for name in ("skill.barge_in", "skill.listening"):
+        logging.getLogger(name).setLevel(logging.INFO)
     os.environ.setdefault("CRAMP_COACH_HOME", tempfile.mkdtemp(prefix="bench-barge-"))
     server = PulseServer()
     server.start()

@@ -114,6 +114,9 @@ class BargeIn:
         if self.double_talk is not None and not self.double_talk.speaking():
             return False
         if self.speaker.is_busy() and self.speaker.hold():
+            if self.double_talk is not None:
+                log.info("barge-in: held (microphone %s dB against what is played, leftovers "
+                         "%.0f dB)", self.double_talk.ratio_db(), self.double_talk.residual_db)
             self._held, self.last_hold_at = True, self.clock()
             self.holds += 1
             self._quick_commit(True)
