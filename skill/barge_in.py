@@ -27,6 +27,7 @@ from skill.audio.echo_cancel import (
 )
 from skill.audio.settings import VoiceSettings
 from skill.dialogue.routing import FOLLOW_UPS
+from skill.double_talk import DoubleTalk
 from skill.speech.speech_queue import SpeechQueue
 
 log = logging.getLogger(__name__)
@@ -59,8 +60,14 @@ class BargeIn:
 
     def __init__(self, speaker: Holdable, classify: Callable[[str], str | None],
                  handle: Callable[[str], object], *, canceller: EchoCanceller | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 double_talk: DoubleTalk | None = None) -> None:
         self.speaker = speaker
+        self.double_talk = double_talk
+        """Tells the user's voice from the canceller's leftovers; None: every voice holds."""
+        self._voiced = False
+        self.echo_openings = 0
+        """Times the gate opened on what the double-talk check took for leftovers (no hold)."""
         self.classify = classify
         self.handle = handle
         self.canceller = canceller
@@ -77,23 +84,47 @@ class BargeIn:
         self.listening: Any = None
         """The ListeningService (set once built): its early commit is quicker while held."""
 
+    def on_level(self, level: float) -> None:
+        """Every microphone chunk: learn the leftovers; a voice rising over them holds."""
+        if self.double_talk is None:
+            return
+        with self._lock:
+            # Learnt only while it speaks (the rest of the night costs one append per chunk).
+            quiet = not self._voiced and not self._held
+            self.double_talk.level(level, learn=quiet and self.speaker.is_busy())
+            if self._voiced and not self._held:
+                self._hold_if_speaking()
+
     def on_voice(self, started: bool) -> None:
         """The voice gate opened (hold if speaking) or the utterance is over (resume)."""
         with self._lock:
+            self._voiced = started
             if started:
-                if not self._held and self.speaker.is_busy() and self.speaker.hold():
-                    self._held, self.last_hold_at = True, self.clock()
-                    self.holds += 1
-                    self._quick_commit(True)
+                if not self._held and not self._hold_if_speaking() and self.speaker.is_busy():
+                    self.echo_openings += 1
                 return
             if self._held:
                 self._held = False
                 self._quick_commit(False)
                 self.speaker.resume()
 
+    def _hold_if_speaking(self) -> bool:
+        """Hold the assistant's voice if it is speaking and the audio is a voice over it."""
+        if self.double_talk is not None and not self.double_talk.speaking():
+            return False
+        if self.speaker.is_busy() and self.speaker.hold():
+            if self.double_talk is not None:
+                log.info("barge-in: held (microphone %s dB against what is played, leftovers "
+                         "%.0f dB)", self.double_talk.ratio_db(), self.double_talk.residual_db)
+            self._held, self.last_hold_at = True, self.clock()
+            self.holds += 1
+            self._quick_commit(True)
+            return True
+        return False
+
     def on_transcript(self, text: str) -> None:
         """A command heard over the voice acts; other speech over it is let go."""
-        if not self._held:
+        if not self._held and not self.speaker.is_busy():
             self.handle(text)
             return
         intent = self.classify(text)
@@ -140,9 +171,12 @@ def start_barge_in(voice: VoiceSettings, speaker: Any, matcher: IntentMatcher,
     if isinstance(getattr(inner, "latency", None), float):
         inner.latency = max(inner.latency, OUTPUT_LATENCY)  # type: ignore[attr-defined]
     player.close()  # reopened on the canceller's sink by the next sentence
+    played_rms = getattr(inner, "played_rms", None)
+    double_talk = DoubleTalk(played_rms) if callable(played_rms) else None
     log.info("barge-in on: listening on %s while speaking into %s", canceller.source,
              canceller.sink)
-    return BargeIn(speaker, command_of(matcher), handle, canceller=canceller), ""
+    return BargeIn(speaker, command_of(matcher), handle, canceller=canceller,
+                   double_talk=double_talk), ""
 
 
 def command_of(matcher: IntentMatcher) -> Callable[[str], str | None]:
@@ -163,4 +197,5 @@ def listening_hooks(barge_in: BargeIn | None, speaker: Any,
     if barge_in is None:
         return {"on_transcript": handle, "is_speaking": speaker.is_busy}
     return {"on_transcript": barge_in.on_transcript, "is_speaking": lambda: False,
-            "on_voice": barge_in.on_voice, "attentive": speaker.is_busy}
+            "on_voice": barge_in.on_voice, "on_level": barge_in.on_level,
+            "attentive": speaker.is_busy}

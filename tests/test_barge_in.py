@@ -19,9 +19,11 @@ from skill.assistant import Assistant
 from skill.audio.echo_cancel import echo_canceller_for, find_echo_canceller, pactl, unload
 from skill.barge_in import BargeIn, command_of, listening_hooks
 from skill.config import parse_config
+from skill.double_talk import DoubleTalk
 from skill.listening import ListeningService, build_gate, build_recognizer
 from skill.speech import SpeechQueue
 from skill.speech.hold import REWIND_SECONDS
+from skill.speech.player import StreamPlayer
 from skill.speech.settings import SpeechSettings
 from skill.speech.sound import read_wav
 from tests.pulse import SINK, PulseServer
@@ -188,3 +190,57 @@ def test_only_exact_commands_and_danger_signs_act_over_the_assistants_voice() ->
     assert classify("가슴이 아파요") == "safety.red_flag"
     # Fragments of its own voice as the canceller leaves them (heard in the simulated room).
     assert [classify(t) for t in ("쥐 요", "줘 아기 없어요", "고 있어요")] == [None] * 3
+
+
+def test_the_player_reports_how_loud_what_it_just_played_was(
+    queue: SpeechQueue, pulse_server: PulseServer
+) -> None:
+    player = queue.holdable()
+    inner = player.inner
+    assert isinstance(inner, StreamPlayer)
+    assert inner.played_rms(0.5) == 0.0
+    queue.say(LONG_TEXT)
+    while not queue.last_spoken:
+        time.sleep(0.01)
+    deadline = time.monotonic() + 5  # a fresh stream takes ~1.5 s to its first sample
+    while not inner.played_rms(0.5) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    speaking = inner.played_rms(0.5)
+    assert queue.hold()
+    time.sleep(0.3 + 2 * player.output_latency)
+    held = inner.played_rms(0.2)
+    queue.stop()
+    queue.resume()
+    assert speaking > 0.01 and held == 0.0
+
+
+def test_leftovers_of_its_own_voice_do_not_count_as_speech_but_a_voice_over_it_does() -> None:
+    played = [0.1]
+    now = [0.0]
+    check = DoubleTalk(lambda _seconds: played[0], clock=lambda: now[0])
+
+    def feed(level: float, chunks: int, learn: bool = True) -> None:
+        for _ in range(chunks):
+            now[0] += 0.1
+            check.level(level, learn)
+
+    feed(0.1 * 10 ** (-60 / 20), 50)  # leftovers 60 dB below what is played
+    assert not check.speaking()
+    feed(0.1 * 10 ** (-28 / 20), 3, learn=False)  # a burst of leftovers, as on a busy machine
+    assert not check.speaking()
+    feed(0.1 * 10 ** (-6 / 20), 3, learn=False)  # the user, a little below the echo's level
+    assert check.speaking()
+    played[0] = 0.0  # the assistant is silent: any voice counts
+    feed(0.001, 1, learn=False)
+    assert check.speaking()
+
+
+def test_louder_leftovers_raise_the_bar_for_a_voice() -> None:
+    played = 0.1
+    check = DoubleTalk(lambda _seconds: played, clock=iter(range(10_000)).__next__)
+    for _ in range(300):
+        check.level(played * 10 ** (-35 / 20), learn=True)  # a poor canceller: -35 dB typical
+    check.level(played * 10 ** (-12 / 20), learn=False)
+    assert check.residual_db == pytest.approx(-35, abs=1)
+    assert not check.speaking(), "within 30 dB of the typical leftover"

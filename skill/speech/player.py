@@ -15,8 +15,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from skill.audio import portaudio
 from skill.speech.sound import Samples, resample
@@ -28,6 +31,8 @@ POLL_SECONDS = 0.02
 STALL_SECONDS = 2.0
 """A sentence whose stream asked for no audio for this long has lost its device. A fresh pulse
 stream may take ~1 s before its first callback."""
+PLAYED_LOG = 256
+"""Callbacks remembered for played_rms (several seconds at any block size PulseAudio picks)."""
 BACKOFF_SECONDS = (0.5, 1.0, 2.0)
 """Pause before the next open after 1, 2, 3+ failed opens; sentences are printed meanwhile. Short,
 so speech is back within a few seconds of a sound-server restart."""
@@ -63,6 +68,9 @@ class StreamPlayer:
         self._started_at: float | None = None
         self._done = threading.Event()
         self._held = False
+        self._played: deque[tuple[float, float, int]] = deque(maxlen=PLAYED_LOG)
+        """(monotonic time, sum of squares, frames) of each callback: what went out, for
+        barge-in's double-talk check."""
         self._generation = -1
         self._epoch = 0
         """Numbers each open; a stream from an abandoned open that returns late stays silent."""
@@ -109,6 +117,19 @@ class StreamPlayer:
             if self._held and not held:
                 self._pos = max(0, self._pos - int(rewind * self.rate))
             self._held = held
+
+    def played_rms(self, seconds: float) -> float:
+        """RMS (full scale 1.0) of what may be reaching the speaker now: every block sent out
+        in the last `seconds` plus the output latency. The reference an echo canceller
+        subtracts, so barge-in can tell the user's voice from what is left of the assistant's.
+        Blocks still in the buffer count too: the reported latency is only an estimate, and a
+        sentence's first syllable must not find the reference still silent."""
+        now = time.monotonic()
+        since = now - self.output_latency - seconds
+        with self._lock:
+            recent = [(e, n) for t, e, n in self._played if t >= since]
+        frames = sum(n for _, n in recent)
+        return float(np.sqrt(sum(e for e, _ in recent) / frames)) / 32768.0 if frames else 0.0
 
     @property
     def output_latency(self) -> float:
@@ -158,11 +179,14 @@ class StreamPlayer:
             clip = self._clip
             if clip is None or self._held:
                 out.fill(0)
+                self._played.append((self._last_callback, 0.0, frames))
                 return
             pos = self._pos
             count = min(frames, len(clip) - pos)
             out[:count, 0] = clip[pos:pos + count]
             out[count:] = 0
+            written = clip[pos:pos + count].astype(np.float32)
+            self._played.append((self._last_callback, float(np.dot(written, written)), frames))
             if pos == 0:
                 self._started_at = time.monotonic()
             self._pos = pos + count
