@@ -57,8 +57,9 @@ def write(path: Path, samples: np.ndarray) -> Path:
 
 
 def tracks(work: Path, count: int, held: bool, say: Sequence[str] = COMMANDS,
-           ) -> tuple[Path, Path, list[tuple[float, float]]]:
-    """(reply WAV, user WAV, [(command start, end) s]) on one timeline."""
+           duck_db: float | None = None) -> tuple[Path, Path, list[tuple[float, float]]]:
+    """(reply WAV, user WAV, [(command start, end) s]) on one timeline; `held`: the reply
+    silenced (or, with `duck_db`, that many dB quieter) from HOLD_AFTER into each command."""
     pack = load_pack("ko")
     reply = read(synth_wav(" ".join(pack.reply(k) for k in REPLY_KEYS), work / "reply.wav"))
     clips = [read(synth_wav(text, work / f"c{i}.wav"))
@@ -77,7 +78,8 @@ def tracks(work: Path, count: int, held: bool, say: Sequence[str] = COMMANDS,
         start, end = at + loud[0], at + loud[-1] + 1
         spans.append((start / RATE, end / RATE))
         if held:
-            speech[start + int(HOLD_AFTER * RATE):end + int(0.6 * RATE)] = 0
+            gain = 0.0 if duck_db is None else 10 ** (duck_db / 20)
+            speech[start + int(HOLD_AFTER * RATE):end + int(0.6 * RATE)] *= gain
     return write(work / "speech.wav", speech), write(work / "user.wav", user), spans
 
 
@@ -174,6 +176,8 @@ def main() -> None:
     parser.add_argument("--echo-db", type=float, default=0.0)
     parser.add_argument("--commands", type=int, default=10)
     parser.add_argument("--held", action="store_true")
+    parser.add_argument("--duck-db", type=float, default=None,
+                        help="with --held: the reply this many dB quieter instead of silent")
     parser.add_argument("--room-rate", type=int, default=0)
     parser.add_argument("--say", default=",".join(COMMANDS), help="commands, comma-separated")
     args = parser.parse_args()
@@ -183,7 +187,8 @@ def main() -> None:
     server.start()
     os.environ.update(server.env)
     try:
-        speech, user, spans = tracks(work, args.commands, args.held, args.say.split(","))
+        speech, user, spans = tracks(work, args.commands, args.held, args.say.split(","),
+                                      args.duck_db)
         with bedroom(server, args.echo_db, args.method, args.aec_args,
                      args.extra.split(), args.room_rate) as canceller:
             load = os.getloadavg()[0]
@@ -193,7 +198,9 @@ def main() -> None:
         offset = align(out, mic, read(user))
         result = analyse(out, mic, offset, spans, read(speech))
         print(f"{args.method} [{args.aec_args}] {args.extra} echo {args.echo_db:+.0f} dB"
-              f"{' held' if args.held else ''}: commands acted {result['acted']} of "
+              f"{' held' if args.held else ''}"
+              f"{'' if args.duck_db is None else f' ducked {args.duck_db:+.0f} dB'}: "
+              f"commands acted {result['acted']} of "
               f"{len(spans)} ({args.say}); self-openings {result['self_openings']} in "
               f"{result['echo_seconds']:.0f} s of echo alone; ERLE {result['erle_db']} dB; "
               f"load {load:.1f}")

@@ -100,12 +100,16 @@ class BargeIn:
         with self._lock:
             self._voiced = started
             if started:
-                if not self._held and not self._hold_if_speaking() and self.speaker.is_busy():
+                busy = self.speaker.is_busy()
+                if busy:
+                    # Held or not, a command over its voice is taken after a short pause.
+                    self._quick_commit(True)
+                if not self._held and not self._hold_if_speaking() and busy:
                     self.echo_openings += 1
                 return
+            self._quick_commit(False)
             if self._held:
                 self._held = False
-                self._quick_commit(False)
                 self.speaker.resume()
 
     def _hold_if_speaking(self) -> bool:
@@ -170,6 +174,8 @@ def start_barge_in(voice: VoiceSettings, speaker: Any, matcher: IntentMatcher,
     inner = player.inner
     if isinstance(getattr(inner, "latency", None), float):
         inner.latency = max(inner.latency, OUTPUT_LATENCY)  # type: ignore[attr-defined]
+    if hasattr(inner, "flush_on_cut"):
+        inner.flush_on_cut = False  # type: ignore[attr-defined]
     player.close()  # reopened on the canceller's sink by the next sentence
     played_rms = getattr(inner, "played_rms", None)
     double_talk = DoubleTalk(played_rms) if callable(played_rms) else None

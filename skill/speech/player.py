@@ -31,6 +31,11 @@ POLL_SECONDS = 0.02
 STALL_SECONDS = 2.0
 """A sentence whose stream asked for no audio for this long has lost its device. A fresh pulse
 stream may take ~1 s before its first callback."""
+DUCK_GAIN = 10 ** (-25 / 20)
+"""Barge-in: a held sentence goes on this much quieter (-25 dB) instead of falling silent, so the
+sound server's echo canceller always has the assistant's voice to follow (after a silent hold it
+let that voice back at about -7 dB, which no level check tells from the user's), while the
+user's command competes with 25 dB less of it. 0.0 would hold in silence."""
 PLAYED_LOG = 256
 """Callbacks remembered for played_rms (several seconds at any block size PulseAudio picks)."""
 OUTPUT_LATENCY = 0.03
@@ -74,6 +79,14 @@ class StreamPlayer:
         self._started_at: float | None = None
         self._done = threading.Event()
         self._held = False
+        self._held_at = 0
+        """Where in the clip the hold began (a ducked clip plays on; resume goes back here)."""
+        self.duck_gain = DUCK_GAIN
+        self.flush_on_cut = True
+        """A cut also drops what the stream buffered (abort and restart). Barge-in turns it off:
+        ALSA's pulse plugin makes a new stream on restart, and PulseAudio's echo canceller then
+        lets the assistant's voice through for a while; the buffer (OUTPUT_LATENCY of
+        skill.barge_in) plays out instead."""
         self._played: deque[tuple[float, float, int]] = deque(maxlen=PLAYED_LOG)
         """(monotonic time, sum of squares, frames) of each callback: what went out, for
         barge-in's double-talk check."""
@@ -116,12 +129,15 @@ class StreamPlayer:
         return Played(True, self._started_at, len(clip), time.monotonic())
 
     def hold(self, held: bool, rewind: float = 0.0) -> None:
-        """Barge-in: play silence instead of the clip, or go on `rewind` seconds before where it
-        was held. The stream keeps running: an echo canceller listening to it stays in step
-        (stopping and restarting it makes PulseAudio's canceller re-learn the room)."""
+        """Barge-in: duck the clip (it plays on at `duck_gain`, then silence at its end), or go
+        on from `rewind` seconds before where it was held. The stream keeps running: an echo
+        canceller listening to it stays in step (stopping and restarting it makes PulseAudio's
+        canceller re-learn the room)."""
         with self._lock:
+            if held and not self._held:
+                self._held_at = self._pos
             if self._held and not held:
-                self._pos = max(0, self._pos - int(rewind * self.rate))
+                self._pos = max(0, self._held_at - int(rewind * self.rate))
             self._held = held
 
     def played_rms(self, seconds: float) -> float:
@@ -169,7 +185,7 @@ class StreamPlayer:
             self._clip = None
             frames = self._pos
         stream = self._stream
-        if stream is None:
+        if stream is None or not self.flush_on_cut:
             return frames
         try:
             portaudio.call(stream.abort, what="abort output")
@@ -183,20 +199,23 @@ class StreamPlayer:
         with self._lock:
             self._last_callback = time.monotonic()
             clip = self._clip
-            if clip is None or self._held:
+            if clip is None or (self._held and self._pos >= len(clip)):
                 out.fill(0)
                 self._played.append((self._last_callback, 0.0, frames))
                 return
             pos = self._pos
             count = min(frames, len(clip) - pos)
-            out[:count, 0] = clip[pos:pos + count]
-            out[count:] = 0
             written = clip[pos:pos + count].astype(np.float32)
+            if self._held:
+                written *= self.duck_gain
+            out[:count, 0] = written
+            out[count:] = 0
             self._played.append((self._last_callback, float(np.dot(written, written)), frames))
             if pos == 0:
                 self._started_at = time.monotonic()
             self._pos = pos + count
-            if self._pos >= len(clip):
+            # A ducked clip waits at its end for the resume, which goes back to the hold.
+            if self._pos >= len(clip) and not self._held:
                 self._clip = None
                 self._done.set()
 
