@@ -17,7 +17,7 @@ import pytest
 from skill.asr.models import LoadedModel
 from skill.assistant import Assistant
 from skill.audio.echo_cancel import echo_canceller_for, find_echo_canceller, pactl, unload
-from skill.barge_in import BargeIn, command_of, listening_hooks
+from skill.barge_in import BARGE_COMMIT_MS, BargeIn, command_of, listening_hooks
 from skill.config import parse_config
 from skill.double_talk import DoubleTalk
 from skill.listening import ListeningService, build_gate, build_recognizer
@@ -249,3 +249,52 @@ def test_louder_leftovers_raise_the_bar_for_a_voice() -> None:
     check.level(played * 10 ** (-12 / 20), learn=False)
     assert check.residual_db == pytest.approx(-35, abs=1)
     assert not check.speaking(), "within 30 dB of the typical leftover"
+
+
+def test_a_stop_with_barge_in_keeps_the_output_stream_running(
+    queue: SpeechQueue, pulse_server: PulseServer
+) -> None:
+    inner = queue.holdable().inner
+    assert isinstance(inner, StreamPlayer)
+    inner.flush_on_cut = False  # as start_barge_in sets it
+    queue.say(LONG_TEXT)
+    while not queue.last_spoken:
+        time.sleep(0.01)
+    time.sleep(0.5)
+    stream = inner._stream
+    queue.stop()
+    assert queue.wait_idle(5)
+    # A restarted stream is a new one for PulseAudio (ALSA's pulse plugin), which makes its
+    # echo canceller let the assistant's voice through while it resynchronises.
+    assert stream is not None and inner._stream is stream and stream.active
+
+
+class _BusySpeaker:
+    """A speaker that is always speaking and never lets itself be held (the double-talk check
+    refusing), for the commit pace alone."""
+
+    def is_busy(self) -> bool:
+        return True
+
+    def hold(self) -> bool:
+        return False
+
+    def resume(self) -> None:
+        pass
+
+
+class _Pace:
+    def __init__(self) -> None:
+        self.asked: list[int | None] = []
+
+    def hurry(self, ms: int | None) -> None:
+        self.asked.append(ms)
+
+
+def test_speech_over_its_voice_is_committed_after_the_short_pause_even_when_not_held() -> None:
+    barge = BargeIn(_BusySpeaker(), lambda _text: None, lambda _text: None)
+    pace = _Pace()
+    barge.listening = pace
+    barge.on_voice(True)
+    barge.on_voice(False)
+    assert pace.asked == [BARGE_COMMIT_MS, None] and barge.holds == 0
