@@ -109,6 +109,12 @@ def self_interruptions(assistant: Assistant, replies: int) -> tuple[int, int, fl
     return barge.holds - holds, barge.acted - acted, time.monotonic() - started
 
 
+def underruns(assistant: Assistant) -> int:
+    """Late output callbacks so far (each may make the echo canceller resynchronise)."""
+    player = assistant.speaker.playback.player  # type: ignore[attr-defined]
+    return int(getattr(getattr(player, "inner", player), "underruns", 0))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tries", type=int, default=20)
@@ -140,14 +146,16 @@ def main() -> None:
                 print(f"commands acted on: {len(done)} of {len(times)}; within 300 ms: "
                       f"{sum(t <= 0.3 for t in done)}; reaction ms: "
                       f"{[None if t is None else round(t * 1000) for t in times]}")
-                print(f"  load average {os.getloadavg()[0]:.1f} (2 cores)")
+                print(f"  load average {os.getloadavg()[0]:.1f} (2 cores); output underruns "
+                      f"{underruns(assistant)}")
                 barge = assistant.barge_in
                 echo = barge.echo_openings
                 holds, acted, seconds = self_interruptions(assistant, args.replies)
                 print(f"{args.replies} replies ({seconds:.0f} s), nobody speaking: "
                       f"{holds} holds, {acted} commands heard in its own voice; the gate "
                       f"opened {barge.echo_openings - echo} times on leftovers of its voice "
-                      f"without a hold; load average {os.getloadavg()[0]:.1f}")
+                      f"without a hold; load average {os.getloadavg()[0]:.1f}; output underruns "
+                      f"{underruns(assistant)}")
             finally:
                 assistant.stop()
     finally:

@@ -61,8 +61,12 @@ class BargeIn:
     def __init__(self, speaker: Holdable, classify: Callable[[str], str | None],
                  handle: Callable[[str], object], *, canceller: EchoCanceller | None = None,
                  clock: Callable[[], float] = time.monotonic,
-                 double_talk: DoubleTalk | None = None) -> None:
+                 double_talk: DoubleTalk | None = None,
+                 words: frozenset[str] = frozenset()) -> None:
         self.speaker = speaker
+        self.words = words
+        """The language pack's barge_in_words: when given, the assistant's voice is held only
+        once the words heard over it hold one (not on the voice's level alone)."""
         self.double_talk = double_talk
         """Tells the user's voice from the canceller's leftovers; None: every voice holds."""
         self._voiced = False
@@ -92,7 +96,7 @@ class BargeIn:
             # Learnt only while it speaks (the rest of the night costs one append per chunk).
             quiet = not self._voiced and not self._held
             self.double_talk.level(level, learn=quiet and self.speaker.is_busy())
-            if self._voiced and not self._held:
+            if self._voiced and not self._held and not self.words:
                 self._hold_if_speaking()
 
     def on_voice(self, started: bool) -> None:
@@ -104,6 +108,8 @@ class BargeIn:
                 if busy:
                     # Held or not, a command over its voice is taken after a short pause.
                     self._quick_commit(True)
+                if self.words:
+                    return  # held by on_partial, once a command word is heard
                 if not self._held and not self._hold_if_speaking() and busy:
                     self.echo_openings += 1
                 return
@@ -111,6 +117,17 @@ class BargeIn:
             if self._held:
                 self._held = False
                 self.speaker.resume()
+
+    def on_partial(self, text: str) -> None:
+        """The words heard so far: the start of a command over its voice holds it (ducked),
+        so the rest of the command competes with 25 dB less of the assistant's voice."""
+        if not self.words or self._held or not any(w in self.words for w in text.split()):
+            return
+        with self._lock:
+            if not self._held and self.speaker.is_busy() and self.speaker.hold():
+                log.info("barge-in: held on %r", text)
+                self._held, self.last_hold_at = True, self.clock()
+                self.holds += 1
 
     def _hold_if_speaking(self) -> bool:
         """Hold the assistant's voice if it is speaking and the audio is a voice over it."""
@@ -181,8 +198,9 @@ def start_barge_in(voice: VoiceSettings, speaker: Any, matcher: IntentMatcher,
     double_talk = DoubleTalk(played_rms) if callable(played_rms) else None
     log.info("barge-in on: listening on %s while speaking into %s", canceller.source,
              canceller.sink)
+    words = frozenset(str(w) for w in matcher.pack.meta.get("barge_in_words", ()))
     return BargeIn(speaker, command_of(matcher), handle, canceller=canceller,
-                   double_talk=double_talk), ""
+                   double_talk=double_talk, words=words), ""
 
 
 def command_of(matcher: IntentMatcher) -> Callable[[str], str | None]:
@@ -204,4 +222,4 @@ def listening_hooks(barge_in: BargeIn | None, speaker: Any,
         return {"on_transcript": handle, "is_speaking": speaker.is_busy}
     return {"on_transcript": barge_in.on_transcript, "is_speaking": lambda: False,
             "on_voice": barge_in.on_voice, "on_level": barge_in.on_level,
-            "attentive": speaker.is_busy}
+            "on_partial": barge_in.on_partial, "attentive": speaker.is_busy}

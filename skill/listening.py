@@ -78,6 +78,7 @@ class ListeningService:
         on_voice: Callable[[bool], object] | None = None,
         attentive: Callable[[], bool] = lambda: False,
         on_level: Callable[[float], object] | None = None,
+        on_partial: Callable[[str], object] | None = None,
     ) -> None:
         self.source = source
         # MicrophoneSource.pace: small reads only while speech may be on (few idle wake-ups).
@@ -91,6 +92,8 @@ class ListeningService:
         self._voiced = False
         self.on_level = on_level
         """Told each chunk's RMS level (before the gate): barge-in's double-talk check."""
+        self.on_partial = on_partial
+        """Told the partial transcript after each voiced chunk: barge-in holds on its words."""
         self.is_complete = is_complete
         """Whether a partial transcript is already a whole command (an exact template match)."""
         self.early_commit_ms = early_commit_ms
@@ -182,6 +185,8 @@ class ListeningService:
                 self._voice(True)
                 self._emit(self.recognizer.feed(output.audio))
                 self._pause_audio = (self._pause_audio + output.audio)[-PAD_BYTES:]
+                if self.on_partial is not None and self._voiced:
+                    self.on_partial(self.recognizer.partial())
             if output.ended:
                 self._early_checked = None
                 self._emit(self.recognizer.flush())

@@ -6,6 +6,7 @@ measured by `python -m bench.barge_in` in a simulated bedroom (tests/room.py).""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -14,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from intents.language import load_pack
 from skill.asr.models import LoadedModel
 from skill.assistant import Assistant
 from skill.audio.echo_cancel import echo_canceller_for, find_echo_canceller, pactl, unload
@@ -144,8 +146,8 @@ def test_without_an_echo_canceller_the_microphone_is_muted_while_speaking_and_it
         assistant.stop()
 
 
-def _barge_in_over(queue: SpeechQueue, korean_speech: KoreanSpeech,
-                   said: str) -> tuple[BargeIn, list[str]]:
+def _barge_in_over(queue: SpeechQueue, korean_speech: KoreanSpeech, said: str,
+                   words: frozenset[str] = frozenset()) -> tuple[BargeIn, list[str]]:
     """Say LONG_TEXT; once it plays, feed `said` (a clean clip, as the canceller would pass it)
     through the real listening loop with barge-in's hooks; returns the controller and what
     reached the dialogue."""
@@ -153,7 +155,8 @@ def _barge_in_over(queue: SpeechQueue, korean_speech: KoreanSpeech,
     from intents.matcher import IntentMatcher
 
     handled: list[str] = []
-    barge = BargeIn(queue, command_of(IntentMatcher(load_pack("ko"))), handled.append)
+    barge = BargeIn(queue, command_of(IntentMatcher(load_pack("ko"))), handled.append,
+                    words=words)
     service = ListeningService(PcmSource(b""), build_recognizer(SETTINGS, "ko"),
                                gate=build_gate(SETTINGS), early_commit_ms=0,
                                **listening_hooks(barge, queue, handled.append))
@@ -298,3 +301,43 @@ def test_speech_over_its_voice_is_committed_after_the_short_pause_even_when_not_
     barge.on_voice(True)
     barge.on_voice(False)
     assert pace.asked == [BARGE_COMMIT_MS, None] and barge.holds == 0
+
+
+KO_WORDS = frozenset(load_pack("ko").meta["barge_in_words"])
+
+
+def test_with_command_words_only_a_command_holds_and_acts(
+    queue: SpeechQueue, ko_model: LoadedModel, korean_speech: KoreanSpeech
+) -> None:
+    barge, handled = _barge_in_over(queue, korean_speech, "좋아졌어요", KO_WORDS)
+    assert (barge.holds, barge.acted, handled) == (1, 1, ["좋아졌어요"])
+    queue.stop()
+
+
+def test_with_command_words_other_speech_neither_holds_nor_acts(
+    queue: SpeechQueue, ko_model: LoadedModel, korean_speech: KoreanSpeech
+) -> None:
+    barge, handled = _barge_in_over(queue, korean_speech, "왼쪽 종아리에 쥐가 났어요", KO_WORDS)
+    assert (barge.holds, barge.acted, handled) == (0, 0, [])
+    assert queue.wait_idle(60)
+
+
+def test_words_left_of_its_own_voice_do_not_hold_it_but_a_command_word_does() -> None:
+    barge = BargeIn(_Holdable(), lambda _text: None, lambda _text: None, words=KO_WORDS)
+    barge.on_voice(True)
+    for leftover in ("쥐가 나요", "없어요", "앞쪽 어요", "쥐 겠어"):  # heard in the bedroom
+        barge.on_partial(leftover)
+    assert barge.holds == 0
+    barge.on_partial("다 좋아졌어")
+    assert barge.holds == 1
+
+
+def test_no_command_word_is_in_a_reply_of_its_own_pack() -> None:
+    pack = load_pack("ko")
+    said = {w for reply in pack.replies.values() for w in re.findall(r"\w+", reply.text)}
+    assert said & KO_WORDS == set()
+
+
+class _Holdable(_BusySpeaker):
+    def hold(self) -> bool:
+        return True

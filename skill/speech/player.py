@@ -82,6 +82,9 @@ class StreamPlayer:
         self._held_at = 0
         """Where in the clip the hold began (a ducked clip plays on; resume goes back here)."""
         self.duck_gain = DUCK_GAIN
+        self.underruns = 0
+        """Callbacks PortAudio reported late (the device ran dry): each can make PulseAudio's
+        echo canceller resynchronise, so barge-in's bench prints them."""
         self.flush_on_cut = True
         """A cut also drops what the stream buffered (abort and restart). Barge-in turns it off:
         ALSA's pulse plugin makes a new stream on restart, and PulseAudio's echo canceller then
@@ -198,6 +201,8 @@ class StreamPlayer:
     def _callback(self, out: Any, frames: int, time_info: Any, status: Any) -> None:
         with self._lock:
             self._last_callback = time.monotonic()
+            if status and getattr(status, "output_underflow", False):
+                self.underruns += 1
             clip = self._clip
             if clip is None or (self._held and self._pos >= len(clip)):
                 out.fill(0)
