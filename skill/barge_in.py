@@ -38,13 +38,16 @@ BARGE_COMMIT_MS = 120
 """While held, a complete command is taken after this much pause instead of [voice]
 early_commit_ms: the user is waiting in silence for the assistant to react."""
 PULSE_DEVICES = ("", "pulse", "default")
+"""Microphone settings that reach the sound server (where the canceller lives)."""
+COMFORT_NOISE_DB = -50.0
+"""Level of the faint noise played between sentences with barge-in (StreamPlayer.comfort_noise):
+enough for the canceller to keep learning, about as loud as a quiet room."""
 OUTPUT_LATENCY = 0.25
 """Speaker buffer (s) with barge-in on. With 50 ms a busy machine underruns many times a minute
 and the ALSA plugin then reconnects to the sound server; each reconnection makes the echo
 canceller resynchronise and leak the assistant's voice for a moment (measured: a gate opening
 every few seconds). A hold or stop still takes effect at once; only the start of a reply is
 this much later."""
-"""Microphone settings that reach the sound server (where the canceller lives)."""
 
 
 class Holdable(Protocol):
@@ -193,6 +196,7 @@ def start_barge_in(voice: VoiceSettings, speaker: Any, matcher: IntentMatcher,
         inner.latency = max(inner.latency, OUTPUT_LATENCY)  # type: ignore[attr-defined]
     if hasattr(inner, "flush_on_cut"):
         inner.flush_on_cut = False  # type: ignore[attr-defined]
+        inner.comfort_noise(COMFORT_NOISE_DB)  # type: ignore[attr-defined]
     player.close()  # reopened on the canceller's sink by the next sentence
     played_rms = getattr(inner, "played_rms", None)
     double_talk = DoubleTalk(played_rms) if callable(played_rms) else None
@@ -205,12 +209,16 @@ def start_barge_in(voice: VoiceSettings, speaker: Any, matcher: IntentMatcher,
 
 def command_of(matcher: IntentMatcher) -> Callable[[str], str | None]:
     """The intent of what was said over the assistant's voice, trusting only exact template
-    matches (what is left of its own voice arrives as fragments that the near-miss layers could
-    make into a command), except for a danger sign, where missing one costs more."""
+    matches: what is left of its own voice arrives as fragments that the near-miss layers could
+    make into a command, and its replies name danger signs ("붓거나"), which the red-flag
+    detector finds in any fragment ("뒤 쥐 쥐가 부었어요 있어요" acted twice in the bedroom). A
+    danger sign said over its voice must therefore be a sentence of the pack; said otherwise,
+    it is let go like other speech over the voice (heard when said again)."""
     def classify(text: str) -> str | None:
         match = matcher.match(text)
-        exact = match.method == "exact" or match.intent == "safety.red_flag"
-        return match.intent if exact else None
+        if match.intent == "safety.red_flag":
+            return match.intent if matcher.is_template(text) else None
+        return match.intent if match.method == "exact" else None
 
     return classify
 

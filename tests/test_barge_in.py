@@ -198,6 +198,8 @@ def test_only_exact_commands_and_danger_signs_act_over_the_assistants_voice() ->
     assert classify("가슴이 아파요") == "safety.red_flag"
     # Fragments of its own voice as the canceller leaves them (heard in the simulated room).
     assert [classify(t) for t in ("쥐 요", "줘 아기 없어요", "고 있어요")] == [None] * 3
+    # Its own voice through the canceller, where the red-flag detector finds a swelling.
+    assert classify("뒤 쥐 쥐가 부었어요 있어요") is None
 
 
 def test_the_player_reports_how_loud_what_it_just_played_was(
