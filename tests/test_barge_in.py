@@ -343,3 +343,22 @@ def test_no_command_word_is_in_a_reply_of_its_own_pack() -> None:
 class _Holdable(_BusySpeaker):
     def hold(self) -> bool:
         return True
+
+
+@pytest.mark.parametrize("level_db", [-50.0, None])
+def test_with_comfort_noise_the_stream_plays_faint_noise_between_sentences(
+    queue: SpeechQueue, pulse_server: PulseServer, tmp_path: Path, level_db: float | None
+) -> None:
+    inner = queue.holdable().inner
+    assert isinstance(inner, StreamPlayer)
+    inner.comfort_noise(level_db)
+    queue.say("Ready.")
+    assert queue.wait_idle(60)
+    recording = Recording(pulse_server, tmp_path / "idle.wav")
+    time.sleep(1.0)
+    idle, _rate = recording.finish()
+    rms = float(np.sqrt(np.mean(idle[-8000:].astype(np.float64) ** 2))) / 32768
+    if level_db is None:
+        assert rms < 10 ** (-80 / 20)  # digital silence, bar the sound server's resampler
+    else:
+        assert 20 * np.log10(rms) == pytest.approx(level_db, abs=3)
