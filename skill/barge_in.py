@@ -2,7 +2,8 @@
 
 Only with the sound server's echo canceller (skill/audio/echo_cancel.py): the microphone then
 hears the user but hardly the assistant, so listening goes on while it speaks. Speech over the
-assistant's voice holds it at once (the voice gate opened); when the utterance is over, a
+assistant's voice holds (ducks) it: once a command word of the pack is heard in it, or, for a
+pack without barge_in_words, at once (the voice gate opened); when the utterance is over, a
 follow-up command (stop, better, next, repeat, slower) or a danger sign goes to the dialogue,
 which cuts or replaces what was being said; anything else, or nothing understood, resumes where
 the hold cut it. Without a canceller the assistant would hear itself, so the microphone stays

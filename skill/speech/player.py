@@ -85,13 +85,10 @@ class StreamPlayer:
         self._noise: np.ndarray | None = None
         self._noise_at = 0
         self.underruns = 0
-        """Callbacks PortAudio reported late (the device ran dry): each can make PulseAudio's
-        echo canceller resynchronise, so barge-in's bench prints them."""
+        """Callbacks PortAudio reported late (each can make the echo canceller resync)."""
         self.flush_on_cut = True
         """A cut also drops what the stream buffered (abort and restart). Barge-in turns it off:
-        ALSA's pulse plugin makes a new stream on restart, and PulseAudio's echo canceller then
-        lets the assistant's voice through for a while; the buffer (OUTPUT_LATENCY of
-        skill.barge_in) plays out instead."""
+        the pulse plugin makes a new stream on restart, and the echo canceller then leaks."""
         self._played: deque[tuple[float, float, int]] = deque(maxlen=PLAYED_LOG)
         """(monotonic time, sum of squares, frames) of each callback: what went out, for
         barge-in's double-talk check."""
@@ -226,11 +223,9 @@ class StreamPlayer:
                 self._done.set()
 
     def comfort_noise(self, db: float | None) -> None:
-        """Between sentences play faint white noise at `db` dBFS instead of digital silence
-        (None: silence). For barge-in: PulseAudio's webrtc canceller learns the room only while
-        something plays, and after each silent gap it let the assistant's voice through for
-        seconds (simulated bedroom, reply in sentences: echo return loss 28 dB median with
-        silence between them, 58 dB with -50 dBFS noise)."""
+        """Between sentences play white noise at `db` dBFS, not silence (None: silence). For
+        barge-in: webrtc's canceller learns only while something plays (simulated bedroom,
+        reply in sentences: echo return loss 28 dB median with silent gaps, 58 with noise)."""
         if db is None:
             self._noise = None
             return
@@ -238,15 +233,14 @@ class StreamPlayer:
         self._noise = (rng.standard_normal(self.rate) * 32768 * 10 ** (db / 20)).astype(np.int16)
 
     def _fill_idle(self, out: Any, frames: int) -> None:
+        self._played.append((self._last_callback, 0.0, frames))
         noise = self._noise
         if noise is None:
             out.fill(0)
-            self._played.append((self._last_callback, 0.0, frames))
             return
         at = self._noise_at % len(noise)
         out[:, 0] = noise[(np.arange(frames) + at) % len(noise)]
         self._noise_at = at + frames
-        self._played.append((self._last_callback, 0.0, frames))
 
     @property
     def problem(self) -> str:
