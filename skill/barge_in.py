@@ -152,6 +152,7 @@ class BargeIn:
         if not self._held and not self.speaker.is_busy():
             self.handle(text)
             return
+        text = self._from_command_word(text)
         intent = self.classify(text)
         if intent in ACTING:
             self.acted += 1
@@ -160,6 +161,20 @@ class BargeIn:
         else:
             self.ignored += 1
             log.info("barge-in: %r is not a command; going on where it paused", text)
+
+    def _from_command_word(self, text: str) -> str:
+        """What was said from the command word that held the voice on (with the word before
+        it, "다 좋아졌어"), when that is a command: the canceller's leftovers of the assistant's
+        voice come before it in the same utterance ("줘 쥐났어 줘 좋아졌어")."""
+        words = text.split()
+        first = next((i for i, w in enumerate(words) if w in self.words), None)
+        if not self._held or first is None:
+            return text
+        for start in (max(0, first - 1), first):
+            tail = " ".join(words[start:])
+            if self.classify(tail) in ACTING:
+                return tail
+        return text
 
     def _quick_commit(self, held: bool) -> None:
         listening = self.listening

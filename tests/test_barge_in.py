@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from intents.language import load_pack
+from intents.matcher import IntentMatcher
 from skill.asr.models import LoadedModel
 from skill.assistant import Assistant
 from skill.audio.echo_cancel import echo_canceller_for, find_echo_canceller, pactl, unload
@@ -151,9 +152,6 @@ def _barge_in_over(queue: SpeechQueue, korean_speech: KoreanSpeech, said: str,
     """Say LONG_TEXT; once it plays, feed `said` (a clean clip, as the canceller would pass it)
     through the real listening loop with barge-in's hooks; returns the controller and what
     reached the dialogue."""
-    from intents.language import load_pack
-    from intents.matcher import IntentMatcher
-
     handled: list[str] = []
     barge = BargeIn(queue, command_of(IntentMatcher(load_pack("ko"))), handled.append,
                     words=words)
@@ -189,9 +187,6 @@ def test_other_speech_over_speech_is_let_go_and_the_sentence_resumes(
 
 
 def test_only_exact_commands_and_danger_signs_act_over_the_assistants_voice() -> None:
-    from intents.language import load_pack
-    from intents.matcher import IntentMatcher
-
     classify = command_of(IntentMatcher(load_pack("ko")))
     assert classify("정지") == "control.stop"
     assert classify("다시 말해 줘") == "control.repeat"
@@ -362,3 +357,15 @@ def test_with_comfort_noise_the_stream_plays_faint_noise_between_sentences(
         assert rms < 10 ** (-80 / 20)  # digital silence, bar the sound server's resampler
     else:
         assert 20 * np.log10(rms) == pytest.approx(level_db, abs=3)
+
+
+def test_the_command_after_leftovers_of_its_voice_acts_once_held_on_its_word() -> None:
+    handled: list[str] = []
+    barge = BargeIn(_Holdable(), command_of(IntentMatcher(load_pack("ko"))), handled.append,
+                    words=KO_WORDS)
+    barge.on_voice(True)
+    barge.on_transcript("쥐 이 쥐 허벅지 다 나았어요")  # not held: let go whole
+    heard = "줘 쥐났어 줘 다 좋아졌어"  # heard in the bedroom, the command last
+    barge.on_partial(heard)
+    barge.on_transcript(heard)
+    assert handled == ["다 좋아졌어"] and (barge.acted, barge.ignored) == (1, 1)
