@@ -154,6 +154,10 @@ class BargeIn:
             return
         text = self._from_command_word(text)
         intent = self.classify(text)
+        if self.words and not self._held and intent != "safety.red_flag":
+            # With command words, only a command that held the voice on its word acts: its own
+            # replies hold other command words ("다음"), and their leftovers came back as one.
+            intent = None
         if intent in ACTING:
             self.acted += 1
             log.info("barge-in: %r (%s) over the assistant's voice", text, intent)
