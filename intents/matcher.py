@@ -110,6 +110,11 @@ class IntentMatcher:
             return True
         return self._is_exact_template(text)
 
+    def is_template(self, text: str) -> bool:
+        """Whether `text` is a sentence of the pack's templates as it stands (no red-flag
+        concepts, no near-miss layers): barge-in's bar for a danger sign over its own voice."""
+        return isinstance(text, str) and self._is_exact_template(text)
+
     # -- end of red flags --------------------------------------------------------------------------
 
     def _match_layers(self, text: str) -> IntentMatch:
