@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from intents.real_words import real_word_sources
 
 __all__ = ["CrampNow"]
 
@@ -61,6 +63,9 @@ class CrampNow:
     known: frozenset[str] = frozenset()
     """Real words (of the templates and the everyday negatives): never read as a misspelling
     ("camping" is not "cramping")."""
+    real_words: tuple[Callable[[], frozenset[str]], ...] = ()
+    """Word lists read only when a word would be corrected: a real English word is never a
+    slip of a cramp or leg word ("cramming" is not "cramping")."""
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any],
@@ -77,7 +82,8 @@ class CrampNow:
                    _words(section, "things"), _words(section, "others"),
                    _words(section, "questions"), _words(section, "over"),
                    negators=_words(section, "negators"),
-                   spelling_cutoff=float(section.get("spelling_cutoff", 0.84)), known=known)
+                   spelling_cutoff=float(section.get("spelling_cutoff", 0.84)), known=known,
+                   real_words=real_word_sources(section.get("real_words"), "cramp_now"))
 
     def __call__(self, words: list[str]) -> bool:
         """Whether these normalised words tell of a leg cramp happening now."""
@@ -124,4 +130,6 @@ class CrampNow:
         if len(word) < 5 or word in ours or word in self.known:
             return word
         close = difflib.get_close_matches(word, ours, n=1, cutoff=self.spelling_cutoff)
-        return close[0] if close else word
+        if not close or any(word in source() for source in self.real_words):
+            return word
+        return close[0]

@@ -22,13 +22,14 @@ from intents.red_flag_data import (
     check_level,
     parse_concept,
     parse_rule,
-    wordpiece_words,
 )
+from intents.real_words import real_word_sources
 
 __all__ = ["LEVELS", "RedFlag", "RedFlagDetector"]
 
 _MIN_CORRECTED_LENGTH = 5
 _MIN_TRANSPOSED_LENGTH = 4
+_NOT_A_SIGN = "_"
 
 
 @dataclass(frozen=True)
@@ -69,13 +70,16 @@ class RedFlagDetector:
         lexicon = {w for w in alternatives if not w.endswith("*") and not w.startswith("#")}
         self.lexicon = sorted(lexicon)
         self._lexicon_set = frozenset(lexicon)
-        self.stems = tuple(sorted(w[:-1] for w in alternatives if w.endswith("*")))
+        # a bare "*" (any one word) is no stem: it would make every word look like one
+        self.stems = tuple(sorted(w[:-1] for w in alternatives if w.endswith("*") and w != "*"))
         self.known = frozenset(known_words) | lexicon | frozenset(data.get("known_words") or [])
-        # read only when a word would be corrected: the vocabulary takes ~0.3 s to load
-        self.real_words = wordpiece_words if data.get("real_words") == "wordpiece" else None
+        # read only when a word would be corrected: each list takes ~0.3 s to load
+        self.real_words = real_word_sources(data.get("real_words"), "red_flags")
         self.spelling_cutoff = spelling_cutoff
         self._patterns = {t: self._compile(t) for c in self.concepts for t in all_terms(c)}
         self._patterns.update((t, self._compile(t)) for t in self.not_negating)
+        self.not_signs = tuple(Term.parse(t) for t in data.get("not_signs") or [])
+        self._patterns.update((t, self._compile(t)) for t in self.not_signs)
         self._corrections: dict[str, str] = {}
         names = {c.name for c in self.concepts}
         for rule in self.rules + self.not_reports:
@@ -153,7 +157,16 @@ class RedFlagDetector:
 
     def _words(self, text: str) -> list[str]:
         words = self.normalize(text).split() if isinstance(text, str) else []
-        return words if self.substring else [self._correct(w) for w in words]
+        return self._unsign(words if self.substring else [self._correct(w) for w in words])
+
+    def _unsign(self, words: list[str]) -> list[str]:
+        """Phrases that name a thing, a title or a feeling, not a sign ("a light fitting", "blue
+        cheese", "breathless with laughter"): their words become a word no concept has, so the
+        rest of the line is still heard and word positions stay as they were."""
+        for term in self.not_signs:
+            for start, end in self._hits(term, words):
+                words[start:end] = [_NOT_A_SIGN] * (end - start)
+        return words
 
     def _correct(self, word: str) -> str:
         """A close lexicon spelling of an unknown word ("swolen"), as the normaliser's matcher
@@ -171,7 +184,7 @@ class RedFlagDetector:
         return self._corrections[word]
 
     def _is_real(self, word: str) -> bool:
-        return self.real_words is not None and word in self.real_words()
+        return any(word in source() for source in self.real_words)
 
     def _transposed(self, word: str) -> str | None:
         """A lexicon word two swapped neighbouring letters away ("pian", "claf"): the commonest
