@@ -115,7 +115,7 @@ class CrampNow:
         heard = {w.removesuffix("'s") for w in fixed} | set(fixed)
         leg = bool(heard & self.legs)
         cramp = bool(heard & (self.cramps | {"cramps", "cramped"}))
-        if cramp and not leg and (heard & self.elsewhere or self._near_elsewhere(fixed)):
+        if cramp and not leg and heard & self.elsewhere:
             return True
         told = self.cramps | self.states | self.pains | self.symptoms
         pairs = set(zip(fixed, fixed[1:], strict=False))

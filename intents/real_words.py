@@ -12,12 +12,15 @@ from intents.language import PackError
 
 __all__ = ["english_words", "real_word_sources"]
 
+_MIN_COUNT = 300
+"""Rarer words ("foots", "blueish", "calve") are likelier a slip of a leg or sign word than meant."""
+
 
 @functools.cache
 def english_words() -> frozenset[str]:
-    """The words of pyspellchecker's English frequency list (160,000 words seen at least 50
-    times in subtitles, with their inflections: "cramming", "sores", "fitting"), which the
-    encoder's WordPiece vocabulary lacks. Common misspellings ("swolen", "crampin") are not in
+    """The common words of pyspellchecker's English frequency list (seen at least 300 times,
+    with their inflections: "cramming", "sores", "fitting"), which the encoder's WordPiece
+    vocabulary lacks. Common misspellings ("swolen", "crampin") are not in
     it, so spelling tolerance still reads those. Empty when the package is missing (then only
     the other known words are protected). Read once per process, and only when a word would
     be corrected (about 0.3 s)."""
@@ -26,7 +29,9 @@ def english_words() -> frozenset[str]:
         counts = json.loads(gzip.decompress(data))
     except (OSError, ValueError, ModuleNotFoundError):
         return frozenset()
-    return frozenset(str(word) for word in counts) if isinstance(counts, dict) else frozenset()
+    if not isinstance(counts, dict):
+        return frozenset()
+    return frozenset(str(word) for word, count in counts.items() if count >= _MIN_COUNT)
 
 
 def real_word_sources(value: object, where: str) -> tuple[Callable[[], frozenset[str]], ...]:
