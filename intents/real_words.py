@@ -13,7 +13,7 @@ from intents.language import PackError
 __all__ = ["english_words", "real_word_sources"]
 
 _MIN_COUNT = 300
-"""Rarer words ("foots", "blueish", "calve") are likelier a slip of a leg or sign word than meant."""
+"""Rarer words ("foots", "blueish", "calve") are likelier a slip of a leg or sign word."""
 
 
 @functools.cache

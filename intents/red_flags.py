@@ -13,6 +13,7 @@ import yaml
 
 from intents.language import LanguagePack, PackError
 from intents.normalize import Normalizer
+from intents.real_words import real_word_sources
 from intents.red_flag_data import (
     LEVELS,
     RANK,
@@ -23,7 +24,6 @@ from intents.red_flag_data import (
     parse_concept,
     parse_rule,
 )
-from intents.real_words import real_word_sources
 
 __all__ = ["LEVELS", "RedFlag", "RedFlagDetector"]
 
