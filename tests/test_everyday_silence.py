@@ -21,14 +21,15 @@ CARE_FAMILIES = ("cramp", "safety", "info", "routine")
 MAX_FALSE_ACCEPTS: int | None = 3
 # Set by the lead from a measured run. The first run (before the red-flag detector learnt about
 # other body parts, animals and real words) gave 54: 51 danger signs, 1 cramp, 2 advice;
-# now 3: 1 danger sign, 1 cramp, 1 advice.
+# then 3: 1 danger sign, 1 cramp, 1 advice; 0 after the lookalike rules of the second corpus.
 
 
-MAX_DEV2_FALSE_ACCEPTS: int | None = None
+MAX_DEV2_FALSE_ACCEPTS: int | None = 4
 # Measured: the first run gave 39 (24 danger signs, 11 cramp, 3 routine, 1 advice; by layer 24
 # red flag, 7 cramp-unclear, 5 semantic, 2 fuzzy, 1 exact); after the lookalike rules (things,
-# titles, food, water and idioms carry no sign; real words are no slips of a cramp word; a
-# question with no cramp, pain or symptom gets no cramp care) ...
+# titles, food, water and idioms carry no sign; common real words are no slips of a cramp word;
+# a question with no cramp, pain or symptom gets no cramp care) 4: 3 routine (2 of them drinking
+# water, which the hydration routine fairly answers), 1 advice; 3 semantic, 1 exact.
 
 
 def read_corpus(path: Path = CORPUS) -> list[str]:
