@@ -37,6 +37,8 @@ class SemanticStep:
         made the near-miss may have dropped the point ("cycling and my leg cramped up" is a
         near-miss of a calf template; cramp.exercise). That it is a cramp is settled by the
         template, so no family threshold applies here, only the kind's share."""
+        if self._off_topic(found, normalized.split()):
+            return IntentMatch(None, text=found.text, score=found.score)
         if layer is None or not (found.intent or "").startswith("cramp."):
             return found
         result = layer.classify(normalized)
@@ -49,6 +51,19 @@ class SemanticStep:
     def match(self, layer: SemanticLayer | None, normalized: str, text: str) -> IntentMatch:
         """The semantic layer's accepted intent; else a cramp now of unclear kind; else none.
         Without the layer (switched off, or still loading) the cramp-now rule still holds."""
+        found = self._match(layer, normalized, text)
+        if self._off_topic(found, normalized.split()):
+            return IntentMatch(None, text=text, score=found.score)
+        return found
+
+    def _off_topic(self, found: IntentMatch, words: list[str]) -> bool:
+        """A cramp or advice answer that no template gave, to a line about something else
+        (intents/cramp_now.py, off_topic); a leg part named keeps an advice question."""
+        family = (found.intent or "").split(".", 1)[0]
+        return (family in ("cramp", "info") and self.cramp_now is not None
+                and self.cramp_now.off_topic(words, leg_counts=family == "info"))
+
+    def _match(self, layer: SemanticLayer | None, normalized: str, text: str) -> IntentMatch:
         result = layer.classify(normalized) if layer is not None else None
         words = normalized.split()
         if result is not None and result.label in (UNCLEAR, UNSPECIFIED) and (

@@ -13,6 +13,7 @@ import yaml
 
 from intents.language import LanguagePack, PackError
 from intents.normalize import Normalizer
+from intents.real_words import real_word_sources
 from intents.red_flag_data import (
     LEVELS,
     RANK,
@@ -22,7 +23,7 @@ from intents.red_flag_data import (
     check_level,
     parse_concept,
     parse_rule,
-    wordpiece_words,
+    template_words_of,
 )
 
 __all__ = ["LEVELS", "RedFlag", "RedFlagDetector"]
@@ -69,13 +70,14 @@ class RedFlagDetector:
         lexicon = {w for w in alternatives if not w.endswith("*") and not w.startswith("#")}
         self.lexicon = sorted(lexicon)
         self._lexicon_set = frozenset(lexicon)
-        self.stems = tuple(sorted(w[:-1] for w in alternatives if w.endswith("*")))
+        self.stems = tuple(sorted(w[:-1] for w in alternatives if w.endswith("*") and w != "*"))
         self.known = frozenset(known_words) | lexicon | frozenset(data.get("known_words") or [])
-        # read only when a word would be corrected: the vocabulary takes ~0.3 s to load
-        self.real_words = wordpiece_words if data.get("real_words") == "wordpiece" else None
+        # read only when a word would be corrected: each list takes ~0.3 s to load
+        self.real_words = real_word_sources(data.get("real_words"), "red_flags")
         self.spelling_cutoff = spelling_cutoff
         self._patterns = {t: self._compile(t) for c in self.concepts for t in all_terms(c)}
-        self._patterns.update((t, self._compile(t)) for t in self.not_negating)
+        self.not_signs = tuple(Term.parse(t) for t in data.get("not_signs") or [])
+        self._patterns.update((t, self._compile(t)) for t in self.not_negating + self.not_signs)
         self._corrections: dict[str, str] = {}
         names = {c.name for c in self.concepts}
         for rule in self.rules + self.not_reports:
@@ -96,7 +98,7 @@ class RedFlagDetector:
             except yaml.YAMLError as exc:
                 raise PackError(f"{path}: not valid YAML: {exc}") from None
         cutoff = float((pack.meta.get("fuzzy") or {}).get("spelling_cutoff", 0.84))
-        known = set(known_words) or _template_words(pack)
+        known = set(known_words) or template_words_of(pack)
         meta = dict(pack.meta)
         if data.get("keep_fillers"):
             meta["fillers"] = []  # a pack's filler can be a symptom word here (Korean "아파")
@@ -153,7 +155,15 @@ class RedFlagDetector:
 
     def _words(self, text: str) -> list[str]:
         words = self.normalize(text).split() if isinstance(text, str) else []
-        return words if self.substring else [self._correct(w) for w in words]
+        return self._unsign(words if self.substring else [self._correct(w) for w in words])
+
+    def _unsign(self, words: list[str]) -> list[str]:
+        """The words of a phrase naming a thing, a title or a feeling ("a light fitting") become
+        "_", which no concept has ("*" alone, any word, is no stem): the rest is still heard."""
+        for term in self.not_signs:
+            for start, end in self._hits(term, words):
+                words[start:end] = ["_"] * (end - start)
+        return words
 
     def _correct(self, word: str) -> str:
         """A close lexicon spelling of an unknown word ("swolen"), as the normaliser's matcher
@@ -171,7 +181,7 @@ class RedFlagDetector:
         return self._corrections[word]
 
     def _is_real(self, word: str) -> bool:
-        return self.real_words is not None and word in self.real_words()
+        return any(word in source() for source in self.real_words)
 
     def _transposed(self, word: str) -> str | None:
         """A lexicon word two swapped neighbouring letters away ("pian", "claf"): the commonest
@@ -287,11 +297,3 @@ class RedFlagDetector:
             slots["who"] = whos.pop()
         return slots
 
-
-def _template_words(pack: LanguagePack) -> set[str]:
-    """Words the pack's templates use: known words, never "corrected" into a symptom."""
-    from hassil import Intents
-
-    from intents.fuzzy import template_words
-
-    return set(template_words(Intents.from_dict(pack.sentences)))
