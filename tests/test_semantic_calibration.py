@@ -54,11 +54,18 @@ def thresholds_with(layer: SemanticLayer, validation: list[Example]) -> dict[str
                      lambda p, t, text: _decide(p, t, layer.settings, text))
 
 
-def test_budget_ignores_the_outliers_and_keeps_under_the_ceiling() -> None:
+def test_budget_excuses_an_outlier_only_when_that_keeps_paraphrases() -> None:
+    budget = Budget(floor=0.5, margin=0.03, ceiling=0.95, outliers=1, min_gain=0.1)
+    paraphrases = [0.7, 0.8, 0.9, 0.99, 0.999]
+    assert budget.raised([0.999], paraphrases) is None
+    assert budget.raised([0.999, 0.6], paraphrases) == pytest.approx(0.63)
+    # "i am thirsty" at 0.72 above the next negative: excusing it keeps no paraphrase
+    assert budget.raised([0.72, 0.6], [0.9, 0.95]) == pytest.approx(0.75)
+
+
+def test_no_threshold_rises_above_the_ceiling() -> None:
     budget = Budget(floor=0.5, margin=0.03, ceiling=0.95, outliers=1)
-    assert budget.raised([0.999]) is None
-    assert budget.raised([0.999, 0.6]) == pytest.approx(0.63)
-    assert budget.raised([0.999, 0.998, 0.6]) == 0.95
+    assert budget.raised([0.999, 0.998, 0.6], [0.99, 0.999]) == 0.95
 
 
 def test_every_family_the_layer_answers_stays_open(layer: SemanticLayer) -> None:

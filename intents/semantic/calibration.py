@@ -1,26 +1,28 @@
 """Rejection thresholds: per family, a false-accept budget on held-out lines, a floor, a ceiling.
 
-The rule. For every threshold key (a family, or one of the cramp rules of the layer) the policy is
-run over the held-out lines that must not be accepted there: the everyday negatives, and for
-safety.red_flag also the held-out ordinary cramps. The key's threshold is then the lowest value
-that leaves at most `outliers` of them accepted, plus `margin`; it never goes below `floor` nor
-above `ceiling`. Raising one key can expose another key's score for the same line, so this repeats
-until nothing moves; a red flag's fallback (the head's best other family) is judged too, as the
-matcher may answer with it.
+The rule. For every threshold key (a family, or one of the layer's cramp rules) the policy is run
+over the held-out lines that must not be accepted there: the everyday negatives, and for
+safety.red_flag also the held-out ordinary cramps. Rejecting all of them puts the threshold just
+above (`margin`) the highest; the `outliers` highest are excused instead (the threshold goes just
+above the next one) when that keeps at least `min_gain` of the key's held-out paraphrases more.
+The threshold never goes below `floor` nor above `ceiling`. Raising one key can expose another
+key's score for the same line, so this repeats until nothing moves; a red flag's fallback (the
+head's best other family) is judged too, as the matcher may answer with it.
 
-Why not "just above the worst held-out negative" (the rule before): one odd negative ("call the
-doctor's surgery" at 0.97 in safety) then decides the whole family: it closed safety entirely, a
-batch of new paraphrases closed the reminder family through calibration, and thresholds moved by
-up to 0.3 between training seeds, as the maximum of a few hundred scores does. The k-th largest
-score is far steadier than the largest, the ceiling keeps a family answerable however many
-negatives score high in it (the head's most confident answers stay), and what the budget lets
-through is measured on the everyday corpus (tests/test_everyday_silence.py) rather than assumed.
+Why. "Just above the worst held-out negative" (the rule before) let one odd line decide a family:
+"call the doctor's surgery" (0.97 as a red flag) closed safety (1.0007), "reply i will call you
+later" (0.99 as snooze) closed the reminder family, and which family closed changed with the
+training seed (reminder 0.99/1.01/1.02, safety 1.00/0.97/0.99 over seeds 0-2), as the maximum of a
+few hundred scores does. The excuse is bought only with recall ("i am thirsty" at 0.72 as
+hydration is not excused for one more held-out paraphrase), the ceiling keeps every family open
+to the head's surest answers, and what is let through is measured on the everyday corpus
+(tests/test_everyday_silence.py), not assumed.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -60,13 +62,21 @@ class Budget:
     """No threshold above this: a family stays open to the head's surest answers."""
     outliers: int = 1
     """Held-out lines a key may still accept: one odd line cannot set a family's threshold."""
+    min_gain: float = 0.1
+    """...but only when accepting them keeps this share of the key's held-out paraphrases more
+    than rejecting them all would ("i am thirsty" is not worth two hydration questions)."""
 
-    def raised(self, scores: list[float]) -> float | None:
-        """The threshold that leaves at most `outliers` of `scores` (all accepted now) accepted,
-        or None when they are within the budget already."""
+    def raised(self, scores: Sequence[float], positives: Sequence[float] = ()) -> float | None:
+        """The threshold for a key whose held-out negatives `scores` are all accepted now, or
+        None when they are within the budget already. `positives`: the key's held-out
+        paraphrases' scores, to weigh what rejecting the outliers too would cost."""
         if len(scores) <= self.outliers:
             return None
-        return min(self.ceiling, sorted(scores, reverse=True)[self.outliers] + self.margin)
+        ranked = sorted(scores, reverse=True)
+        strict, budgeted = ranked[0] + self.margin, ranked[self.outliers] + self.margin
+        kept = sum(p >= budgeted for p in positives) - sum(p >= strict for p in positives)
+        chosen = budgeted if kept >= self.min_gain * max(1, len(positives)) else strict
+        return min(self.ceiling, chosen)
 
 
 def calibrate(head: Head, validation: list[Example], by_text: Mapping[str, Matrix],
@@ -76,6 +86,7 @@ def calibrate(head: Head, validation: list[Example], by_text: Mapping[str, Matri
     # an ordinary cramp told as an emergency is a false accept too ("cramped in the dark")
     lines = [(e.text, head.predict(by_text[e.text]), family(e.label) == "cramp")
              for e in validation if e.label == NONE or family(e.label) == "cramp"]
+    positives = _positive_scores(head, validation, by_text, keys)
     while True:
         accepted: dict[str, list[float]] = defaultdict(list)
         for text, prediction, is_cramp in lines:
@@ -84,12 +95,30 @@ def calibrate(head: Head, validation: list[Example], by_text: Mapping[str, Matri
                     accepted[found.rule].append(found.confidence)
         moved = False
         for key, scores in accepted.items():
-            raised = budget.raised(scores)
+            raised = budget.raised(scores, positives.get(key, []))
             if raised is not None and raised > thresholds[key]:
                 thresholds[key] = raised
                 moved = True
         if not moved:
             return thresholds
+
+
+def _positive_scores(head: Head, validation: list[Example], by_text: Mapping[str, Matrix],
+                     keys: set[str]) -> dict[str, list[float]]:
+    """Per key, the scores of the held-out paraphrases it would answer rightly: the label's
+    confidence for a family, the cramp family's summed confidence for the cramp rules."""
+    scores: dict[str, list[float]] = defaultdict(list)
+    for e in validation:
+        if e.label == NONE:
+            continue
+        prediction = head.predict(by_text[e.text])
+        if prediction.label == e.label:
+            scores[family(e.label)].append(prediction.confidence)
+        if family(e.label) == "cramp" and family(prediction.best_in_family) == "cramp":
+            for key in keys - {"cramp"}:
+                if key.startswith("cramp."):
+                    scores[key].append(prediction.family_confidence)
+    return scores
 
 
 def _answers(found: Decided) -> Iterator[Decided]:

@@ -76,7 +76,9 @@ class LayerSettings:
     ceiling: float = 0.95
     """No family threshold is set above this: the family stays open to the head's surest answers."""
     outliers: int = 1
-    """Held-out negatives a threshold key may still accept, so one odd line cannot close it."""
+    """Held-out negatives a threshold key may still accept, so one odd line cannot close it..."""
+    min_gain: float = 0.1
+    """...when that keeps this share of the key's held-out paraphrases (calibration.Budget)."""
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any]) -> LayerSettings:
@@ -92,17 +94,18 @@ class LayerSettings:
                    frozenset(str(w) for w in section.get("pain_words") or []),
                    frozenset(str(f) for f in section.get("commands") or []),
                    int(section.get("command_words", 3)), float(section.get("ceiling", 0.95)),
-                   int(section.get("outliers", 1)))
+                   int(section.get("outliers", 1)), float(section.get("min_gain", 0.1)))
 
     def fingerprint(self) -> str:
         """Stable across runs (a frozenset's repr is not), for the cache key."""
         return repr((self.per_template, self.validation_share, self.floor, self.margin,
                      sorted(self.topic), sorted(self.needs_topic), sorted(self.families),
                      sorted(self.cramp_words), sorted(self.elsewhere), sorted(self.pain_words),
-                     sorted(self.commands), self.command_words, self.ceiling, self.outliers))
+                     sorted(self.commands), self.command_words, self.ceiling, self.outliers,
+                     self.min_gain))
 
     def budget(self) -> Budget:
-        return Budget(self.floor, self.margin, self.ceiling, self.outliers)
+        return Budget(self.floor, self.margin, self.ceiling, self.outliers, self.min_gain)
 
     def says_cramp(self, text: str) -> bool:
         """Names a cramp, and not one elsewhere."""
