@@ -210,6 +210,10 @@ def _decide(prediction: Prediction, thresholds: Mapping[str, float], settings: L
             text: str, level: Callable[[], str] = str) -> SemanticResult:
     """The policy, shared by matching and by calibration so both judge alike."""
     label, confidence = prediction.label, prediction.confidence
+    if label != NONE and family(label) not in settings.families:
+        # a family left to other layers (English: safety, to the red-flag detector) gives way
+        # to the head's best answer of another family
+        label, confidence = prediction.other, prediction.other_confidence
     if _passes(label, confidence, thresholds, settings, text):
         instead = None
         if label == _RED_FLAG and _passes(prediction.other, prediction.other_confidence,
