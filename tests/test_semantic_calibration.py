@@ -134,8 +134,17 @@ def test_head_gives_a_runner_up_of_another_family(layer: SemanticLayer) -> None:
     assert 0 <= prediction.other_confidence <= prediction.best_in_family_confidence
 
 
-def test_held_out_everyday_lines_never_escalate(matcher: IntentMatcher,
-                                                validation: list[Example]) -> None:
+def test_no_held_out_everyday_line_escalates_past_the_detector(
+        matcher: IntentMatcher, validation: list[Example]) -> None:
+    # what the detector itself escalates ("is it warm enough for shorts") is its own business
     negatives = [e.text for e in validation if e.label == NONE]
-    escalated = [t for t in negatives if matcher.match(t).intent == "safety.red_flag"]
+    escalated = [t for t in negatives if (m := matcher.match(t)).intent == "safety.red_flag"
+                 and m.method != "red_flag"]
     assert escalated == []
+
+
+def test_layer_leaves_red_flags_to_the_detector(layer: SemanticLayer,
+                                                validation: list[Example]) -> None:
+    flags = [e.text for e in validation if e.label == "safety.red_flag"]
+    assert len(flags) >= 50
+    assert [t for t in flags if layer.classify(t).label == "safety.red_flag"] == []
