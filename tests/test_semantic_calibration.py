@@ -50,8 +50,10 @@ def thresholds_with(layer: SemanticLayer, validation: list[Example]) -> dict[str
     by_text = dict(zip((e.text for e in validation), vectors, strict=True))
     keys = {family(label) for label in layer.head.labels} - {NONE} | {UNCLEAR, SAID_CRAMP,
                                                                      LEG_PAIN}
-    return calibrate(layer.head, validation, by_text, keys, layer.settings.budget(),
-                     lambda p, t, text: _decide(p, t, layer.settings, text))
+    s = layer.settings
+    budget = Budget(s.floor, s.margin, s.ceiling, s.outliers, s.min_gain)
+    return calibrate(layer.head, validation, by_text, keys, budget,
+                     lambda p, t, text: _decide(p, t, s, text), frozenset({UNCLEAR}))
 
 
 def test_budget_excuses_an_outlier_only_when_that_keeps_paraphrases() -> None:

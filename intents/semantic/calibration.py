@@ -5,9 +5,11 @@ over the held-out lines that must not be accepted there: the everyday negatives,
 safety.red_flag also the held-out ordinary cramps. Rejecting all of them puts the threshold just
 above (`margin`) the highest; the `outliers` highest are excused instead (the threshold goes just
 above the next one) when that keeps at least `min_gain` of the key's held-out paraphrases more.
-The threshold never goes below `floor` nor above `ceiling`. Raising one key can expose another
-key's score for the same line, so this repeats until nothing moves; a red flag's fallback (the
-head's best other family) is judged too, as the matcher may answer with it.
+No outlier is excused for the catch-all cramp rule (cramp.unclear: the cramp labels together,
+no cramp word needed), whose excused outlier let "he kicked the ball with his right foot" start
+foot first aid. The threshold never goes below `floor` nor above `ceiling`. Raising one key can
+expose another key's score for the same line, so this repeats until nothing moves; a red flag's
+fallback (the head's best other family) is judged too, as the matcher may answer with it.
 
 Why. "Just above the worst held-out negative" (the rule before) let one odd line decide a family:
 "call the doctor's surgery" (0.97 as a red flag) closed safety (1.0007), "reply i will call you
@@ -66,22 +68,27 @@ class Budget:
     """...but only when accepting them keeps this share of the key's held-out paraphrases more
     than rejecting them all would ("i am thirsty" is not worth two hydration questions)."""
 
-    def raised(self, scores: Sequence[float], positives: Sequence[float] = ()) -> float | None:
+    def raised(self, scores: Sequence[float], positives: Sequence[float] = (),
+               excuse: bool = True) -> float | None:
         """The threshold for a key whose held-out negatives `scores` are all accepted now, or
         None when they are within the budget already. `positives`: the key's held-out
-        paraphrases' scores, to weigh what rejecting the outliers too would cost."""
-        if len(scores) <= self.outliers:
+        paraphrases' scores, to weigh what rejecting the outliers too would cost; without
+        `excuse`, no outlier is excused (the ceiling still holds)."""
+        outliers = self.outliers if excuse else 0
+        if len(scores) <= outliers:
             return None
         ranked = sorted(scores, reverse=True)
-        strict, budgeted = ranked[0] + self.margin, ranked[self.outliers] + self.margin
+        strict, budgeted = ranked[0] + self.margin, ranked[outliers] + self.margin
         kept = sum(p >= budgeted for p in positives) - sum(p >= strict for p in positives)
         chosen = budgeted if kept >= self.min_gain * max(1, len(positives)) else strict
         return min(self.ceiling, chosen)
 
 
 def calibrate(head: Head, validation: list[Example], by_text: Mapping[str, Matrix],
-              keys: set[str], budget: Budget, decide: Decide) -> dict[str, float]:
-    """One threshold per key, from the held-out lines of `validation` (see the module doc)."""
+              keys: set[str], budget: Budget, decide: Decide,
+              strict: frozenset[str] = frozenset()) -> dict[str, float]:
+    """One threshold per key, from the held-out lines of `validation` (see the module doc);
+    the keys in `strict` excuse no outlier."""
     thresholds = dict.fromkeys(sorted(keys), budget.floor)
     # an ordinary cramp told as an emergency is a false accept too ("cramped in the dark")
     lines = [(e.text, head.predict(by_text[e.text]), family(e.label) == "cramp")
@@ -95,7 +102,7 @@ def calibrate(head: Head, validation: list[Example], by_text: Mapping[str, Matri
                     accepted[found.rule].append(found.confidence)
         moved = False
         for key, scores in accepted.items():
-            raised = budget.raised(scores, positives.get(key, []))
+            raised = budget.raised(scores, positives.get(key, []), key not in strict)
             if raised is not None and raised > thresholds[key]:
                 thresholds[key] = raised
                 moved = True

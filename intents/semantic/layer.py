@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 ENV_CACHE = "CRAMP_COACH_MODEL_CACHE"
 """Where vectors and trained heads are cached; default: <data dir>/cache/semantic."""
-_HEAD_VERSION = "head-7"
+_HEAD_VERSION = "head-8"
 """Bump when training or calibration changes, so old cached heads are not reused."""
 UNCLEAR = "cramp.unclear"
 """A cramp now, of no clear kind: the cramp labels together pass their own threshold."""
@@ -74,11 +74,9 @@ class LayerSettings:
     short commands."""
     command_words: int = 3
     ceiling: float = 0.95
-    """No family threshold is set above this: the family stays open to the head's surest answers."""
     outliers: int = 1
-    """Held-out negatives a threshold key may still accept, so one odd line cannot close it..."""
     min_gain: float = 0.1
-    """...when that keeps this share of the key's held-out paraphrases (calibration.Budget)."""
+    """ceiling, outliers, min_gain: see calibration.Budget."""
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any]) -> LayerSettings:
@@ -103,9 +101,6 @@ class LayerSettings:
                      sorted(self.cramp_words), sorted(self.elsewhere), sorted(self.pain_words),
                      sorted(self.commands), self.command_words, self.ceiling, self.outliers,
                      self.min_gain))
-
-    def budget(self) -> Budget:
-        return Budget(self.floor, self.margin, self.ceiling, self.outliers, self.min_gain)
 
     def says_cramp(self, text: str) -> bool:
         """Names a cramp, and not one elsewhere."""
@@ -211,15 +206,13 @@ def _decide(prediction: Prediction, thresholds: Mapping[str, float], settings: L
     """The policy, shared by matching and by calibration so both judge alike."""
     label, confidence = prediction.label, prediction.confidence
     if label != NONE and family(label) not in settings.families:
-        # a family left to other layers (English: safety, to the red-flag detector) gives way
-        # to the head's best answer of another family
+        # a family left to other layers (safety: the detector's) gives way to the next family
         label, confidence = prediction.other, prediction.other_confidence
     if _passes(label, confidence, thresholds, settings, text):
-        instead = None
-        if label == _RED_FLAG and _passes(prediction.other, prediction.other_confidence,
-                                          thresholds, settings, text):
-            instead = SemanticResult(prediction.other, prediction.other_confidence,
-                                     prediction.other, rule=family(prediction.other))
+        other, score = prediction.other, prediction.other_confidence
+        instead = (SemanticResult(other, score, other, rule=family(other))
+                   if label == _RED_FLAG and _passes(other, score, thresholds, settings, text)
+                   else None)
         return SemanticResult(label, confidence, label, level() if label == _RED_FLAG else "",
                               family(label), prediction.kind_share(), instead)
     if family(prediction.best_in_family) == "cramp" and not settings.elsewhere_cramp(text):
@@ -262,8 +255,10 @@ def _train(examples: list[Example], encoder: Encoder, settings: LayerSettings,
     head = Head.train(np.array([by_text[e.text] for e in train], np.float32),
                       [e.label for e in train])
     keys = ({family(label) for label in head.labels} - {NONE}) | {UNCLEAR, SAID_CRAMP, LEG_PAIN}
-    thresholds = calibrate(head, validation, by_text, keys, settings.budget(),
-                           lambda p, t, text: _decide(p, t, settings, text))
+    budget = Budget(settings.floor, settings.margin, settings.ceiling, settings.outliers,
+                    settings.min_gain)
+    thresholds = calibrate(head, validation, by_text, keys, budget,
+                           lambda p, t, text: _decide(p, t, settings, text), frozenset({UNCLEAR}))
     flags = [e for e in examples if e.level]
     trained = _Trained(head, thresholds,
                        np.array([by_text[e.text] for e in flags], np.float32).reshape(-1, 384),
