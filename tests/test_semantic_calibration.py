@@ -8,7 +8,7 @@ import pytest
 
 from intents.language import load_pack
 from intents.matcher import IntentMatcher
-from intents.semantic.calibration import Budget, calibrate
+from intents.semantic.calibration import STRICT, Budget, calibrate
 from intents.semantic.classifier import family
 from intents.semantic.layer import (
     LEG_PAIN,
@@ -53,7 +53,7 @@ def thresholds_with(layer: SemanticLayer, validation: list[Example]) -> dict[str
     s = layer.settings
     budget = Budget(s.floor, s.margin, s.ceiling, s.outliers, s.min_gain)
     return calibrate(layer.head, validation, by_text, keys, budget,
-                     lambda p, t, text: _decide(p, t, s, text), frozenset({UNCLEAR}))
+                     lambda p, t, text: _decide(p, t, s, text), STRICT)
 
 
 def test_budget_excuses_an_outlier_only_when_that_keeps_paraphrases() -> None:

@@ -5,11 +5,12 @@ over the held-out lines that must not be accepted there: the everyday negatives,
 safety.red_flag also the held-out ordinary cramps. Rejecting all of them puts the threshold just
 above (`margin`) the highest; the `outliers` highest are excused instead (the threshold goes just
 above the next one) when that keeps at least `min_gain` of the key's held-out paraphrases more.
-No outlier is excused for the catch-all cramp rule (cramp.unclear: the cramp labels together,
-no cramp word needed), whose excused outlier let "he kicked the ball with his right foot" start
-foot first aid. The threshold never goes below `floor` nor above `ceiling`. Raising one key can
-expose another key's score for the same line, so this repeats until nothing moves; a red flag's
-fallback (the head's best other family) is judged too, as the matcher may answer with it.
+No outlier is excused for the cramp family nor its catch-all rule (cramp.unclear: the cramp
+labels together, no cramp word needed): a negative excused as a cramp no longer held the
+catch-all rule up, which then let "he kicked the ball with his right foot" start foot first aid.
+The threshold never goes below `floor` nor above `ceiling`. Raising one key can expose another
+key's score for the same line, so this repeats until nothing moves; a red flag's fallback (the
+head's best other family) is judged too, as the matcher may answer with it.
 
 Why. "Just above the worst held-out negative" (the rule before) let one odd line decide a family:
 "call the doctor's surgery" (0.97 as a red flag) closed safety (1.0007), "reply i will call you
@@ -31,9 +32,11 @@ from typing import Protocol
 from intents.semantic.classifier import Head, Matrix, Prediction, family
 from intents.semantic.training import NONE, Example
 
-__all__ = ["Budget", "Decided", "calibrate"]
+__all__ = ["STRICT", "Budget", "Decided", "calibrate"]
 
 RED_FLAG = "safety.red_flag"
+STRICT = frozenset({"cramp", "cramp.unclear"})
+"""Keys that excuse no held-out negative: a wrong first-aid start costs the most."""
 
 
 class Decided(Protocol):

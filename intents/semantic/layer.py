@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from hassil import Intents
 
-from intents.semantic.calibration import Budget, calibrate
+from intents.semantic.calibration import STRICT, Budget, calibrate
 from intents.semantic.classifier import Head, Matrix, Prediction, family
 from intents.semantic.encoder import Encoder, locate
 from intents.semantic.training import NONE, Example, content_hash, load_examples, split
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 ENV_CACHE = "CRAMP_COACH_MODEL_CACHE"
 """Where vectors and trained heads are cached; default: <data dir>/cache/semantic."""
-_HEAD_VERSION = "head-8"
+_HEAD_VERSION = "head-9"
 """Bump when training or calibration changes, so old cached heads are not reused."""
 UNCLEAR = "cramp.unclear"
 """A cramp now, of no clear kind: the cramp labels together pass their own threshold."""
@@ -258,7 +258,7 @@ def _train(examples: list[Example], encoder: Encoder, settings: LayerSettings,
     budget = Budget(settings.floor, settings.margin, settings.ceiling, settings.outliers,
                     settings.min_gain)
     thresholds = calibrate(head, validation, by_text, keys, budget,
-                           lambda p, t, text: _decide(p, t, settings, text), frozenset({UNCLEAR}))
+                           lambda p, t, text: _decide(p, t, settings, text), STRICT)
     flags = [e for e in examples if e.level]
     trained = _Trained(head, thresholds,
                        np.array([by_text[e.text] for e in flags], np.float32).reshape(-1, 384),
