@@ -83,7 +83,7 @@ class IntentMatcher:
         self.red_flags = RedFlagDetector.from_pack(pack, self.vocabulary)
         self.step = SemanticStep(SlotReader.from_meta(pack.meta),
                                  CrampNow.from_meta(pack.meta, self._known_words()),
-                                 frozenset(self.intents.intents))
+                                 frozenset(self.intents.intents), self.red_flags)
         self.semantic = (LazyLayer(pack.meta, self.intents, pack.directory / "training",
                                    self.normalize)
                          if semantic and "semantic" in pack.meta else None)
