@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import replace
 
-from hassil import Intents, RecognizeResult, recognize_best
+from hassil import Intents, RecognizeResult
 
 from intents.cramp_now import CrampNow
 from intents.fuzzy import (
@@ -26,6 +26,7 @@ from intents.semantic import LazyLayer
 from intents.semantic.layer import SemanticLayer
 from intents.semantic.slots import SlotReader
 from intents.semantic.training import read_negatives
+from intents.template_index import TemplateIndex
 
 __all__ = ["GENERAL_CRAMP", "FuzzySettings", "IntentMatcher"]
 
@@ -67,6 +68,7 @@ class IntentMatcher:
         self.normalize = Normalizer.from_meta(pack.meta)
         self.settings = FuzzySettings.from_meta(pack.meta)
         self.intents = Intents.from_dict(pack.sentences)
+        self.templates = TemplateIndex(self.intents, pack.language)
         self.slot_names: dict[str, str] = {
             str(k): str(v) for k, v in (pack.meta.get("slot_lists") or {}).items()
         }
@@ -230,7 +232,7 @@ class IntentMatcher:
         return next(iter(found.values())) if len(found) == 1 else None
 
     def _recognize(self, text: str) -> RecognizeResult | None:
-        return recognize_best(text, self.intents, language=self.pack.language)
+        return self.templates.recognize(text)
 
     def _correct(self, word: str) -> str | None:
         """The word if known, a close keyword spelling ("crampin"), or None to drop it."""
