@@ -37,8 +37,8 @@ _MAX_LEAVE_ONE_OUT_WORDS = 14
 _MAX_LEAVE_ONE_OUT_WORDS_BESIDE_SEMANTIC = 8
 """With the semantic layer, a line longer than this is not retried without each word: measured
 on every unsealed English set, leave-one-out then decided 16 lines of 9-12 words and the other
-layers gave the same intents without it (the 3 lines it is needed for lines have 6-7 words), while those retries
-were most of the matcher's slowest lines (one hassil run per word)."""
+layers gave the same intents without it (the 3 lines that need it have 6-7 words), while those
+retries were most of the matcher's slowest lines (one hassil run per word)."""
 
 
 class IntentMatcher:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -33,6 +33,7 @@ _PLAIN = re.compile(r"[\w']+")
 _NUMBER = "\x00number"
 """Stands for any digits in a template's words."""
 _MAX_NUMBERS = 5000
+_Clauses = frozenset[frozenset[str]]
 
 
 class _Unindexable(Exception):
@@ -49,6 +50,26 @@ class _Vocabulary:
     lists: dict[str, frozenset[str]]
     """Shared by every block of templates (rules may differ between blocks, lists do not)."""
     memo: dict[str, frozenset[str]] = field(default_factory=dict)
+    needs_memo: dict[str, _Clauses] = field(default_factory=dict)
+
+    def needs(self, expression: Expression) -> _Clauses:
+        """Words every match must hold: each clause is a set of words one of which is heard.
+        hassil's own prefilter asks the same of letters ("is" is in "this"); words rule out more."""
+        if isinstance(expression, TextChunk):
+            return frozenset(frozenset([w]) for w in expression.text.casefold().split())
+        if isinstance(expression, Alternative):
+            return _either(self.needs(item) for item in expression.items)
+        if isinstance(expression, (Permutation, Sequence)):
+            return frozenset().union(*(self.needs(item) for item in expression.items))
+        if isinstance(expression, RuleReference):
+            key = "<" + expression.rule_name + ">"
+            if key not in self.needs_memo:
+                self.needs_memo[key] = self.needs(self.rules[expression.rule_name].expression)
+            return self.needs_memo[key]
+        slot_list = self.intents.slot_lists.get(getattr(expression, "list_name", ""))
+        if isinstance(slot_list, TextSlotList):
+            return _either(self.needs(value.text_in) for value in slot_list.values)
+        return frozenset()
 
     def of(self, expression: Expression) -> set[str]:
         if isinstance(expression, TextChunk):
@@ -83,6 +104,17 @@ class _Vocabulary:
         if key not in memo:
             memo[key] = frozenset(build())
         return memo[key]
+
+
+def _either(options: Iterable[_Clauses]) -> _Clauses:
+    """What one of several alternatives needs: a word of the smallest clause of each."""
+    words: set[str] = set()
+    for clauses in options:
+        if not clauses:
+            return frozenset()  # an alternative that needs nothing (an optional part)
+        smallest: frozenset[str] = min(clauses, key=len)
+        words.update(smallest)
+    return frozenset([frozenset(words)])
 
 
 def _check_word_boundaries(items: list[Expression]) -> None:
@@ -127,13 +159,15 @@ class TemplateIndex:
         self.language = language
         self._blocks: list[tuple[str, int, int]] = []  # (intent, data index, sentence index)
         self._masks: dict[str, int] = {}
+        self._needs: list[_Clauses] = []
         self._always = 0  # templates the word test cannot judge
         self._numbers = 0  # templates with a number slot: any digits
         self._skip = frozenset(w for p in intents.skip_words for w in str(p).casefold().split())
         self._enabled = not intents.settings.ignore_whitespace
         lists: dict[str, frozenset[str]] = {}
-        for bit, (name, d, s, words) in enumerate(self._templates(lists)):
+        for bit, (name, d, s, words, needs) in enumerate(self._templates(lists)):
             self._blocks.append((name, d, s))
+            self._needs.append(needs)
             if words is None:
                 self._always |= 1 << bit
                 continue
@@ -146,7 +180,7 @@ class TemplateIndex:
         self.recognize = lru_cache(maxsize=2048)(self._recognize)
 
     def _templates(self, lists: dict[str, frozenset[str]]) -> Iterator[
-            tuple[str, int, int, frozenset[str] | None]]:
+            tuple[str, int, int, frozenset[str] | None, _Clauses]]:
         for name, intent in self.intents.intents.items():
             for d, data in enumerate(intent.data):
                 vocabulary = _Vocabulary(self.intents, {**self.intents.expansion_rules,
@@ -158,9 +192,9 @@ class TemplateIndex:
                             raise _Unindexable(name)
                         words = frozenset(vocabulary.of(sentence.expression))
                     except _Unindexable:
-                        yield name, d, s, None
+                        yield name, d, s, None, frozenset()
                         continue
-                    yield name, d, s, words
+                    yield name, d, s, words, vocabulary.needs(sentence.expression)
 
     def candidates(self, text: str) -> int:
         """Bitmask of the templates that could match `text`."""
@@ -172,9 +206,17 @@ class TemplateIndex:
             if word in self._skip:
                 continue
             mask &= self._masks.get(word, 0) | (self._numbers if word.isdigit() else 0)
-            if not mask:
-                break
-        return mask | self._always
+        return self._with_needed_words(mask & ~self._always, set(words)) | self._always
+
+    def _with_needed_words(self, mask: int, heard: set[str]) -> int:
+        """The templates of `mask` whose every clause of needed words has one heard."""
+        kept = 0
+        while mask:
+            low = mask & -mask
+            mask ^= low
+            if all(not clause.isdisjoint(heard) for clause in self._needs[low.bit_length() - 1]):
+                kept |= low
+        return kept
 
     def _recognize(self, text: str) -> RecognizeResult | None:
         mask = self.candidates(text)
