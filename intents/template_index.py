@@ -181,11 +181,12 @@ class TemplateIndex:
 
     def _templates(self, lists: dict[str, frozenset[str]]) -> Iterator[
             tuple[str, int, int, frozenset[str] | None, _Clauses]]:
+        shared = _Vocabulary(self.intents, self.intents.expansion_rules, self.language, lists)
         for name, intent in self.intents.intents.items():
             for d, data in enumerate(intent.data):
-                vocabulary = _Vocabulary(self.intents, {**self.intents.expansion_rules,
-                                                        **data.expansion_rules}, self.language,
-                                         lists)
+                vocabulary = shared if not data.expansion_rules else _Vocabulary(
+                    self.intents, {**self.intents.expansion_rules, **data.expansion_rules},
+                    self.language, lists)
                 for s, sentence in enumerate(data.sentences):
                     try:
                         if data.slot_lists:  # lists of its own: not worth indexing
