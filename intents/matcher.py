@@ -48,10 +48,12 @@ class IntentMatcher:
       1. "red_flag": the red-flag concept detector (intents/red_flags.py), before anything else;
          a red flag found by a later layer gets the detector's level, and a line whose every
          danger sign is negated ("not swollen") gets no intent;
-      2. "exact": a hassil template matches the normalised words; confidence 1.0;
+      2. "exact": a hassil template matches the normalised words; confidence 1.0 (every hassil
+         run goes through intents/template_index.py: only templates that could match);
       3. "fuzzy": near-miss layers (a stray skip phrase, unknown or misspelt words, one clause
          of two), each a template match on slightly edited words; a near-miss cramp takes the
          kind the semantic layer accepts instead ("semantic"), as the edit may drop the point;
+         beside the semantic layer, leave-one-out only for lines of up to 8 words;
       4. "semantic" (packs with a `semantic:` section, i.e. English): a softmax head over MiniLM
          sentence vectors; accepted only above its intent family's threshold, which was set on
          held-out paraphrases and everyday negatives so that negatives almost never pass;
