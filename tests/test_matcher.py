@@ -216,3 +216,10 @@ def test_every_keyword_is_a_template_word(matcher: IntentMatcher) -> None:
 )
 def test_normalizer(text: str, normalized: str) -> None:
     assert Normalizer.from_meta(load_pack("en").meta)(text) == normalized
+
+
+def test_right_now_names_no_side_when_the_semantic_step_reads_the_slots(
+        matcher: IntentMatcher) -> None:
+    match = matcher.match("i have the most painful cramp in my leg right now")
+    assert match.method in ("semantic", "cramp-unclear")
+    assert (match.intent, match.slots) == ("cramp.calf", {})
