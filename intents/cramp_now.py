@@ -117,12 +117,17 @@ class CrampNow:
         cramp = bool(heard & (self.cramps | {"cramps", "cramped"}))
         if cramp and not leg and heard & self.elsewhere:
             return True
-        told = self.cramps | self.states | self.pains | self.symptoms
-        pairs = set(zip(fixed, fixed[1:], strict=False))
         # "will not go away", "do not know why": a statement, not a question
         asked = fixed[0] in self.questions and fixed[1:2] != ["not"] if fixed else False
-        return (asked and not heard & told
-                and not pairs & (self.state_pairs | self.cramp_pairs) and not (leg and leg_counts))
+        return asked and not self.told(words) and not (leg and leg_counts)
+
+    def told(self, words: list[str]) -> bool:
+        """Names a cramp, a cramp state, a pain or another symptom ("fix the bed leg" does not)."""
+        fixed = [self._spelt(w) for w in words]
+        heard = {w.removesuffix("'s") for w in fixed} | set(fixed)
+        pairs = set(zip(fixed, fixed[1:], strict=False))
+        return bool(heard & (self.cramps | self.states | self.pains | self.symptoms)
+                    or pairs & (self.state_pairs | self.cramp_pairs))
 
     def plain(self, words: list[str]) -> bool:
         """Told as happening now: not a question, not denied, over, habitual or past."""

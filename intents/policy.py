@@ -82,8 +82,10 @@ class SemanticStep:
             result = result.instead or replace(result, label=NONE)
         words = normalized.split()
         if result is not None and result.label in (UNCLEAR, UNSPECIFIED) and (
-                result.rule != LEG_PAIN or self.cramp_now is None or self.cramp_now.plain(words)):
-            # the leg-pain rule is weaker than a cramp word: not for a question or a past pain
+                self.cramp_now is None or self.cramp_now.told(words) and (
+                    result.rule != LEG_PAIN or self.cramp_now.plain(words))):
+            # a cramp of unclear kind names a cramp, a pain or a symptom ("fix the bed leg" does
+            # not); the leg-pain rule is weaker than a cramp word: not for a question or a past pain
             return self._unclear(result, words, text, round(result.confidence, 3))
         if result is not None and result.label != NONE and result.label in self.intents:
             slots = self.slot_reader.read(result.label, words)

@@ -18,7 +18,7 @@ DEV2 = Path(__file__).parent / "data" / "en_everyday2_dev.txt"
 # like are harmless on an everyday line, so they are not counted here.
 CARE_FAMILIES = ("cramp", "safety", "info", "routine")
 
-MAX_FALSE_ACCEPTS: int | None = 3
+MAX_FALSE_ACCEPTS: int | None = 2
 # Set by the lead from a measured run. The first run (before the red-flag detector learnt about
 # other body parts, animals and real words) gave 54: 51 danger signs, 1 cramp, 2 advice;
 # then 3: 1 danger sign, 1 cramp, 1 advice; 0 after the lookalike rules of the second corpus.

@@ -64,6 +64,9 @@ def test_the_same_words_said_of_a_person_still_escalate(
     "can i take ibuprofen while pregnant",
     "is it safe to eat sushi when pregnant",
     "what is the muscle at the back of the thigh called",
+    "glue the wobbly chair leg back on",
+    "the sofa leg snapped can you order a new one",
+    "do they sell crampons in children's sizes",
 ])
 def test_real_words_and_other_topics_start_no_cramp_care(
         matcher: IntentMatcher, text: str) -> None:
