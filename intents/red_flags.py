@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,11 +23,9 @@ from intents.red_flag_data import (
     parse_rule,
     wordpiece_words,
 )
+from intents.red_flag_spelling import Speller
 
 __all__ = ["LEVELS", "RedFlag", "RedFlagDetector"]
-
-_MIN_CORRECTED_LENGTH = 5
-_MIN_TRANSPOSED_LENGTH = 4
 
 
 @dataclass(frozen=True)
@@ -67,16 +64,13 @@ class RedFlagDetector:
         alternatives = {w for c in self.concepts for t in all_terms(c) for alts in t.words
                         for w in alts}
         lexicon = {w for w in alternatives if not w.endswith("*") and not w.startswith("#")}
-        self.lexicon = sorted(lexicon)
-        self._lexicon_set = frozenset(lexicon)
-        self.stems = tuple(sorted(w[:-1] for w in alternatives if w.endswith("*")))
-        self.known = frozenset(known_words) | lexicon | frozenset(data.get("known_words") or [])
-        # read only when a word would be corrected: the vocabulary takes ~0.3 s to load
-        self.real_words = wordpiece_words if data.get("real_words") == "wordpiece" else None
-        self.spelling_cutoff = spelling_cutoff
+        stems = tuple(sorted(w[:-1] for w in alternatives if w.endswith("*")))
+        known = frozenset(known_words) | frozenset(data.get("known_words") or [])
+        # real words are read only when a word would be corrected: the list takes ~0.3 s to load
+        real_words = wordpiece_words if data.get("real_words") == "wordpiece" else None
+        self.correct = Speller(lexicon, stems, known, real_words, spelling_cutoff)
         self._patterns = {t: self._compile(t) for c in self.concepts for t in all_terms(c)}
         self._patterns.update((t, self._compile(t)) for t in self.not_negating)
-        self._corrections: dict[str, str] = {}
         names = {c.name for c in self.concepts}
         for rule in self.rules + self.not_reports:
             unknown = set(rule.all + rule.any + rule.none) - names
@@ -153,36 +147,7 @@ class RedFlagDetector:
 
     def _words(self, text: str) -> list[str]:
         words = self.normalize(text).split() if isinstance(text, str) else []
-        return words if self.substring else [self._correct(w) for w in words]
-
-    def _correct(self, word: str) -> str:
-        """A close lexicon spelling of an unknown word ("swolen"), as the normaliser's matcher
-        does for template words; known words and short ones stay as they are."""
-        if word in self.known or word.isdigit() or word.startswith(self.stems):
-            return word
-        if word not in self._corrections:
-            self._corrections[word] = self._transposed(word) or word
-            if len(word) >= _MIN_CORRECTED_LENGTH and self._corrections[word] == word:
-                close = difflib.get_close_matches(word, self.lexicon, n=1,
-                                                  cutoff=self.spelling_cutoff)
-                self._corrections[word] = close[0] if close and close[0][0] == word[0] else word
-            if self._corrections[word] != word and self._is_real(word):
-                self._corrections[word] = word  # "spelling" is no "swelling"
-        return self._corrections[word]
-
-    def _is_real(self, word: str) -> bool:
-        return self.real_words is not None and word in self.real_words()
-
-    def _transposed(self, word: str) -> str | None:
-        """A lexicon word two swapped neighbouring letters away ("pian", "claf"): the commonest
-        typo, too short a change for the similarity cutoff on short words."""
-        if len(word) < _MIN_TRANSPOSED_LENGTH:
-            return None
-        for i in range(1, len(word) - 1):  # the first letter stays, as for other corrections
-            swapped = word[:i] + word[i + 1] + word[i] + word[i + 2:]
-            if swapped in self._lexicon_set:
-                return swapped
-        return None
+        return words if self.substring else [self.correct(w) for w in words]
 
     def _has(self, concept: Concept, words: Sequence[str], negation: bool = True) -> bool:
         for term in concept.terms:
@@ -198,7 +163,7 @@ class RedFlagDetector:
                 # at most window - 1 words between the phrases, however long the phrases are
                 gap = max(s for s, _ in combo) - min(e for _, e in combo)
                 # each phrase has its own next words: "a hot day and my calf" is no warmth
-                followed = any(concept.unless_next.intersection(words[e:e + 2]) for _, e in combo)
+                followed = any(self._followed(concept, words, e) for _, e in combo)
                 if gap < concept.window and not followed and self._usable(
                         concept, words, start, end, inside, negation):
                     return True
@@ -249,9 +214,16 @@ class RedFlagDetector:
                 return True
         return False
 
+    @staticmethod
+    def _followed(concept: Concept, words: Sequence[str], end: int) -> bool:
+        """A word of unless_next in the two words after a hit, before any of its next_stops."""
+        ahead = list(words[end:end + 2])
+        stops = [i for i, w in enumerate(ahead) if w in concept.next_stops]
+        return bool(concept.unless_next.intersection(ahead[:stops[0]] if stops else ahead))
+
     def _usable(self, concept: Concept, words: Sequence[str], start: int, end: int,
                 inside: Iterable[int], negation: bool) -> bool:
-        if concept.unless_next.intersection(words[end:end + 2]):
+        if self._followed(concept, words, end):
             return False
         if concept.unless_before.intersection(words[max(0, start - 2):start]):
             return False
