@@ -51,6 +51,7 @@ class RedFlagDetector:
         self.not_negating = tuple(Term.parse(t) for t in data.get("not_negating") or [])
         self.breaks = frozenset(str(w) for w in data.get("negation_breaks") or [])
         self.negation_window = int(data.get("negation_window", 3))
+        self.light_words = frozenset(str(w) for w in data.get("light_words") or [])
         self.denials = frozenset(str(c) for c in data.get("denials") or [])
         self.concepts = tuple(parse_concept(n, b) for n, b in (data.get("concepts") or {}).items())
         self.rules = tuple(parse_rule(r) for r in data.get("rules") or [])
@@ -160,8 +161,10 @@ class RedFlagDetector:
                 start = min(s for s, _ in combo)
                 end = max(e for _, e in combo)
                 inside = {i for s, e in combo for i in range(s, e)}
-                # at most window - 1 words between the phrases, however long the phrases are
-                gap = max(s for s, _ in combo) - min(e for _, e in combo)
+                # at most window - 1 words between the phrases, however long the phrases are;
+                # list words do not count: "full and heavy and hot" is as near as "heavy hot"
+                between = words[min(e for _, e in combo):max(s for s, _ in combo)]
+                gap = sum(w not in self.light_words for w in between)
                 # each phrase has its own next words: "a hot day and my calf" is no warmth
                 followed = any(self._followed(concept, words, e) for _, e in combo)
                 if gap < concept.window and not followed and self._usable(
