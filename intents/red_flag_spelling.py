@@ -12,6 +12,10 @@ _MIN_EDITED_LENGTH = 4
 # Endings a stem of the lexicon ("swell*") takes, so "sweeling" and "swolled" have a word to be
 # corrected to; an ending that makes no real word only costs a lookup.
 _ENDINGS = ("", "s", "es", "d", "ed", "ing", "en", "y", "ly", "ness", "er")
+# Derivations back to the word a sign comes from: "puffiness" -> "puffy", "reddening" -> "red",
+# "purpley" -> "purple", "warmness" -> "warm"
+_DERIVED = (("iness", "y"), ("ness", ""), ("ening", ""), ("ened", ""), ("ey", "e"), ("ey", ""),
+            ("ish", ""), ("y", ""))
 _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -36,8 +40,10 @@ class Speller:
     word is never corrected ("spelling" is no "swelling", "hear" no "heat")."""
 
     def __init__(self, lexicon: Iterable[str], stems: Iterable[str], known: Iterable[str],
-                 real_words: Callable[[], frozenset[str]] | None, cutoff: float) -> None:
+                 real_words: Callable[[], frozenset[str]] | None, cutoff: float,
+                 derived_from: Iterable[str] = ()) -> None:
         self.lexicon = frozenset(lexicon)
+        self.derived_from = frozenset(derived_from)
         self.stems = tuple(stems)
         self.known = frozenset(known)
         self.real_words = real_words
@@ -64,6 +70,7 @@ class Speller:
             found = self._one_slip(word) or self._close(word) or word
             if found != word and self._is_real(word, found):
                 found = word
+            found = self._base(word) or found
             self._cache[word] = found
         return self._cache[word]
 
@@ -75,6 +82,16 @@ class Speller:
         real = self.real_words()
         stems = {word[:-len(e)] for e in _ENDINGS if e and word.endswith(e)}
         return word in real or any(s in real and s != found for s in stems)
+
+    def _base(self, word: str) -> str | None:
+        """The sign word `word` is derived from, real word or not ("hotness" is one)."""
+        for ending, replacement in _DERIVED:
+            if word.endswith(ending) and len(word) > len(ending) + 2:
+                base = word[:-len(ending)] + replacement
+                for candidate in (base, base[:-1]):  # "redd-ening": a doubled last letter
+                    if candidate in self.derived_from:
+                        return candidate
+        return None
 
     def _one_slip(self, word: str) -> str | None:
         """The lexicon word one slip away, the likeliest slip first (a swapped pair or a key beside

@@ -69,7 +69,8 @@ class RedFlagDetector:
         known = frozenset(known_words) | frozenset(data.get("known_words") or [])
         # real words are read only when a word would be corrected: the list takes ~0.3 s to load
         real_words = wordpiece_words if data.get("real_words") == "wordpiece" else None
-        self.correct = Speller(lexicon, stems, known, real_words, spelling_cutoff)
+        self.correct = Speller(lexicon, stems, known, real_words, spelling_cutoff,
+                               [str(w) for w in data.get("derived_from") or []])
         self._patterns = {t: self._compile(t) for c in self.concepts for t in all_terms(c)}
         self._patterns.update((t, self._compile(t)) for t in self.not_negating)
         names = {c.name for c in self.concepts}
