@@ -61,6 +61,9 @@ def test_dev3_floors(matcher: IntentMatcher) -> None:
     ("my cramp wont stop its been going since 3am", "urgent"),
     ("my mate got cramp out past the flags and hes struggling to stay up", "emergency"),
     ("the kid stopped breathing for a bit", "emergency"),
+    ("theres some puffiness in my calf", "urgent"),          # a sign as another part of speech
+    ("my calf is reddening", "urgent"),
+    ("my sons legs are shaking and he isnt talking", "emergency"),
 ])
 def test_typos_tense_and_run_ons_still_escalate(
     matcher: IntentMatcher, text: str, level: str
@@ -76,6 +79,7 @@ def test_typos_tense_and_run_ons_still_escalate(
     "cramp in my calf and im panting from the pain",
     "my calf feels tight and warm after the hot shower",
     "can leg cramps cause a blood clot",
+    "i had fitness training and got a cramp",  # only a sign word's derivations are read back
     "the river is swollen after all that rain",
 ])
 def test_explained_or_general_signs_do_not_escalate(matcher: IntentMatcher, text: str) -> None:
