@@ -52,6 +52,8 @@ class RedFlagDetector:
         self.breaks = frozenset(str(w) for w in data.get("negation_breaks") or [])
         self.negation_window = int(data.get("negation_window", 3))
         self.light_words = frozenset(str(w) for w in data.get("light_words") or [])
+        self.clause_starts = frozenset(str(w) for w in data.get("clause_starts") or [])
+        self.answers = tuple(Term.parse(t) for t in data.get("answers") or [])
         self.denials = frozenset(str(c) for c in data.get("denials") or [])
         self.concepts = tuple(parse_concept(n, b) for n, b in (data.get("concepts") or {}).items())
         self.rules = tuple(parse_rule(r) for r in data.get("rules") or [])
@@ -72,7 +74,7 @@ class RedFlagDetector:
         self.correct = Speller(lexicon, stems, known, real_words, spelling_cutoff,
                                [str(w) for w in data.get("derived_from") or []])
         self._patterns = {t: self._compile(t) for c in self.concepts for t in all_terms(c)}
-        self._patterns.update((t, self._compile(t)) for t in self.not_negating)
+        self._patterns.update((t, self._compile(t)) for t in self.not_negating + self.answers)
         names = {c.name for c in self.concepts}
         for rule in self.rules + self.not_reports:
             unknown = set(rule.all + rule.any + rule.none) - names
@@ -250,6 +252,12 @@ class RedFlagDetector:
     def _is_negator(self, words: Sequence[str], i: int) -> bool:
         if words[i] not in self.negators:
             return False
+        # an answer to a question before a new clause: "no, it is swollen", "not really, my chest"
+        for answer in self.answers:
+            size = len(answer.words)
+            if (self._hits(answer, words[i:i + size])
+                    and self.clause_starts.intersection(words[i + size:i + size + 1])):
+                return False
         return not any(self._hits(t, words[i:i + len(t.words)]) for t in self.not_negating)
 
     def _slots(self, level: str, words: Sequence[str]) -> dict[str, str]:

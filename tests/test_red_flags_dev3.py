@@ -64,6 +64,9 @@ def test_dev3_floors(matcher: IntentMatcher) -> None:
     ("theres some puffiness in my calf", "urgent"),          # a sign as another part of speech
     ("my calf is reddening", "urgent"),
     ("my sons legs are shaking and he isnt talking", "emergency"),
+    ("no, its swollen and red", "urgent"),                   # an answer, not a negation
+    ("not really, my chest hurts now", "emergency"),
+    ("i can only walk 200 metres before my legs cramp", "doctor"),
 ])
 def test_typos_tense_and_run_ons_still_escalate(
     matcher: IntentMatcher, text: str, level: str
@@ -81,6 +84,7 @@ def test_typos_tense_and_run_ons_still_escalate(
     "can leg cramps cause a blood clot",
     "i had fitness training and got a cramp",  # only a sign word's derivations are read back
     "the river is swollen after all that rain",
+    "no, its not swollen", "its not my calf thats swollen its my finger",
 ])
 def test_explained_or_general_signs_do_not_escalate(matcher: IntentMatcher, text: str) -> None:
     assert matcher.match(text).intent != "safety.red_flag"
