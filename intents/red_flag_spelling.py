@@ -96,7 +96,7 @@ class Speller:
     def _one_slip(self, word: str) -> str | None:
         """The lexicon word one slip away, the likeliest slip first (a swapped pair or a key beside
         the right one, then a missing or extra letter, then any wrong letter)."""
-        if len(word) < _MIN_EDITED_LENGTH or not word.isalpha():
+        if len(word) < _MIN_EDITED_LENGTH or not (word.isascii() and word.isalpha()):
             return None
         targets = self.targets()
         found = [(cost, target) for target, cost in _slips(word).items() if target in targets]

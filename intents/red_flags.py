@@ -48,6 +48,7 @@ class RedFlagDetector:
         self.default_level = check_level(data.get("default_level", "emergency"), "default_level")
         self.negators = frozenset(str(w) for w in data.get("negators") or [])
         self.negators_after = tuple(str(w) for w in data.get("negators_after") or [])
+        self.negation_after_window = int(data.get("negation_after_window", 2))
         self.not_negating = tuple(Term.parse(t) for t in data.get("not_negating") or [])
         self.breaks = frozenset(str(w) for w in data.get("negation_breaks") or [])
         self.negation_window = int(data.get("negation_window", 3))
@@ -246,7 +247,7 @@ class RedFlagDetector:
                 return True
         if any(self._is_negator(words, i) for i in range(start, end) if i not in inside):
             return True
-        after = " ".join(words[end:end + 2])
+        after = " ".join(words[end:end + self.negation_after_window])
         return any(n in after for n in self.negators_after)
 
     def _is_negator(self, words: Sequence[str], i: int) -> bool:
