@@ -85,6 +85,7 @@ def test_typos_tense_and_run_ons_still_escalate(
     "i had fitness training and got a cramp",  # only a sign word's derivations are read back
     "the river is swollen after all that rain",
     "no, its not swollen", "its not my calf thats swollen its my finger",
+    "no, the swelling has gone down",
 ])
 def test_explained_or_general_signs_do_not_escalate(matcher: IntentMatcher, text: str) -> None:
     assert matcher.match(text).intent != "safety.red_flag"
