@@ -14,6 +14,7 @@ self-interruption (target: 0 over 50).
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import tempfile
 import threading
@@ -34,9 +35,11 @@ enabled = false
 [voice]
 echo_cancel = "auto"
 """
-COMMANDS = ("좋아졌어요", "정지")
-"""Commands the Korean model hears reliably from espeak-ng through the canceller with nothing
-playing ("그만" is heard as "요")."""
+COMMANDS = ("좋아졌어요", "다 좋아졌어요")
+"""Commands the small Korean model hears from espeak-ng at any 1 ms shift of the audio (clean:
+10 of 10 each) and most often through the room with nothing playing. Not "정지" or "그만" (heard
+as "줘 쥐" and "쥐가" even clean); "다시 말해 줘" is clean 10 of 10 but through the room's
+resampling often "다시 가 올랐어요" (`python -m bench.aec_probe --say ...`)."""
 REPLY_KEYS = ("info.prevention.stretch", "info.prevention.covers", "info.prevention.medicines")
 
 
@@ -106,6 +109,12 @@ def self_interruptions(assistant: Assistant, replies: int) -> tuple[int, int, fl
     return barge.holds - holds, barge.acted - acted, time.monotonic() - started
 
 
+def underruns(assistant: Assistant) -> int:
+    """Late output callbacks so far (each may make the echo canceller resynchronise)."""
+    player = assistant.speaker.playback.player  # type: ignore[attr-defined]
+    return int(getattr(getattr(player, "inner", player), "underruns", 0))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tries", type=int, default=20)
@@ -113,6 +122,10 @@ def main() -> None:
     parser.add_argument("--echo-db", type=float, default=0.0,
                         help="the assistant's voice at the microphone, dB relative to the user's")
     args = parser.parse_args()
+    # What was heard over its voice, and what it did with it, beside the figures.
+    logging.basicConfig(format="  %(message)s", level=logging.WARNING)
+    for name in ("skill.barge_in", "skill.listening"):
+        logging.getLogger(name).setLevel(logging.INFO)
     os.environ.setdefault("CRAMP_COACH_HOME", tempfile.mkdtemp(prefix="bench-barge-"))
     server = PulseServer()
     server.start()
@@ -133,9 +146,16 @@ def main() -> None:
                 print(f"commands acted on: {len(done)} of {len(times)}; within 300 ms: "
                       f"{sum(t <= 0.3 for t in done)}; reaction ms: "
                       f"{[None if t is None else round(t * 1000) for t in times]}")
+                print(f"  load average {os.getloadavg()[0]:.1f} (2 cores); output underruns "
+                      f"{underruns(assistant)}")
+                barge = assistant.barge_in
+                echo = barge.echo_openings
                 holds, acted, seconds = self_interruptions(assistant, args.replies)
                 print(f"{args.replies} replies ({seconds:.0f} s), nobody speaking: "
-                      f"{holds} holds, {acted} commands heard in its own voice")
+                      f"{holds} holds, {acted} commands heard in its own voice; the gate "
+                      f"opened {barge.echo_openings - echo} times on leftovers of its voice "
+                      f"without a hold; load average {os.getloadavg()[0]:.1f}; output underruns "
+                      f"{underruns(assistant)}")
             finally:
                 assistant.stop()
     finally:

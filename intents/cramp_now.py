@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from intents.real_words import real_word_sources
 
 __all__ = ["CrampNow"]
 
@@ -61,6 +63,12 @@ class CrampNow:
     known: frozenset[str] = frozenset()
     """Real words (of the templates and the everyday negatives): never read as a misspelling
     ("camping" is not "cramping")."""
+    symptoms: frozenset[str] = frozenset()
+    """Other words of a symptom ("sore", "aching", "swollen"): a question with none of them, no
+    cramp word, state or pain asks about something else ("can i take this when pregnant")."""
+    real_words: tuple[Callable[[], frozenset[str]], ...] = ()
+    """Word lists read only when a word would be corrected: a real English word is never a
+    slip of a cramp or leg word ("cramming" is not "cramping")."""
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any],
@@ -76,8 +84,9 @@ class CrampNow:
                    _words(section, "near_elsewhere"),
                    _words(section, "things"), _words(section, "others"),
                    _words(section, "questions"), _words(section, "over"),
-                   negators=_words(section, "negators"),
-                   spelling_cutoff=float(section.get("spelling_cutoff", 0.84)), known=known)
+                   negators=_words(section, "negators"), symptoms=_words(section, "symptoms"),
+                   spelling_cutoff=float(section.get("spelling_cutoff", 0.84)), known=known,
+                   real_words=real_word_sources(section.get("real_words"), "cramp_now"))
 
     def __call__(self, words: list[str]) -> bool:
         """Whether these normalised words tell of a leg cramp happening now."""
@@ -96,6 +105,24 @@ class CrampNow:
             return True
         stated = bool(heard & (self.states | self.pains) or pairs & self.state_pairs)
         return leg and stated and not {w.removesuffix("'s") for w in heard} & self.things
+
+    def off_topic(self, words: list[str], leg_counts: bool) -> bool:
+        """Not about a leg cramp, for an answer no template gave: a cramp said of somewhere else
+        with no leg part ("writer's cramp", "period cramps"), or a question with no cramp, pain
+        or symptom in it (and, unless `leg_counts`, none however a leg is named: "what is the
+        bone in the thigh called")."""
+        fixed = [self._spelt(w) for w in words]
+        heard = {w.removesuffix("'s") for w in fixed} | set(fixed)
+        leg = bool(heard & self.legs)
+        cramp = bool(heard & (self.cramps | {"cramps", "cramped"}))
+        if cramp and not leg and heard & self.elsewhere:
+            return True
+        told = self.cramps | self.states | self.pains | self.symptoms
+        pairs = set(zip(fixed, fixed[1:], strict=False))
+        # "will not go away", "do not know why": a statement, not a question
+        asked = fixed[0] in self.questions and fixed[1:2] != ["not"] if fixed else False
+        return (asked and not heard & told
+                and not pairs & (self.state_pairs | self.cramp_pairs) and not (leg and leg_counts))
 
     def plain(self, words: list[str]) -> bool:
         """Told as happening now: not a question, not denied, over, habitual or past."""
@@ -124,4 +151,6 @@ class CrampNow:
         if len(word) < 5 or word in ours or word in self.known:
             return word
         close = difflib.get_close_matches(word, ours, n=1, cutoff=self.spelling_cutoff)
-        return close[0] if close else word
+        if not close or any(word in source() for source in self.real_words):
+            return word
+        return close[0]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
+import numpy as np
 from hassil import (
     Alternative,
     Expression,
@@ -191,7 +192,10 @@ class FuzzyIndex:
     margin: float = 0.04
     """A rival intent scoring within this of the best makes the answer too unsure to give."""
     _samples: list[Sample] = field(default_factory=list)
-    _by_keyword: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    _by_word: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    """Per word: the samples holding it and how often; gives every sample's shared word count
+    (difflib's quick_ratio) at once, so SequenceMatcher runs only where it can pass."""
+    _lengths: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
 
     @classmethod
     def build(cls, samples: Iterable[Sample], keywords: frozenset[str], threshold: float,
@@ -206,27 +210,45 @@ class FuzzyIndex:
             if len(owners[words]) > 1:
                 continue  # the same words under two intents say nothing about either
             index._samples.append(sample)
-            for word in set(words) & keywords:
-                index._by_keyword[word].append(len(index._samples) - 1)
+        index._index_words()
         return index
+
+    def _index_words(self) -> None:
+        postings: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+        for i, sample in enumerate(self._samples):
+            for word in set(sample.words):
+                ids, counts = postings[word]
+                ids.append(i)
+                counts.append(sample.words.count(word))
+        self._by_word = {w: (np.array(ids, np.int32), np.array(counts, np.int32))
+                         for w, (ids, counts) in postings.items()}
+        self._lengths = np.array([len(s.words) for s in self._samples], np.int32)
+
+    def _passing_quick_ratio(self, words: list[str]) -> np.ndarray:
+        """Samples sharing a keyword whose quick_ratio with `words` reaches the threshold."""
+        size = len(self._samples)
+        sharing = np.zeros(size, bool)
+        shared = np.zeros(size, np.int64)
+        for word in set(words):
+            posting = self._by_word.get(word)
+            if posting is not None:
+                shared[posting[0]] += np.minimum(posting[1], words.count(word))
+                if word in self.keywords:
+                    sharing[posting[0]] = True
+        ratio = 2.0 * shared / (self._lengths + len(words))
+        return np.flatnonzero(sharing & (ratio >= self.threshold))
 
     def __len__(self) -> int:
         return len(self._samples)
 
     def best(self, words: list[str]) -> FuzzyHit | None:
         """The closest sample at or above the threshold, or None when none or unsure."""
-        candidates = {i for w in set(words) & self.keywords for i in self._by_keyword.get(w, ())}
         matcher = SequenceMatcher(autojunk=False)
         matcher.set_seq2(words)
         best_by_intent: dict[str, FuzzyHit] = {}
-        for i in candidates:
+        for i in self._passing_quick_ratio(words):
             sample = self._samples[i]
-            total = len(words) + len(sample.words)
-            if 2 * min(len(words), len(sample.words)) < self.threshold * total:
-                continue
             matcher.set_seq1(sample.words)
-            if min(matcher.real_quick_ratio(), matcher.quick_ratio()) < self.threshold:
-                continue
             score = matcher.ratio()
             current = best_by_intent.get(sample.intent)
             if score >= self.threshold and (current is None or score > current.score):

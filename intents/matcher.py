@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import replace
 
-from hassil import Intents, RecognizeResult, recognize_best
+from hassil import Intents, RecognizeResult
 
 from intents.cramp_now import CrampNow
 from intents.fuzzy import (
@@ -26,6 +26,7 @@ from intents.semantic import LazyLayer
 from intents.semantic.layer import SemanticLayer
 from intents.semantic.slots import SlotReader
 from intents.semantic.training import read_negatives
+from intents.template_index import TemplateIndex
 
 __all__ = ["GENERAL_CRAMP", "FuzzySettings", "IntentMatcher"]
 
@@ -33,6 +34,11 @@ _RED_FLAG = "safety.red_flag"
 
 _SAMPLES_PER_TEMPLATE = 120
 _MAX_LEAVE_ONE_OUT_WORDS = 14
+_MAX_LEAVE_ONE_OUT_WORDS_BESIDE_SEMANTIC = 8
+"""With the semantic layer, a line longer than this is not retried without each word: measured
+on every unsealed English set, leave-one-out then decided 16 lines of 9-12 words and the other
+layers gave the same intents without it (the 3 lines that need it have 6-7 words), while those
+retries were most of the matcher's slowest lines (one hassil run per word)."""
 
 
 class IntentMatcher:
@@ -42,10 +48,12 @@ class IntentMatcher:
       1. "red_flag": the red-flag concept detector (intents/red_flags.py), before anything else;
          a red flag found by a later layer gets the detector's level, and a line whose every
          danger sign is negated ("not swollen") gets no intent;
-      2. "exact": a hassil template matches the normalised words; confidence 1.0;
+      2. "exact": a hassil template matches the normalised words; confidence 1.0 (every hassil
+         run goes through intents/template_index.py: only templates that could match);
       3. "fuzzy": near-miss layers (a stray skip phrase, unknown or misspelt words, one clause
          of two), each a template match on slightly edited words; a near-miss cramp takes the
          kind the semantic layer accepts instead ("semantic"), as the edit may drop the point;
+         beside the semantic layer, leave-one-out only for lines of up to 8 words;
       4. "semantic" (packs with a `semantic:` section, i.e. English): a softmax head over MiniLM
          sentence vectors; accepted only above its intent family's threshold, which was set on
          held-out paraphrases and everyday negatives so that negatives almost never pass;
@@ -67,6 +75,7 @@ class IntentMatcher:
         self.normalize = Normalizer.from_meta(pack.meta)
         self.settings = FuzzySettings.from_meta(pack.meta)
         self.intents = Intents.from_dict(pack.sentences)
+        self.templates = TemplateIndex(self.intents, pack.language)
         self.slot_names: dict[str, str] = {
             str(k): str(v) for k, v in (pack.meta.get("slot_lists") or {}).items()
         }
@@ -83,10 +92,12 @@ class IntentMatcher:
         self.red_flags = RedFlagDetector.from_pack(pack, self.vocabulary)
         self.step = SemanticStep(SlotReader.from_meta(pack.meta),
                                  CrampNow.from_meta(pack.meta, self._known_words()),
-                                 frozenset(self.intents.intents))
+                                 frozenset(self.intents.intents), self.red_flags)
         self.semantic = (LazyLayer(pack.meta, self.intents, pack.directory / "training",
                                    self.normalize)
                          if semantic and "semantic" in pack.meta else None)
+        self._leave_one_out_words = (_MAX_LEAVE_ONE_OUT_WORDS if self.semantic is None
+                                     else _MAX_LEAVE_ONE_OUT_WORDS_BESIDE_SEMANTIC)
 
     # -- red flags: checked before every other layer (intents/red_flags.py) ----------------------
 
@@ -109,6 +120,11 @@ class IntentMatcher:
         if isinstance(text, str) and self.red_flags.detect(text) is not None:
             return True
         return self._is_exact_template(text)
+
+    def is_template(self, text: str) -> bool:
+        """Whether `text` is a sentence of the pack's templates as it stands (no red-flag
+        concepts, no near-miss layers): barge-in's bar for a danger sign over its own voice."""
+        return isinstance(text, str) and self._is_exact_template(text)
 
     # -- end of red flags --------------------------------------------------------------------------
 
@@ -176,7 +192,7 @@ class IntentMatcher:
 
     def _leave_one_out(self, words: list[str]) -> RecognizeResult | None:
         """Retry without each single non-keyword word, for a stray word the templates lack."""
-        if len(words) < 3 or len(words) > _MAX_LEAVE_ONE_OUT_WORDS:
+        if len(words) < 3 or len(words) > self._leave_one_out_words:
             return None
         found: dict[str, RecognizeResult] = {}
         for i, word in enumerate(words):
@@ -230,7 +246,7 @@ class IntentMatcher:
         return next(iter(found.values())) if len(found) == 1 else None
 
     def _recognize(self, text: str) -> RecognizeResult | None:
-        return recognize_best(text, self.intents, language=self.pack.language)
+        return self.templates.recognize(text)
 
     def _correct(self, word: str) -> str | None:
         """The word if known, a close keyword spelling ("crampin"), or None to drop it."""

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Protocol
 
 from intents.cramp_now import CrampNow
 from intents.match import IntentMatch
-from intents.semantic.layer import LEG_PAIN, UNCLEAR, SemanticLayer, SemanticResult
+from intents.red_flags import RedFlagDetector
+from intents.semantic.layer import LEG_PAIN, UNCLEAR, SemanticResult
 from intents.semantic.slots import SlotReader
 from intents.semantic.training import NONE, UNSPECIFIED
 
-__all__ = ["GENERAL_CRAMP", "SemanticStep"]
+__all__ = ["GENERAL_CRAMP", "Classifier", "SemanticStep"]
 
 GENERAL_CRAMP = "cramp.calf"
 """The general leg-cramp flow, for a cramp now of no clear kind."""
@@ -21,6 +23,13 @@ this share of the cramp family's probability; below it, the general flow: a wron
 worse than the general one."""
 CONCEPT_SCORE = 0.6
 """Confidence reported when the cramp-now rule, not a probability, decided."""
+RED_FLAG = "safety.red_flag"
+
+
+class Classifier(Protocol):
+    """What the step needs of the semantic layer (SemanticLayer)."""
+
+    def classify(self, text: str) -> SemanticResult: ...
 
 
 @dataclass(frozen=True)
@@ -30,13 +39,17 @@ class SemanticStep:
     slot_reader: SlotReader
     cramp_now: CrampNow | None
     intents: Collection[str]
+    red_flags: RedFlagDetector | None = None
+    """A semantic red flag escalates only when this detector hears a danger sign in the line."""
 
-    def refine(self, layer: SemanticLayer | None, found: IntentMatch,
+    def refine(self, layer: Classifier | None, found: IntentMatch,
                normalized: str) -> IntentMatch:
         """A near-miss cramp match takes the kind the semantic head is sure of: the edit that
         made the near-miss may have dropped the point ("cycling and my leg cramped up" is a
         near-miss of a calf template; cramp.exercise). That it is a cramp is settled by the
         template, so no family threshold applies here, only the kind's share."""
+        if self._off_topic(found, normalized.split()):
+            return IntentMatch(None, text=found.text, score=found.score)
         if layer is None or not (found.intent or "").startswith("cramp."):
             return found
         result = layer.classify(normalized)
@@ -46,10 +59,27 @@ class SemanticStep:
                                "semantic")
         return found
 
-    def match(self, layer: SemanticLayer | None, normalized: str, text: str) -> IntentMatch:
+    def match(self, layer: Classifier | None, normalized: str, text: str) -> IntentMatch:
         """The semantic layer's accepted intent; else a cramp now of unclear kind; else none.
         Without the layer (switched off, or still loading) the cramp-now rule still holds."""
+        found = self._match(layer, normalized, text)
+        if self._off_topic(found, normalized.split()):
+            return IntentMatch(None, text=text, score=found.score)
+        return found
+
+    def _off_topic(self, found: IntentMatch, words: list[str]) -> bool:
+        """A cramp or advice answer that no template gave, to a line about something else
+        (intents/cramp_now.py, off_topic); a leg part named keeps an advice question."""
+        family = (found.intent or "").split(".", 1)[0]
+        return (family in ("cramp", "info") and self.cramp_now is not None
+                and self.cramp_now.off_topic(words, leg_counts=family == "info"))
+
+    def _match(self, layer: SemanticLayer | None, normalized: str, text: str) -> IntentMatch:
         result = layer.classify(normalized) if layer is not None else None
+        if result is not None and result.label == RED_FLAG and not self._sign_heard(text):
+            # the head's word alone is not enough to send someone to A&E ("call the doctor's
+            # surgery"): its best other answer, when that passes its own threshold, else nothing
+            result = result.instead or replace(result, label=NONE)
         words = normalized.split()
         if result is not None and result.label in (UNCLEAR, UNSPECIFIED) and (
                 result.rule != LEG_PAIN or self.cramp_now is None or self.cramp_now.plain(words)):
@@ -64,6 +94,13 @@ class SemanticStep:
         if self.cramp_now is not None and self.cramp_now(words):
             return self._unclear(result, words, text, CONCEPT_SCORE)
         return IntentMatch(None, text=text, score=round(result.confidence, 3) if result else 0.0)
+
+    def _sign_heard(self, text: str) -> bool:
+        """The detector hears a danger sign (a concept with a level hint, not denied)."""
+        if self.red_flags is None:
+            return True
+        signs = {c.name for c in self.red_flags.concepts if c.hint}
+        return bool(self.red_flags.found_in(text) & signs)
 
     def _sure_kind(self, result: SemanticResult | None) -> str | None:
         """The kind of cramp the head is sure of, once it is settled that this is a cramp."""

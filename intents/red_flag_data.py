@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from intents.language import PackError
+from intents.language import LanguagePack, PackError
 
 LEVELS = ("emergency", "urgent", "doctor")
 """Triage levels, most serious first (../shared/CONTENT.md "Triage levels")."""
@@ -105,3 +105,12 @@ def wordpiece_words(min_length: int = 4) -> frozenset[str]:
         return frozenset()
     return frozenset(w for w in vocab if w.isalpha() and len(w) >= min_length)
 
+
+
+def template_words_of(pack: LanguagePack) -> set[str]:
+    """Words the pack's templates use: known words, never "corrected" into a symptom."""
+    from hassil import Intents
+
+    from intents.fuzzy import template_words
+
+    return set(template_words(Intents.from_dict(pack.sentences)))

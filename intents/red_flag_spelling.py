@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 _MIN_CORRECTED_LENGTH = 5
 """Shorter words have too few letters for the similarity cutoff to mean anything."""
@@ -40,7 +40,7 @@ class Speller:
     word is never corrected ("spelling" is no "swelling", "hear" no "heat")."""
 
     def __init__(self, lexicon: Iterable[str], stems: Iterable[str], known: Iterable[str],
-                 real_words: Callable[[], frozenset[str]] | None, cutoff: float,
+                 real_words: Sequence[Callable[[], frozenset[str]]], cutoff: float,
                  derived_from: Iterable[str] = ()) -> None:
         self.lexicon = frozenset(lexicon)
         self.derived_from = frozenset(derived_from)
@@ -56,8 +56,8 @@ class Speller:
         built at the first word to correct: the real-word list takes ~0.3 s to read."""
         if self._targets is None:
             forms = {s + e for s in self.stems if len(s) >= _MIN_EDITED_LENGTH for e in _ENDINGS}
-            if self.real_words is not None:
-                forms &= self.real_words()
+            if self.real_words:
+                forms = {f for f in forms if self._in_word_list(f)}
             self._targets = frozenset(w for w in self.lexicon | forms if w.isalpha())
         return self._targets
 
@@ -77,11 +77,12 @@ class Speller:
     def _is_real(self, word: str, found: str) -> bool:
         """A real word, or one with an ending the word list leaves out ("weaned", "puffer"): not a
         slip, unless it is the lexicon word's own plural or past ("calfs")."""
-        if self.real_words is None:
-            return False
-        real = self.real_words()
         stems = {word[:-len(e)] for e in _ENDINGS if e and word.endswith(e)}
-        return word in real or any(s in real and s != found for s in stems)
+        return self._in_word_list(word) or any(
+            s != found and self._in_word_list(s) for s in stems)
+
+    def _in_word_list(self, word: str) -> bool:
+        return any(word in source() for source in self.real_words)
 
     def _base(self, word: str) -> str | None:
         """The sign word `word` is derived from, real word or not ("hotness" is one)."""

@@ -12,6 +12,7 @@ import yaml
 
 from intents.language import LanguagePack, PackError
 from intents.normalize import Normalizer
+from intents.real_words import real_word_sources
 from intents.red_flag_data import (
     LEVELS,
     RANK,
@@ -21,7 +22,7 @@ from intents.red_flag_data import (
     check_level,
     parse_concept,
     parse_rule,
-    wordpiece_words,
+    template_words_of,
 )
 from intents.red_flag_spelling import Speller
 
@@ -68,14 +69,16 @@ class RedFlagDetector:
         alternatives = {w for c in self.concepts for t in all_terms(c) for alts in t.words
                         for w in alts}
         lexicon = {w for w in alternatives if not w.endswith("*") and not w.startswith("#")}
-        stems = tuple(sorted(w[:-1] for w in alternatives if w.endswith("*")))
+        stems = tuple(sorted(w[:-1] for w in alternatives if w.endswith("*") and w != "*"))
         known = frozenset(known_words) | frozenset(data.get("known_words") or [])
-        # real words are read only when a word would be corrected: the list takes ~0.3 s to load
-        real_words = wordpiece_words if data.get("real_words") == "wordpiece" else None
+        # read only when a word would be corrected: each list takes ~0.3 s to load
+        real_words = real_word_sources(data.get("real_words"), "red_flags")
         self.correct = Speller(lexicon, stems, known, real_words, spelling_cutoff,
                                [str(w) for w in data.get("derived_from") or []])
         self._patterns = {t: self._compile(t) for c in self.concepts for t in all_terms(c)}
-        self._patterns.update((t, self._compile(t)) for t in self.not_negating + self.answers)
+        self.not_signs = tuple(Term.parse(t) for t in data.get("not_signs") or [])
+        self._patterns.update((t, self._compile(t))
+                              for t in self.not_negating + self.answers + self.not_signs)
         names = {c.name for c in self.concepts}
         for rule in self.rules + self.not_reports:
             unknown = set(rule.all + rule.any + rule.none) - names
@@ -95,7 +98,7 @@ class RedFlagDetector:
             except yaml.YAMLError as exc:
                 raise PackError(f"{path}: not valid YAML: {exc}") from None
         cutoff = float((pack.meta.get("fuzzy") or {}).get("spelling_cutoff", 0.84))
-        known = set(known_words) or _template_words(pack)
+        known = set(known_words) or template_words_of(pack)
         meta = dict(pack.meta)
         if data.get("keep_fillers"):
             meta["fillers"] = []  # a pack's filler can be a symptom word here (Korean "아파")
@@ -152,7 +155,15 @@ class RedFlagDetector:
 
     def _words(self, text: str) -> list[str]:
         words = self.normalize(text).split() if isinstance(text, str) else []
-        return words if self.substring else [self.correct(w) for w in words]
+        return self._unsign(words if self.substring else [self.correct(w) for w in words])
+
+    def _unsign(self, words: list[str]) -> list[str]:
+        """The words of a phrase naming a thing, a title or a feeling ("a light fitting") become
+        "_", which no concept has ("*" alone, any word, is no stem): the rest is still heard."""
+        for term in self.not_signs:
+            for start, end in self._hits(term, words):
+                words[start:end] = ["_"] * (end - start)
+        return words
 
     def _has(self, concept: Concept, words: Sequence[str], negation: bool = True) -> bool:
         for term in concept.terms:
@@ -272,11 +283,3 @@ class RedFlagDetector:
             slots["who"] = whos.pop()
         return slots
 
-
-def _template_words(pack: LanguagePack) -> set[str]:
-    """Words the pack's templates use: known words, never "corrected" into a symptom."""
-    from hassil import Intents
-
-    from intents.fuzzy import template_words
-
-    return set(template_words(Intents.from_dict(pack.sentences)))

@@ -77,6 +77,8 @@ class ListeningService:
         early_commit_ms: int = 0,
         on_voice: Callable[[bool], object] | None = None,
         attentive: Callable[[], bool] = lambda: False,
+        on_level: Callable[[float], object] | None = None,
+        on_partial: Callable[[str], object] | None = None,
     ) -> None:
         self.source = source
         # MicrophoneSource.pace: small reads only while speech may be on (few idle wake-ups).
@@ -88,6 +90,10 @@ class ListeningService:
         """Told True when the gate opens on speech, False once that utterance is over (after
         its transcript, if any, was handled): barge-in holds the assistant's voice meanwhile."""
         self._voiced = False
+        self.on_level = on_level
+        """Told each chunk's RMS level (before the gate): barge-in's double-talk check."""
+        self.on_partial = on_partial
+        """Told the partial transcript after each voiced chunk: barge-in holds on its words."""
         self.is_complete = is_complete
         """Whether a partial transcript is already a whole command (an exact template match)."""
         self.early_commit_ms = early_commit_ms
@@ -163,6 +169,8 @@ class ListeningService:
             self._take_settings()
         self._last_audio = time.time()
         self._level = rms_level(chunk)
+        if self.on_level is not None:
+            self.on_level(self._level)
         if self._discarding():
             # Small reads while muted, or the end of our own voice arrives after the mute ends.
             self._pace_source(True)
@@ -177,6 +185,8 @@ class ListeningService:
                 self._voice(True)
                 self._emit(self.recognizer.feed(output.audio))
                 self._pause_audio = (self._pause_audio + output.audio)[-PAD_BYTES:]
+                if self.on_partial is not None and self._voiced:
+                    self.on_partial(self.recognizer.partial())
             if output.ended:
                 self._early_checked = None
                 self._emit(self.recognizer.flush())

@@ -12,13 +12,13 @@ import os
 import subprocess
 import time
 import wave
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
-from skill.audio.echo_cancel import EchoCanceller, load_echo_canceller, pactl, unload
+from skill.audio.echo_cancel import AEC_ARGS, EchoCanceller, load_echo_canceller, pactl, unload
 from tests.pulse import SINK, PulseServer
 
 ROOM = "room"
@@ -35,11 +35,16 @@ the speaker is on the bedside table beside the microphone, the user close by in 
 
 
 @contextmanager
-def bedroom(server: PulseServer, echo_db: float = 0.0) -> Iterator[EchoCanceller]:
+def bedroom(server: PulseServer, echo_db: float = 0.0, method: str = "webrtc",
+            aec_args: str = AEC_ARGS, extra: Sequence[str] = ("adjust_time=0",),
+            room_rate: int = 0) -> Iterator[EchoCanceller]:
     """Load the room and its echo canceller into `server`; unload them after. `echo_db`: the
-    assistant's voice at the microphone relative to what it plays (0: as loud)."""
+    assistant's voice at the microphone relative to what it plays (0: as loud); `method`,
+    `aec_args`, `extra`: the canceller's settings; `room_rate`: the microphone's sample rate
+    (0: the server's default)."""
+    rate = [f"rate={room_rate}"] if room_rate else []
     modules = [
-        pactl(["load-module", "module-null-sink", f"sink_name={ROOM}"]).strip(),
+        pactl(["load-module", "module-null-sink", f"sink_name={ROOM}", *rate]).strip(),
         pactl(["load-module", "module-loopback", f"source={SINK}.monitor", f"sink={ROOM}",
                f"latency_msec={ECHO_LATENCY_MS}", "adjust_time=0", "source_dont_move=true",
                "sink_dont_move=true"]).strip(),
@@ -51,7 +56,7 @@ def bedroom(server: PulseServer, echo_db: float = 0.0) -> Iterator[EchoCanceller
         # PulseAudio's volume scale is cubic: a level of 10^(dB/60) is dB decibels.
         pactl(["set-sink-input-volume", loopback, f"{10 ** (echo_db / 60) * 100:.1f}%"])
     canceller = load_echo_canceller(source_master=f"{ROOM}.monitor", sink_master=SINK,
-                                    extra=["adjust_time=0"])
+                                    extra=extra, method=method, aec_args=aec_args)
     saved = {key: os.environ.get(key) for key in ("PULSE_SINK", "PULSE_SOURCE")}
     try:
         yield canceller

@@ -11,6 +11,8 @@ from intents.language import load_pack
 from intents.matcher import IntentMatcher
 
 CORPUS = Path(__file__).parent / "data" / "en_everyday.txt"
+DEV2 = Path(__file__).parent / "data" / "en_everyday2_dev.txt"
+"""The dev half of the second, blind everyday corpus (its sealed half is never read here)."""
 
 # The families whose answer starts first aid, escalates or gives cramp advice; control.* and the
 # like are harmless on an everyday line, so they are not counted here.
@@ -19,12 +21,20 @@ CARE_FAMILIES = ("cramp", "safety", "info", "routine")
 MAX_FALSE_ACCEPTS: int | None = 3
 # Set by the lead from a measured run. The first run (before the red-flag detector learnt about
 # other body parts, animals and real words) gave 54: 51 danger signs, 1 cramp, 2 advice;
-# now 3: 1 danger sign, 1 cramp, 1 advice.
+# then 3: 1 danger sign, 1 cramp, 1 advice; 0 after the lookalike rules of the second corpus.
 
 
-def read_corpus() -> list[str]:
-    """Every request line of the corpus, without the header comment."""
-    lines = CORPUS.read_text(encoding="utf-8").splitlines()
+MAX_DEV2_FALSE_ACCEPTS: int | None = 4
+# Measured: the first run gave 39 (24 danger signs, 11 cramp, 3 routine, 1 advice; by layer 24
+# red flag, 7 cramp-unclear, 5 semantic, 2 fuzzy, 1 exact); after the lookalike rules (things,
+# titles, food, water and idioms carry no sign; common real words are no slips of a cramp word;
+# a question with no cramp, pain or symptom gets no cramp care) 4: 3 routine (2 of them drinking
+# water, which the hydration routine fairly answers), 1 advice; 3 semantic, 1 exact.
+
+
+def read_corpus(path: Path = CORPUS) -> list[str]:
+    """Every request line of a corpus, without the header comment."""
+    lines = path.read_text(encoding="utf-8").splitlines()
     return [line for line in lines if line.strip() and not line.startswith("#")]
 
 
@@ -53,11 +63,13 @@ def matcher() -> IntentMatcher:
     return IntentMatcher(load_pack("en"))
 
 
-def test_everyday_corpus_is_headed_large_and_distinct() -> None:
-    first = CORPUS.read_text(encoding="utf-8").splitlines()[0]
-    lines = read_corpus()
+@pytest.mark.parametrize(("path", "size"), [(CORPUS, 3_000), (DEV2, 2_000)],
+                         ids=["everyday", "everyday2_dev"])
+def test_everyday_corpus_is_headed_large_and_distinct(path: Path, size: int) -> None:
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    lines = read_corpus(path)
     assert first.startswith("#")
-    assert len(lines) >= 3_000
+    assert len(lines) >= size
     assert len(set(lines)) == len(lines)
 
 
@@ -66,3 +78,10 @@ def test_everyday_requests_almost_never_start_cramp_care(matcher: IntentMatcher)
     if MAX_FALSE_ACCEPTS is None:
         pytest.fail(f"MAX_FALSE_ACCEPTS is not set yet; this run measured {summarise(found)}")
     assert sum(found.values()) <= MAX_FALSE_ACCEPTS, summarise(found)
+
+
+def test_second_everyday_corpus_almost_never_starts_cramp_care(matcher: IntentMatcher) -> None:
+    found = care_accepts(matcher, read_corpus(DEV2))
+    if MAX_DEV2_FALSE_ACCEPTS is None:
+        pytest.fail(f"MAX_DEV2_FALSE_ACCEPTS is not set yet; this run measured {summarise(found)}")
+    assert sum(found.values()) <= MAX_DEV2_FALSE_ACCEPTS, summarise(found)

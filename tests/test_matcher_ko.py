@@ -16,6 +16,7 @@ from skill.asr.grammar import sample_sentences
 
 HEARD = Path(__file__).parent / "data" / "ko_vosk_heard.tsv"
 FRESH = Path(__file__).parent / "data" / "ko_fresh_clips.tsv"
+DEV3 = Path(__file__).parent / "data" / "ko_dev3_clips.tsv"
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +76,28 @@ def test_unrelated_korean_gets_no_intent(matcher: IntentMatcher, text: str) -> N
     assert matcher.match(text).intent is None
 
 
+@pytest.mark.parametrize(("text", "intent"), [
+    ("다리에 경련이 났어요", "cramp.calf"), ("종아리에 경련이 와요", "cramp.calf"),
+    ("다리 경련이에요", "cramp.calf"), ("허벅지 근육이 뭉쳤어요", "cramp.thigh"),
+    ("발이 뭉쳤어", "cramp.foot"), ("다시 한번 말해줄래", "control.repeat"),
+    ("다음으로 넘어가", "control.next"),
+    ("경련이 났어요", "safety.red_flag"),  # no leg: a seizure, not a cramp
+])
+def test_spasm_knot_and_other_control_phrasings_typed(matcher: IntentMatcher, text: str,
+                                                      intent: str) -> None:
+    assert matcher.match(text).intent == intent
+
+
+@pytest.mark.parametrize(("heard", "intent"), [
+    ("다시 말해 발 줘요", "control.repeat"),  # espeak's 다시 말해줘 at 130 wpm, a stray unit
+    ("다시 쥐가 났어요", "cramp.calf"),  # again a cramp: not a repeat
+    ("다시 수영", None),
+])
+def test_again_with_a_stray_unit_is_still_a_repeat(matcher: IntentMatcher, heard: str,
+                                                  intent: str | None) -> None:
+    assert matcher.match(heard).intent == intent
+
+
 def test_every_canonical_intent_has_korean_templates() -> None:
     intents = load_pack("ko").intent_names
     missing = CANONICAL_INTENTS - intents - {"safety.red_flag", "info.remedies"}
@@ -100,7 +123,8 @@ def test_what_vosk_heard_on_espeak_clips(matcher: IntentMatcher, row: dict[str, 
     assert matcher.match(row["heard"]).intent == expect, row
 
 
-@pytest.mark.parametrize(("text", "meant"), read_sentences(FRESH), ids=lambda v: str(v))
+@pytest.mark.parametrize(("text", "meant"), read_sentences(FRESH) + read_sentences(DEV3),
+                         ids=lambda v: str(v))
 def test_fresh_korean_phrasings_typed_reach_what_they_mean(matcher: IntentMatcher, text: str,
                                                            meant: str) -> None:
     """Banmal, formal and colloquial cramp reports (쥐 나써, 쥐났다, 났습니다, 종아리가 땡겨요),

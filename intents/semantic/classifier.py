@@ -29,6 +29,11 @@ class Prediction:
     """Best label other than 'none', which may differ from `label` when 'none' wins."""
     best_in_family_confidence: float = 0.0
     """Softmax probability of `best_in_family` alone."""
+    other: str = "none"
+    """Best label of another family than `best_in_family` ('none' excluded): the runner-up a
+    red flag no danger sign backs falls back to."""
+    other_confidence: float = 0.0
+    """Softmax probability of `other` alone."""
 
     def kind_share(self) -> float:
         """How much of its family's probability `best_in_family` holds (0..1): how sure the
@@ -86,8 +91,11 @@ class Head:
         fam = family(in_domain)
         family_confidence = float(sum(p for label, p in zip(self.labels, probs, strict=True)
                                       if family(label) == fam))
+        other = next((int(i) for i in order if self.labels[int(i)] != "none"
+                      and family(self.labels[int(i)]) != fam), None)
         return Prediction(best, float(probs[order[0]]), family_confidence, in_domain,
-                          float(probs[at]))
+                          float(probs[at]), "none" if other is None else self.labels[other],
+                          0.0 if other is None else float(probs[other]))
 
 
 class _Adam:

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from hassil import Intents
 
+from intents.semantic.calibration import STRICT, Budget, calibrate
 from intents.semantic.classifier import Head, Matrix, Prediction, family
 from intents.semantic.encoder import Encoder, locate
 from intents.semantic.training import NONE, Example, content_hash, load_examples, split
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 
 ENV_CACHE = "CRAMP_COACH_MODEL_CACHE"
 """Where vectors and trained heads are cached; default: <data dir>/cache/semantic."""
-_HEAD_VERSION = "head-6"
+_HEAD_VERSION = "head-9"
 """Bump when training or calibration changes, so old cached heads are not reused."""
 UNCLEAR = "cramp.unclear"
 """A cramp now, of no clear kind: the cramp labels together pass their own threshold."""
@@ -54,7 +55,7 @@ class LayerSettings:
     floor: float
     """No family threshold is set below this, however few negatives reached it."""
     margin: float
-    """Added to the highest confidence a validation negative reached in a family."""
+    """Added above the held-out score a threshold must reject (intents/semantic/calibration.py)."""
     topic: frozenset[str]
     """Cramp and body words; a family in `needs_topic` is only accepted with one of them."""
     needs_topic: frozenset[str]
@@ -72,6 +73,10 @@ class LayerSettings:
     a shorter one ("yeah right") is too little for the head, and the templates know the
     short commands."""
     command_words: int = 3
+    ceiling: float = 0.95
+    outliers: int = 1
+    min_gain: float = 0.1
+    """ceiling, outliers, min_gain: see calibration.Budget."""
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any]) -> LayerSettings:
@@ -86,14 +91,16 @@ class LayerSettings:
                    frozenset(str(w) for w in section.get("elsewhere") or []),
                    frozenset(str(w) for w in section.get("pain_words") or []),
                    frozenset(str(f) for f in section.get("commands") or []),
-                   int(section.get("command_words", 3)))
+                   int(section.get("command_words", 3)), float(section.get("ceiling", 0.95)),
+                   int(section.get("outliers", 1)), float(section.get("min_gain", 0.1)))
 
     def fingerprint(self) -> str:
         """Stable across runs (a frozenset's repr is not), for the cache key."""
         return repr((self.per_template, self.validation_share, self.floor, self.margin,
                      sorted(self.topic), sorted(self.needs_topic), sorted(self.families),
                      sorted(self.cramp_words), sorted(self.elsewhere), sorted(self.pain_words),
-                     sorted(self.commands), self.command_words))
+                     sorted(self.commands), self.command_words, self.ceiling, self.outliers,
+                     self.min_gain))
 
     def says_cramp(self, text: str) -> bool:
         """Names a cramp, and not one elsewhere."""
@@ -137,6 +144,9 @@ class SemanticResult:
     """Threshold key that let this through (a family, UNCLEAR or SAID_CRAMP); '' for none."""
     share: float = 0.0
     """How much of its family's probability `best` holds: the head's certainty of the kind."""
+    instead: SemanticResult | None = None
+    """For safety.red_flag: the head's best label of another family when that passes its own
+    threshold; the matcher answers with it (or nothing) when no danger sign backs the flag."""
 
 
 @dataclass
@@ -195,11 +205,16 @@ def _decide(prediction: Prediction, thresholds: Mapping[str, float], settings: L
             text: str, level: Callable[[], str] = str) -> SemanticResult:
     """The policy, shared by matching and by calibration so both judge alike."""
     label, confidence = prediction.label, prediction.confidence
-    if (label != NONE and confidence >= thresholds.get(family(label), 1.0)
-            and not settings.off_topic(label, text)):
-        return SemanticResult(label, confidence, label,
-                              level() if label == "safety.red_flag" else "", family(label),
-                              prediction.kind_share())
+    if label != NONE and family(label) not in settings.families:
+        # a family left to other layers (safety: the detector's) gives way to the next family
+        label, confidence = prediction.other, prediction.other_confidence
+    if _passes(label, confidence, thresholds, settings, text):
+        other, score = prediction.other, prediction.other_confidence
+        instead = (SemanticResult(other, score, other, rule=family(other))
+                   if label == _RED_FLAG and _passes(other, score, thresholds, settings, text)
+                   else None)
+        return SemanticResult(label, confidence, label, level() if label == _RED_FLAG else "",
+                              family(label), prediction.kind_share(), instead)
     if family(prediction.best_in_family) == "cramp" and not settings.elsewhere_cramp(text):
         # a person in pain must not meet silence: a line that names a cramp is judged only
         # against held-out negatives that name one too (period, writer's, "cramped flat"), so
@@ -214,6 +229,12 @@ def _decide(prediction: Prediction, thresholds: Mapping[str, float], settings: L
                                       share=prediction.kind_share())
     return SemanticResult(NONE, confidence, prediction.best_in_family,
                           share=prediction.kind_share())
+
+
+def _passes(label: str, confidence: float, thresholds: Mapping[str, float],
+            settings: LayerSettings, text: str) -> bool:
+    return (label != NONE and confidence >= thresholds.get(family(label), 1.0)
+            and not settings.off_topic(label, text))
 
 
 def _load(path: Path) -> _Trained:
@@ -233,7 +254,11 @@ def _train(examples: list[Example], encoder: Encoder, settings: LayerSettings,
     train, validation = split(examples, settings.validation_share)
     head = Head.train(np.array([by_text[e.text] for e in train], np.float32),
                       [e.label for e in train])
-    thresholds = calibrate(head, validation, by_text, settings)
+    keys = ({family(label) for label in head.labels} - {NONE}) | {UNCLEAR, SAID_CRAMP, LEG_PAIN}
+    budget = Budget(settings.floor, settings.margin, settings.ceiling, settings.outliers,
+                    settings.min_gain)
+    thresholds = calibrate(head, validation, by_text, keys, budget,
+                           lambda p, t, text: _decide(p, t, settings, text), STRICT)
     flags = [e for e in examples if e.level]
     trained = _Trained(head, thresholds,
                        np.array([by_text[e.text] for e in flags], np.float32).reshape(-1, 384),
@@ -249,30 +274,6 @@ def _train(examples: list[Example], encoder: Encoder, settings: LayerSettings,
         if stale != path:
             stale.unlink(missing_ok=True)
     return trained
-
-
-def calibrate(head: Head, validation: list[Example], by_text: Mapping[str, Matrix],
-              settings: LayerSettings) -> dict[str, float]:
-    """Per family (and UNCLEAR): just above the most confident held-out negative that the
-    policy would otherwise accept, never below the floor. Raising one threshold can expose
-    another family's score for the same line, so this repeats until nothing moves."""
-    keys = ({family(label) for label in head.labels} - {NONE}) | {UNCLEAR, SAID_CRAMP, LEG_PAIN}
-    thresholds = dict.fromkeys(sorted(keys), settings.floor)
-    negatives = [(e.text, head.predict(by_text[e.text])) for e in validation if e.label == NONE]
-    # an ordinary cramp told as an emergency is a false accept too ("cramped in the dark")
-    ordinary = [(e.text, head.predict(by_text[e.text])) for e in validation
-                if family(e.label) == "cramp"]
-    cramp_texts = {text for text, _ in ordinary}
-    changed = True
-    while changed:
-        changed = False
-        for text, prediction in negatives + ordinary:
-            found = _decide(prediction, thresholds, settings, text)
-            if found.label == _RED_FLAG or (found.label != NONE and text not in cramp_texts):
-                thresholds[found.rule] = min(1.0 + settings.margin,
-                                             found.confidence + settings.margin)
-                changed = True
-    return thresholds
 
 
 class _VectorCache:

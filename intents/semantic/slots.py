@@ -16,13 +16,16 @@ class SlotReader:
     """Words naming an adult other than the speaker ("wife", "dad")."""
     child: frozenset[str]
     """Words naming a child ("son", "toddler")."""
+    not_a_side_before: frozenset[str] = frozenset()
+    """A side word followed by one of these is no side ("right now", "right away")."""
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any]) -> SlotReader:
         section = (meta.get("semantic") or {}).get("slot_words") or {}
         return cls(frozenset(str(w) for w in section.get("side") or []),
                    frozenset(str(w) for w in section.get("partner") or []),
-                   frozenset(str(w) for w in section.get("child") or []))
+                   frozenset(str(w) for w in section.get("child") or []),
+                   frozenset(str(w) for w in section.get("not_a_side_before") or []))
 
     def read(self, intent: str, words: list[str]) -> dict[str, str]:
         slots: dict[str, str] = {}
@@ -38,7 +41,8 @@ class SlotReader:
             slots["who"] = "child"
         elif heard & self.partner:
             slots["who"] = "partner"
-        sides = heard & self.sides
+        sides = {w for w, after in zip(words, [*words[1:], ""], strict=True)
+                 if w in self.sides and after not in self.not_a_side_before}
         if len(sides) == 1:
             slots["side"] = sides.pop()
         return slots

@@ -27,7 +27,7 @@ class VoiceSettings:
     """Audio kept from before speech is detected, so the first syllable reaches the recogniser."""
     hangover_ms: int = 450
     """Non-speech after speech before the gate closes and the utterance is finalised."""
-    early_commit_ms: int = 210
+    early_commit_ms: int = 150
     """Non-speech after which an utterance that is already a complete, exactly matching command
     is answered without waiting for the full hangover; 0: always wait."""
     early_commit_score: float = 0.85

@@ -1,7 +1,7 @@
 """A player wrapper that can hold speech mid-sentence and resume where it stopped (barge-in).
 
-hold() makes the real player play silence in place of the sentence (its stream keeps running,
-so the sound server's echo canceller stays in step) and keeps the next sentence waiting;
+hold() makes the real player duck the sentence (it plays on 25 dB quieter on the running
+stream, so the sound server's echo canceller stays in step) and keeps the next sentence waiting;
 resume() goes on from a little before where it was held, so the interrupted word is heard whole.
 A stop (the queue's cut) while held ends the sentence as usual.
 """
@@ -56,7 +56,7 @@ class HoldingPlayer:
         """How many times speech was held."""
 
     def hold(self) -> bool:
-        """Pause now (silence in place of the sentence; the next one waits). True if this
+        """Hold now (the sentence ducked; the next one waits). True if this
         started a hold (False: already held)."""
         with self._lock:
             if self._held:

@@ -15,8 +15,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from skill.audio import portaudio
 from skill.speech.sound import Samples, resample
@@ -28,6 +31,18 @@ POLL_SECONDS = 0.02
 STALL_SECONDS = 2.0
 """A sentence whose stream asked for no audio for this long has lost its device. A fresh pulse
 stream may take ~1 s before its first callback."""
+DUCK_GAIN = 10 ** (-25 / 20)
+"""Barge-in: a held sentence goes on this much quieter (-25 dB) instead of falling silent, so the
+sound server's echo canceller always has the assistant's voice to follow (after a silent hold it
+let that voice back at about -7 dB, which no level check tells from the user's), while the
+user's command competes with 25 dB less of it. 0.0 would hold in silence."""
+PLAYED_LOG = 256
+"""Callbacks remembered for played_rms (several seconds at any block size PulseAudio picks)."""
+OUTPUT_LATENCY = 0.03
+"""Speaker buffer (s): a reply starts this much after its first sample is handed over. 30 ms
+instead of 50: replies through PulseAudio ~70-160 ms sooner in interleaved runs (the null sink
+also renders in smaller blocks, so part of that is the test rig's microphone); the open stream's
+callback costs ~0.3 % of a core more while it runs (1.7 % against 1.4 %, measured alone)."""
 BACKOFF_SECONDS = (0.5, 1.0, 2.0)
 """Pause before the next open after 1, 2, 3+ failed opens; sentences are printed meanwhile. Short,
 so speech is back within a few seconds of a sound-server restart."""
@@ -52,7 +67,8 @@ class Played:
 class StreamPlayer:
     """Plays int16 mono clips one at a time; `play` blocks until done, cut, or overrun."""
 
-    def __init__(self, device: str = "", rate: int = 22050, latency: float = 0.05) -> None:
+    def __init__(self, device: str = "", rate: int = 22050, latency: float = OUTPUT_LATENCY,
+                 ) -> None:
         self.device = device
         self.rate = rate
         self.latency = latency
@@ -63,6 +79,19 @@ class StreamPlayer:
         self._started_at: float | None = None
         self._done = threading.Event()
         self._held = False
+        self._held_at = 0
+        """Where in the clip the hold began (a ducked clip plays on; resume goes back here)."""
+        self.duck_gain = DUCK_GAIN
+        self._noise: np.ndarray | None = None
+        self._noise_at = 0
+        self.underruns = 0
+        """Callbacks PortAudio reported late (each can make the echo canceller resync)."""
+        self.flush_on_cut = True
+        """A cut also drops what the stream buffered (abort and restart). Barge-in turns it off:
+        the pulse plugin makes a new stream on restart, and the echo canceller then leaks."""
+        self._played: deque[tuple[float, float, int]] = deque(maxlen=PLAYED_LOG)
+        """(monotonic time, sum of squares, frames) of each callback: what went out, for
+        barge-in's double-talk check."""
         self._generation = -1
         self._epoch = 0
         """Numbers each open; a stream from an abandoned open that returns late stays silent."""
@@ -102,13 +131,29 @@ class StreamPlayer:
         return Played(True, self._started_at, len(clip), time.monotonic())
 
     def hold(self, held: bool, rewind: float = 0.0) -> None:
-        """Barge-in: play silence instead of the clip, or go on `rewind` seconds before where it
-        was held. The stream keeps running: an echo canceller listening to it stays in step
-        (stopping and restarting it makes PulseAudio's canceller re-learn the room)."""
+        """Barge-in: duck the clip (it plays on at `duck_gain`, then silence at its end), or go
+        on from `rewind` seconds before where it was held. The stream keeps running: an echo
+        canceller listening to it stays in step (stopping and restarting it makes PulseAudio's
+        canceller re-learn the room)."""
         with self._lock:
+            if held and not self._held:
+                self._held_at = self._pos
             if self._held and not held:
-                self._pos = max(0, self._pos - int(rewind * self.rate))
+                self._pos = max(0, self._held_at - int(rewind * self.rate))
             self._held = held
+
+    def played_rms(self, seconds: float) -> float:
+        """RMS (full scale 1.0) of what may be reaching the speaker now: every block sent out
+        in the last `seconds` plus the output latency. The reference an echo canceller
+        subtracts, so barge-in can tell the user's voice from what is left of the assistant's.
+        Blocks still in the buffer count too: the reported latency is only an estimate, and a
+        sentence's first syllable must not find the reference still silent."""
+        now = time.monotonic()
+        since = now - self.output_latency - seconds
+        with self._lock:
+            recent = [(e, n) for t, e, n in self._played if t >= since]
+        frames = sum(n for _, n in recent)
+        return float(np.sqrt(sum(e for e, _ in recent) / frames)) / 32768.0 if frames else 0.0
 
     @property
     def output_latency(self) -> float:
@@ -142,7 +187,7 @@ class StreamPlayer:
             self._clip = None
             frames = self._pos
         stream = self._stream
-        if stream is None:
+        if stream is None or not self.flush_on_cut:
             return frames
         try:
             portaudio.call(stream.abort, what="abort output")
@@ -155,20 +200,47 @@ class StreamPlayer:
     def _callback(self, out: Any, frames: int, time_info: Any, status: Any) -> None:
         with self._lock:
             self._last_callback = time.monotonic()
+            if status and getattr(status, "output_underflow", False):
+                self.underruns += 1
             clip = self._clip
-            if clip is None or self._held:
-                out.fill(0)
+            if clip is None or (self._held and self._pos >= len(clip)):
+                self._fill_idle(out, frames)
                 return
             pos = self._pos
             count = min(frames, len(clip) - pos)
-            out[:count, 0] = clip[pos:pos + count]
+            written = clip[pos:pos + count].astype(np.float32)
+            if self._held:
+                written *= self.duck_gain
+            out[:count, 0] = written
             out[count:] = 0
+            self._played.append((self._last_callback, float(np.dot(written, written)), frames))
             if pos == 0:
                 self._started_at = time.monotonic()
             self._pos = pos + count
-            if self._pos >= len(clip):
+            # A ducked clip waits at its end for the resume, which goes back to the hold.
+            if self._pos >= len(clip) and not self._held:
                 self._clip = None
                 self._done.set()
+
+    def comfort_noise(self, db: float | None) -> None:
+        """Between sentences play white noise at `db` dBFS, not silence (None: silence). For
+        barge-in: webrtc's canceller learns only while something plays (simulated bedroom,
+        reply in sentences: echo return loss 28 dB median with silent gaps, 58 with noise)."""
+        if db is None:
+            self._noise = None
+            return
+        rng = np.random.default_rng(0)
+        self._noise = (rng.standard_normal(self.rate) * 32768 * 10 ** (db / 20)).astype(np.int16)
+
+    def _fill_idle(self, out: Any, frames: int) -> None:
+        self._played.append((self._last_callback, 0.0, frames))
+        noise = self._noise
+        if noise is None:
+            out.fill(0)
+            return
+        at = self._noise_at % len(noise)
+        out[:, 0] = noise[(np.arange(frames) + at) % len(noise)]
+        self._noise_at = at + frames
 
     @property
     def problem(self) -> str:

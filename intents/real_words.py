@@ -1,0 +1,48 @@
+"""Real English words, inflections included: never read as a slip of a symptom or cramp word."""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+from collections.abc import Callable
+from importlib import resources
+
+from intents.language import PackError
+
+__all__ = ["english_words", "real_word_sources"]
+
+_MIN_COUNT = 300
+"""Rarer words ("foots", "blueish", "calve") are likelier a slip of a leg or sign word."""
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """The common words of pyspellchecker's English frequency list (seen at least 300 times,
+    with their inflections: "cramming", "sores", "fitting"), which the encoder's WordPiece
+    vocabulary lacks. Common misspellings ("swolen", "crampin") are not in
+    it, so spelling tolerance still reads those. Empty when the package is missing (then only
+    the other known words are protected). Read once per process, and only when a word would
+    be corrected (about 0.3 s)."""
+    try:
+        data = (resources.files("spellchecker") / "resources" / "en.json.gz").read_bytes()
+        counts = json.loads(gzip.decompress(data))
+    except (OSError, ValueError, ModuleNotFoundError):
+        return frozenset()
+    if not isinstance(counts, dict):
+        return frozenset()
+    return frozenset(str(word) for word, count in counts.items() if count >= _MIN_COUNT)
+
+
+def real_word_sources(value: object, where: str) -> tuple[Callable[[], frozenset[str]], ...]:
+    """The word lists a pack's `real_words:` key names ("wordpiece", "english", or a list of
+    them), each read only when first asked."""
+    from intents.red_flag_data import wordpiece_words
+
+    known: dict[str, Callable[[], frozenset[str]]] = {"wordpiece": wordpiece_words,
+                                                      "english": english_words}
+    names = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    unknown = [str(n) for n in names if n not in known]
+    if unknown or not isinstance(value, str | list | None):
+        raise PackError(f"{where} real_words: {value!r} is not one of {', '.join(known)}")
+    return tuple(known[str(n)] for n in names)
