@@ -35,6 +35,8 @@ class Concept:
     window: int
     unless_next: frozenset[str]
     """A hit followed (within two words) by one of these is not the concept ('warm towel')."""
+    next_stops: frozenset[str]
+    """Words that end that look-ahead: 'swell after the cramp' is swelling, 'swelling cramp' not."""
     unless_before: frozenset[str]
     """A hit preceded (within two words) by one of these is not the concept ('in 20 minutes')."""
     hint: str
@@ -72,6 +74,7 @@ def parse_concept(name: str, body: Mapping[str, Any]) -> Concept:
                    for groups in body.get("near") or []),
         window=int(body.get("window", 4)),
         unless_next=frozenset(str(w) for w in body.get("unless_next") or []),
+        next_stops=frozenset(str(w) for w in body.get("next_stops") or []),
         unless_before=frozenset(str(w) for w in body.get("unless_before") or []),
         hint=check_level(hint, f"concept {name} hint") if hint else "",
     )

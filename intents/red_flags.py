@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,11 +24,9 @@ from intents.red_flag_data import (
     parse_rule,
     template_words_of,
 )
+from intents.red_flag_spelling import Speller
 
 __all__ = ["LEVELS", "RedFlag", "RedFlagDetector"]
-
-_MIN_CORRECTED_LENGTH = 5
-_MIN_TRANSPOSED_LENGTH = 4
 
 
 @dataclass(frozen=True)
@@ -52,9 +49,13 @@ class RedFlagDetector:
         self.default_level = check_level(data.get("default_level", "emergency"), "default_level")
         self.negators = frozenset(str(w) for w in data.get("negators") or [])
         self.negators_after = tuple(str(w) for w in data.get("negators_after") or [])
+        self.negation_after_window = int(data.get("negation_after_window", 2))
         self.not_negating = tuple(Term.parse(t) for t in data.get("not_negating") or [])
         self.breaks = frozenset(str(w) for w in data.get("negation_breaks") or [])
         self.negation_window = int(data.get("negation_window", 3))
+        self.light_words = frozenset(str(w) for w in data.get("light_words") or [])
+        self.clause_starts = frozenset(str(w) for w in data.get("clause_starts") or [])
+        self.answers = tuple(Term.parse(t) for t in data.get("answers") or [])
         self.denials = frozenset(str(c) for c in data.get("denials") or [])
         self.concepts = tuple(parse_concept(n, b) for n, b in (data.get("concepts") or {}).items())
         self.rules = tuple(parse_rule(r) for r in data.get("rules") or [])
@@ -68,17 +69,16 @@ class RedFlagDetector:
         alternatives = {w for c in self.concepts for t in all_terms(c) for alts in t.words
                         for w in alts}
         lexicon = {w for w in alternatives if not w.endswith("*") and not w.startswith("#")}
-        self.lexicon = sorted(lexicon)
-        self._lexicon_set = frozenset(lexicon)
-        self.stems = tuple(sorted(w[:-1] for w in alternatives if w.endswith("*") and w != "*"))
-        self.known = frozenset(known_words) | lexicon | frozenset(data.get("known_words") or [])
+        stems = tuple(sorted(w[:-1] for w in alternatives if w.endswith("*") and w != "*"))
+        known = frozenset(known_words) | frozenset(data.get("known_words") or [])
         # read only when a word would be corrected: each list takes ~0.3 s to load
-        self.real_words = real_word_sources(data.get("real_words"), "red_flags")
-        self.spelling_cutoff = spelling_cutoff
+        real_words = real_word_sources(data.get("real_words"), "red_flags")
+        self.correct = Speller(lexicon, stems, known, real_words, spelling_cutoff,
+                               [str(w) for w in data.get("derived_from") or []])
         self._patterns = {t: self._compile(t) for c in self.concepts for t in all_terms(c)}
         self.not_signs = tuple(Term.parse(t) for t in data.get("not_signs") or [])
-        self._patterns.update((t, self._compile(t)) for t in self.not_negating + self.not_signs)
-        self._corrections: dict[str, str] = {}
+        self._patterns.update((t, self._compile(t))
+                              for t in self.not_negating + self.answers + self.not_signs)
         names = {c.name for c in self.concepts}
         for rule in self.rules + self.not_reports:
             unknown = set(rule.all + rule.any + rule.none) - names
@@ -155,7 +155,7 @@ class RedFlagDetector:
 
     def _words(self, text: str) -> list[str]:
         words = self.normalize(text).split() if isinstance(text, str) else []
-        return self._unsign(words if self.substring else [self._correct(w) for w in words])
+        return self._unsign(words if self.substring else [self.correct(w) for w in words])
 
     def _unsign(self, words: list[str]) -> list[str]:
         """The words of a phrase naming a thing, a title or a feeling ("a light fitting") become
@@ -164,35 +164,6 @@ class RedFlagDetector:
             for start, end in self._hits(term, words):
                 words[start:end] = ["_"] * (end - start)
         return words
-
-    def _correct(self, word: str) -> str:
-        """A close lexicon spelling of an unknown word ("swolen"), as the normaliser's matcher
-        does for template words; known words and short ones stay as they are."""
-        if word in self.known or word.isdigit() or word.startswith(self.stems):
-            return word
-        if word not in self._corrections:
-            self._corrections[word] = self._transposed(word) or word
-            if len(word) >= _MIN_CORRECTED_LENGTH and self._corrections[word] == word:
-                close = difflib.get_close_matches(word, self.lexicon, n=1,
-                                                  cutoff=self.spelling_cutoff)
-                self._corrections[word] = close[0] if close and close[0][0] == word[0] else word
-            if self._corrections[word] != word and self._is_real(word):
-                self._corrections[word] = word  # "spelling" is no "swelling"
-        return self._corrections[word]
-
-    def _is_real(self, word: str) -> bool:
-        return any(word in source() for source in self.real_words)
-
-    def _transposed(self, word: str) -> str | None:
-        """A lexicon word two swapped neighbouring letters away ("pian", "claf"): the commonest
-        typo, too short a change for the similarity cutoff on short words."""
-        if len(word) < _MIN_TRANSPOSED_LENGTH:
-            return None
-        for i in range(1, len(word) - 1):  # the first letter stays, as for other corrections
-            swapped = word[:i] + word[i + 1] + word[i] + word[i + 2:]
-            if swapped in self._lexicon_set:
-                return swapped
-        return None
 
     def _has(self, concept: Concept, words: Sequence[str], negation: bool = True) -> bool:
         for term in concept.terms:
@@ -205,10 +176,12 @@ class RedFlagDetector:
                 start = min(s for s, _ in combo)
                 end = max(e for _, e in combo)
                 inside = {i for s, e in combo for i in range(s, e)}
-                # at most window - 1 words between the phrases, however long the phrases are
-                gap = max(s for s, _ in combo) - min(e for _, e in combo)
+                # at most window - 1 words between the phrases, however long the phrases are;
+                # list words do not count: "full and heavy and hot" is as near as "heavy hot"
+                between = words[min(e for _, e in combo):max(s for s, _ in combo)]
+                gap = sum(w not in self.light_words for w in between)
                 # each phrase has its own next words: "a hot day and my calf" is no warmth
-                followed = any(concept.unless_next.intersection(words[e:e + 2]) for _, e in combo)
+                followed = any(self._followed(concept, words, e) for _, e in combo)
                 if gap < concept.window and not followed and self._usable(
                         concept, words, start, end, inside, negation):
                     return True
@@ -259,9 +232,16 @@ class RedFlagDetector:
                 return True
         return False
 
+    @staticmethod
+    def _followed(concept: Concept, words: Sequence[str], end: int) -> bool:
+        """A word of unless_next in the two words after a hit, before any of its next_stops."""
+        ahead = list(words[end:end + 2])
+        stops = [i for i, w in enumerate(ahead) if w in concept.next_stops]
+        return bool(concept.unless_next.intersection(ahead[:stops[0]] if stops else ahead))
+
     def _usable(self, concept: Concept, words: Sequence[str], start: int, end: int,
                 inside: Iterable[int], negation: bool) -> bool:
-        if concept.unless_next.intersection(words[end:end + 2]):
+        if self._followed(concept, words, end):
             return False
         if concept.unless_before.intersection(words[max(0, start - 2):start]):
             return False
@@ -278,12 +258,18 @@ class RedFlagDetector:
                 return True
         if any(self._is_negator(words, i) for i in range(start, end) if i not in inside):
             return True
-        after = " ".join(words[end:end + 2])
+        after = " ".join(words[end:end + self.negation_after_window])
         return any(n in after for n in self.negators_after)
 
     def _is_negator(self, words: Sequence[str], i: int) -> bool:
         if words[i] not in self.negators:
             return False
+        # an answer to a question before a new clause: "no, it is swollen", "not really, my chest"
+        for answer in self.answers:
+            size = len(answer.words)
+            if (self._hits(answer, words[i:i + size])
+                    and self.clause_starts.intersection(words[i + size:i + size + 1])):
+                return False
         return not any(self._hits(t, words[i:i + len(t.words)]) for t in self.not_negating)
 
     def _slots(self, level: str, words: Sequence[str]) -> dict[str, str]:

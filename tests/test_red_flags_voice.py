@@ -35,3 +35,19 @@ def test_spoken_swollen_leg_and_chest_pain_calls_for_emergency_help(
     [record] = [json.loads(line) for line in out.splitlines() if line.strip()]
     assert (record["intent"], record["slots"]) == ("safety.red_flag", {"level": "emergency"})
     assert record["reply_keys"] == ["escalation.emergency"]
+
+
+# The same model keeps "가슴이" of "가슴이 아파요" and loses the predicate ("가슴이 가 어요" at 150,
+# "가슴이 나요" at 175; at 130 the chest is lost too, measured): the chest as a subject is enough.
+@pytest.mark.parametrize("speed", [150, 175])
+def test_spoken_chest_pain_alone_calls_for_emergency_help(
+    capsys: pytest.CaptureFixture[str], ko_model: LoadedModel, korean_speech: KoreanSpeech,
+    speed: int,
+) -> None:
+    wav = korean_speech("가슴이 아파요", speed)
+    code = main(["listen", "--lang", "ko", "--json", "--silent", "--wav", str(wav)])
+    out, _ = capsys.readouterr()
+    assert code == 0
+    [record] = [json.loads(line) for line in out.splitlines() if line.strip()]
+    assert (record["intent"], record["slots"]) == ("safety.red_flag", {"level": "emergency"})
+    assert record["reply_keys"] == ["escalation.emergency"]

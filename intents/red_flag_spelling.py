@@ -1,0 +1,130 @@
+"""Spelling tolerance of the red-flag detector: a mistyped word back to a danger-sign word."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable, Sequence
+
+_MIN_CORRECTED_LENGTH = 5
+"""Shorter words have too few letters for the similarity cutoff to mean anything."""
+_MIN_EDITED_LENGTH = 4
+"""One changed letter in a three-letter word is a different word too often ("leg", "log")."""
+# Endings a stem of the lexicon ("swell*") takes, so "sweeling" and "swolled" have a word to be
+# corrected to; an ending that makes no real word only costs a lookup.
+_ENDINGS = ("", "s", "es", "d", "ed", "ing", "en", "y", "ly", "ness", "er")
+# Derivations back to the word a sign comes from: "puffiness" -> "puffy", "reddening" -> "red",
+# "purpley" -> "purple", "warmness" -> "warm"
+_DERIVED = (("iness", "y"), ("ness", ""), ("ening", ""), ("ened", ""), ("ey", "e"), ("ey", ""),
+            ("ish", ""), ("y", ""))
+_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _neighbours() -> dict[str, set[str]]:
+    """Keys beside each other on a QWERTY keyboard: the likeliest wrong letter ("foor", "clad")."""
+    near: dict[str, set[str]] = {c: set() for c in _LETTERS}
+    for n, row in enumerate(_ROWS):
+        for i, c in enumerate(row):
+            near[c].update(row[max(0, i - 1):i] + row[i + 1:i + 2])
+            for other in _ROWS[max(0, n - 1):n] + _ROWS[n + 1:n + 2]:
+                near[c].update(other[max(0, i - 1):i + 2])
+    return near
+
+
+_NEAR_KEYS = _neighbours()
+
+
+class Speller:
+    """Corrects an unknown word to a lexicon word one typing slip away (a swapped, wrong, missing or
+    extra letter; the first letter stays) or, for longer words, a close spelling; a real English
+    word is never corrected ("spelling" is no "swelling", "hear" no "heat")."""
+
+    def __init__(self, lexicon: Iterable[str], stems: Iterable[str], known: Iterable[str],
+                 real_words: Sequence[Callable[[], frozenset[str]]], cutoff: float,
+                 derived_from: Iterable[str] = ()) -> None:
+        self.lexicon = frozenset(lexicon)
+        self.derived_from = frozenset(derived_from)
+        self.stems = tuple(stems)
+        self.known = frozenset(known)
+        self.real_words = real_words
+        self.cutoff = cutoff
+        self._cache: dict[str, str] = {}
+        self._targets: frozenset[str] | None = None
+
+    def targets(self) -> frozenset[str]:
+        """The lexicon and the real words its stems make ("swell*": "swelling", not "swelld"),
+        built at the first word to correct: the real-word list takes ~0.3 s to read."""
+        if self._targets is None:
+            forms = {s + e for s in self.stems if len(s) >= _MIN_EDITED_LENGTH for e in _ENDINGS}
+            if self.real_words:
+                forms = {f for f in forms if self._in_word_list(f)}
+            self._targets = frozenset(w for w in self.lexicon | forms if w.isalpha())
+        return self._targets
+
+    def __call__(self, word: str) -> str:
+        if word in self.known or word in self.lexicon or word.isdigit():
+            return word
+        if word.startswith(self.stems):
+            return word
+        if word not in self._cache:
+            found = self._one_slip(word) or self._close(word) or word
+            if found != word and self._is_real(word, found):
+                found = word
+            found = self._base(word) or found
+            self._cache[word] = found
+        return self._cache[word]
+
+    def _is_real(self, word: str, found: str) -> bool:
+        """A real word, or one with an ending the word list leaves out ("weaned", "puffer"): not a
+        slip, unless it is the lexicon word's own plural or past ("calfs")."""
+        stems = {word[:-len(e)] for e in _ENDINGS if e and word.endswith(e)}
+        return self._in_word_list(word) or any(
+            s != found and self._in_word_list(s) for s in stems)
+
+    def _in_word_list(self, word: str) -> bool:
+        return any(word in source() for source in self.real_words)
+
+    def _base(self, word: str) -> str | None:
+        """The sign word `word` is derived from, real word or not ("hotness" is one)."""
+        for ending, replacement in _DERIVED:
+            if word.endswith(ending) and len(word) > len(ending) + 2:
+                base = word[:-len(ending)] + replacement
+                for candidate in (base, base[:-1]):  # "redd-ening": a doubled last letter
+                    if candidate in self.derived_from:
+                        return candidate
+        return None
+
+    def _one_slip(self, word: str) -> str | None:
+        """The lexicon word one slip away, the likeliest slip first (a swapped pair or a key beside
+        the right one, then a missing or extra letter, then any wrong letter)."""
+        if len(word) < _MIN_EDITED_LENGTH or not (word.isascii() and word.isalpha()):
+            return None
+        targets = self.targets()
+        found = [(cost, target) for target, cost in _slips(word).items() if target in targets]
+        return min(found)[1] if found else None
+
+    def _close(self, word: str) -> str | None:
+        if len(word) < _MIN_CORRECTED_LENGTH:
+            return None
+        close = difflib.get_close_matches(word, sorted(self.targets()), n=1, cutoff=self.cutoff)
+        return close[0] if close and close[0][0] == word[0] else None
+
+
+def _slips(word: str) -> dict[str, int]:
+    """Every spelling one slip from `word` (first letter kept), with how unlikely the slip is."""
+    out: dict[str, int] = {}
+
+    def add(spelling: str, cost: int) -> None:
+        out[spelling] = min(cost, out.get(spelling, cost))
+
+    for i in range(1, len(word)):
+        add(word[:i] + word[i + 1:], 1)  # an extra letter: "numbb", "swolllen"
+        if i < len(word) - 1:
+            add(word[:i] + word[i + 1] + word[i] + word[i + 2:], 0)  # swapped: "claf"
+        for c in _LETTERS:
+            if c != word[i]:
+                add(word[:i] + c + word[i + 1:], 0 if c in _NEAR_KEYS[word[i]] else 2)
+    for i in range(1, len(word) + 1):
+        for c in _LETTERS:
+            add(word[:i] + c + word[i:], 1)  # a missing letter: "swolen", "numbnes"
+    return out
