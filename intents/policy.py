@@ -74,7 +74,7 @@ class SemanticStep:
         return (family in ("cramp", "info") and self.cramp_now is not None
                 and self.cramp_now.off_topic(words, leg_counts=family == "info"))
 
-    def _match(self, layer: SemanticLayer | None, normalized: str, text: str) -> IntentMatch:
+    def _match(self, layer: Classifier | None, normalized: str, text: str) -> IntentMatch:
         result = layer.classify(normalized) if layer is not None else None
         if result is not None and result.label == RED_FLAG and not self._sign_heard(text):
             # the head's word alone is not enough to send someone to A&E ("call the doctor's

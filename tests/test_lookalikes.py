@@ -65,7 +65,7 @@ def test_the_same_words_said_of_a_person_still_escalate(
     "is it safe to eat sushi when pregnant",
     "what is the muscle at the back of the thigh called",
     "glue the wobbly chair leg back on",
-    "the sofa leg snapped can you order a new one",
+    "the sofa leg came off can you order a new one",
     "do they sell crampons in children's sizes",
 ])
 def test_real_words_and_other_topics_start_no_cramp_care(
