@@ -43,9 +43,10 @@ OUTPUT_LATENCY = 0.03
 instead of 50: replies through PulseAudio ~70-160 ms sooner in interleaved runs (the null sink
 also renders in smaller blocks, so part of that is the test rig's microphone); the open stream's
 callback costs ~0.3 % of a core more while it runs (1.7 % against 1.4 %, measured alone)."""
-BACKOFF_SECONDS = (0.5, 1.0, 2.0)
-"""Pause before the next open after 1, 2, 3+ failed opens; sentences are printed meanwhile. Short,
-so speech is back within a few seconds of a sound-server restart."""
+BACKOFF_SECONDS = (0.5, 1.0)
+"""Pause before the next open after 1, 2+ failed opens; sentences are printed meanwhile. Short, so
+speech is back within a few seconds of a sound-server restart (a 2 s step once took it to 5.06 s
+under load); one open a second while the server is gone costs next to nothing."""
 
 
 class PlaybackError(Exception):
