@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bench.intent_accuracy import Example, read_examples
+from bench.intent_accuracy import read_examples
 from intents.language import load_pack
 from intents.matcher import IntentMatcher
 from intents.red_flags import LEVELS
+from tests.red_flag_support import escalates_at_or_above
 
 DEV3 = read_examples(Path(__file__).parent / "data" / "en_redflag_dev3.tsv")
 
@@ -25,12 +26,6 @@ def korean() -> IntentMatcher:
     return IntentMatcher(load_pack("ko"))
 
 
-def _escalates_at_or_above(matcher: IntentMatcher, example: Example) -> bool:
-    match = matcher.match(example.text)
-    return (match.intent == "safety.red_flag"
-            and LEVELS.index(match.slots["level"]) <= LEVELS.index(example.slots["level"]))
-
-
 def test_dev3_floors(matcher: IntentMatcher) -> None:
     """Floors at the figures measured after the work (first run, written before any run: 158/161
     escalated at the right level or higher, 1/60 ordinary cramps and 5/40 lookalikes escalated;
@@ -41,7 +36,7 @@ def test_dev3_floors(matcher: IntentMatcher) -> None:
     others = [e for e in DEV3 if e not in danger and e not in cramps]
     assert (len(danger), len(cramps), len(others)) == (161, 60, 40)
     assert {e.slots["level"] for e in danger} == set(LEVELS)
-    assert sum(_escalates_at_or_above(matcher, e) for e in danger) >= 159
+    assert sum(escalates_at_or_above(matcher, e) for e in danger) >= 159
     assert not [e.text for e in cramps if matcher.match(e.text).intent == "safety.red_flag"]
     assert sum(matcher.match(e.text).intent == "safety.red_flag" for e in others) <= 3
 

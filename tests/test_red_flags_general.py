@@ -11,6 +11,7 @@ from bench.intent_accuracy import Example, read_examples
 from intents.language import load_pack
 from intents.matcher import IntentMatcher
 from intents.red_flags import LEVELS
+from tests.red_flag_support import escalates_at_or_above
 
 DATA = Path(__file__).parent / "data"
 DEV2 = read_examples(DATA / "en_redflag_dev2.tsv")
@@ -26,12 +27,6 @@ def matcher() -> IntentMatcher:
     return IntentMatcher(load_pack("en"))
 
 
-def _escalates_at_or_above(matcher: IntentMatcher, example: Example) -> bool:
-    match = matcher.match(example.text)
-    return (match.intent == "safety.red_flag"
-            and LEVELS.index(match.slots["level"]) <= LEVELS.index(example.slots["level"]))
-
-
 def test_dev_set_2_covers_every_level_and_enough_lines() -> None:
     danger = [e for e in DEV2 if _is_red(e)]
     assert len(danger) >= 150 and len(DEV2) - len(danger) >= 50
@@ -42,7 +37,7 @@ def test_dev_set_2_covers_every_level_and_enough_lines() -> None:
 def test_dev2_danger_sign_escalates_at_its_level_or_higher(
     matcher: IntentMatcher, example: Example
 ) -> None:
-    assert _escalates_at_or_above(matcher, example)
+    assert escalates_at_or_above(matcher, example)
 
 
 @pytest.mark.parametrize("example", [e for e in DEV2 if not _is_red(e)], ids=lambda e: e.text)
@@ -56,7 +51,7 @@ def test_fresh_blind_set_floors(matcher: IntentMatcher) -> None:
     184/195 escalated, 183 at the right level or higher, 2/94 cramp lines and 8/31 other
     lookalikes escalated)."""
     danger = [e for e in FRESH if _is_red(e)]
-    right_level = sum(_escalates_at_or_above(matcher, e) for e in danger)
+    right_level = sum(escalates_at_or_above(matcher, e) for e in danger)
     cramps = [e for e in FRESH if not _is_red(e) and (e.intent or "").startswith("cramp.")]
     others = [e for e in FRESH if not _is_red(e) and e not in cramps]
     cramp_false = sum(matcher.match(e.text).intent == "safety.red_flag" for e in cramps)

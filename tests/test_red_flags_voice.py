@@ -21,30 +21,19 @@ def test_korean_danger_sentences_are_in_the_speech_grammar(ko_model: LoadedModel
     assert build_grammar(sentences, ko_model.has_word).missing == ()
 
 
-# espeak-ng's Korean through the small model keeps "부었어요" and "가슴" but loses "아파요" and,
-# at 120 words a minute, splits the line (measured); 150 and 175 are asked, as two people might.
+# Measured with espeak-ng's Korean through the small model, at 150 and 175 words a minute (as two
+# people might say it):
+# - "다리가 부었어요 가슴도 아파요": "부었어요" and "가슴" survive, "아파요" is lost, and at 120 the
+#   line is split;
+# - "가슴이 아파요": "가슴이" survives without its predicate ("가슴이 가 어요" at 150, "가슴이 나요"
+#   at 175; at 130 the chest is lost too): the chest as a subject is enough.
+@pytest.mark.parametrize("sentence", ["다리가 부었어요 가슴도 아파요", "가슴이 아파요"])
 @pytest.mark.parametrize("speed", [150, 175])
-def test_spoken_swollen_leg_and_chest_pain_calls_for_emergency_help(
+def test_spoken_chest_pain_with_or_without_a_swollen_leg_calls_for_emergency_help(
     capsys: pytest.CaptureFixture[str], ko_model: LoadedModel, korean_speech: KoreanSpeech,
-    speed: int,
+    sentence: str, speed: int,
 ) -> None:
-    wav = korean_speech("다리가 부었어요 가슴도 아파요", speed)
-    code = main(["listen", "--lang", "ko", "--json", "--silent", "--wav", str(wav)])
-    out, _ = capsys.readouterr()
-    assert code == 0
-    [record] = [json.loads(line) for line in out.splitlines() if line.strip()]
-    assert (record["intent"], record["slots"]) == ("safety.red_flag", {"level": "emergency"})
-    assert record["reply_keys"] == ["escalation.emergency"]
-
-
-# The same model keeps "가슴이" of "가슴이 아파요" and loses the predicate ("가슴이 가 어요" at 150,
-# "가슴이 나요" at 175; at 130 the chest is lost too, measured): the chest as a subject is enough.
-@pytest.mark.parametrize("speed", [150, 175])
-def test_spoken_chest_pain_alone_calls_for_emergency_help(
-    capsys: pytest.CaptureFixture[str], ko_model: LoadedModel, korean_speech: KoreanSpeech,
-    speed: int,
-) -> None:
-    wav = korean_speech("가슴이 아파요", speed)
+    wav = korean_speech(sentence, speed)
     code = main(["listen", "--lang", "ko", "--json", "--silent", "--wav", str(wav)])
     out, _ = capsys.readouterr()
     assert code == 0
