@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from intents.real_words import real_word_sources
+from intents.real_words import is_real, real_word_sources
 
 __all__ = ["CrampNow"]
 
@@ -69,6 +69,8 @@ class CrampNow:
     real_words: tuple[Callable[[], frozenset[str]], ...] = ()
     """Word lists read only when a word would be corrected: a real English word is never a
     slip of a cramp or leg word ("cramming" is not "cramping")."""
+    _spellings: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    """_spelt's answers: each check below spells the same words of a line again."""
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any],
@@ -119,11 +121,13 @@ class CrampNow:
             return True
         # "will not go away", "do not know why": a statement, not a question
         asked = fixed[0] in self.questions and fixed[1:2] != ["not"] if fixed else False
-        return asked and not self.told(words) and not (leg and leg_counts)
+        return asked and not self._told(fixed) and not (leg and leg_counts)
 
     def told(self, words: list[str]) -> bool:
         """Names a cramp, a cramp state, a pain or another symptom ("fix the bed leg" does not)."""
-        fixed = [self._spelt(w) for w in words]
+        return self._told([self._spelt(w) for w in words])
+
+    def _told(self, fixed: list[str]) -> bool:
         heard = {w.removesuffix("'s") for w in fixed} | set(fixed)
         pairs = set(zip(fixed, fixed[1:], strict=False))
         return bool(heard & (self.cramps | self.states | self.pains | self.symptoms)
@@ -152,10 +156,15 @@ class CrampNow:
         """A close spelling of a cramp or leg word ("crampin", "hamstrng"), else the word
         itself. Short words and real words are left alone, and so are states: "uncurled" is
         not "curled"."""
+        if word not in self._spellings:
+            self._spellings[word] = self._closest(word)
+        return self._spellings[word]
+
+    def _closest(self, word: str) -> str:
         ours = self.cramps | self.legs | {"cramps", "cramped"}
         if len(word) < 5 or word in ours or word in self.known:
             return word
         close = difflib.get_close_matches(word, ours, n=1, cutoff=self.spelling_cutoff)
-        if not close or any(word in source() for source in self.real_words):
+        if not close or is_real(word, self.real_words):
             return word
         return close[0]

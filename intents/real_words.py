@@ -5,12 +5,12 @@ from __future__ import annotations
 import functools
 import gzip
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from importlib import resources
 
 from intents.language import PackError
 
-__all__ = ["english_words", "real_word_sources"]
+__all__ = ["english_words", "is_real", "real_word_sources"]
 
 _MIN_COUNT = 300
 """Rarer words ("foots", "blueish", "calve") are likelier a slip of a leg or sign word."""
@@ -46,3 +46,8 @@ def real_word_sources(value: object, where: str) -> tuple[Callable[[], frozenset
     if unknown or not isinstance(value, str | list | None):
         raise PackError(f"{where} real_words: {value!r} is not one of {', '.join(known)}")
     return tuple(known[str(n)] for n in names)
+
+
+def is_real(word: str, sources: Iterable[Callable[[], frozenset[str]]]) -> bool:
+    """Whether one of the word lists (from real_word_sources) holds `word`."""
+    return any(word in source() for source in sources)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable, Sequence
 
+from intents.real_words import is_real
+
 _MIN_CORRECTED_LENGTH = 5
 """Shorter words have too few letters for the similarity cutoff to mean anything."""
 _MIN_EDITED_LENGTH = 4
@@ -82,7 +84,7 @@ class Speller:
             s != found and self._in_word_list(s) for s in stems)
 
     def _in_word_list(self, word: str) -> bool:
-        return any(word in source() for source in self.real_words)
+        return is_real(word, self.real_words)
 
     def _base(self, word: str) -> str | None:
         """The sign word `word` is derived from, real word or not ("hotness" is one)."""
