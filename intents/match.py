@@ -15,6 +15,8 @@ CANONICAL_INTENTS = frozenset({
     "reminder.list",
 })
 """Stable intent names; later issues, the labelled sets and outside checks rely on them."""
+RED_FLAG = "safety.red_flag"
+"""The danger-sign intent, which every layer and the dialogue treat apart."""
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from intents.fuzzy import (
 )
 from intents.keywords import KeywordLayer
 from intents.language import LanguagePack
-from intents.match import IntentMatch
+from intents.match import RED_FLAG, IntentMatch
 from intents.normalize import Normalizer
 from intents.policy import GENERAL_CRAMP, SemanticStep
 from intents.red_flags import RedFlagDetector
@@ -30,7 +30,6 @@ from intents.template_index import TemplateIndex
 
 __all__ = ["GENERAL_CRAMP", "FuzzySettings", "IntentMatcher"]
 
-_RED_FLAG = "safety.red_flag"
 
 _SAMPLES_PER_TEMPLATE = 120
 _MAX_LEAVE_ONE_OUT_WORDS = 14
@@ -104,11 +103,11 @@ class IntentMatcher:
         found by a later layer gets the detector's best level for it."""
         flag = self.red_flags.detect(text) if isinstance(text, str) else None
         if flag is not None:
-            return IntentMatch(_RED_FLAG, dict(flag.slots), text, 1.0, "red_flag")
+            return IntentMatch(RED_FLAG, dict(flag.slots), text, 1.0, "red_flag")
         found = self._match_layers(text)
-        if found.intent == _RED_FLAG and self.red_flags.only_negated(text):
+        if found.intent == RED_FLAG and self.red_flags.only_negated(text):
             return IntentMatch(None, text=text)  # "my calf is not swollen": no danger sign
-        if found.intent == _RED_FLAG and "level" not in found.slots:
+        if found.intent == RED_FLAG and "level" not in found.slots:
             found = replace(found, slots={**found.slots, "level": self.red_flags.level_for(text)})
         return found
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from intents.cramp_now import CrampNow
-from intents.match import IntentMatch
+from intents.match import RED_FLAG, IntentMatch
 from intents.red_flags import RedFlagDetector
 from intents.semantic.layer import LEG_PAIN, UNCLEAR, SemanticResult
 from intents.semantic.slots import SlotReader
@@ -23,7 +23,6 @@ this share of the cramp family's probability; below it, the general flow: a wron
 worse than the general one."""
 CONCEPT_SCORE = 0.6
 """Confidence reported when the cramp-now rule, not a probability, decided."""
-RED_FLAG = "safety.red_flag"
 
 
 class Classifier(Protocol):

@@ -29,12 +29,12 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from intents.match import RED_FLAG
 from intents.semantic.classifier import Head, Matrix, Prediction, family
 from intents.semantic.training import NONE, Example
 
 __all__ = ["STRICT", "Budget", "Decided", "calibrate"]
 
-RED_FLAG = "safety.red_flag"
 STRICT = frozenset({"cramp", "cramp.unclear"})
 """Keys that excuse no held-out negative: a wrong first-aid start costs the most."""
 

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from hassil import Intents
 
+from intents.match import RED_FLAG
 from intents.semantic.calibration import STRICT, Budget, calibrate
 from intents.semantic.classifier import Head, Matrix, Prediction, family
 from intents.semantic.encoder import Encoder, locate
@@ -27,7 +28,6 @@ _HEAD_VERSION = "head-9"
 """Bump when training or calibration changes, so old cached heads are not reused."""
 UNCLEAR = "cramp.unclear"
 """A cramp now, of no clear kind: the cramp labels together pass their own threshold."""
-_RED_FLAG = "safety.red_flag"
 SAID_CRAMP = "cramp.said"
 """Threshold key of the cramp-word rule: the line says "cramp" (or a synonym) of no other body
 part, and the head's best guess is a cramp; calibrated only on negatives that say so too."""
@@ -211,9 +211,9 @@ def _decide(prediction: Prediction, thresholds: Mapping[str, float], settings: L
     if _passes(label, confidence, thresholds, settings, text):
         other, score = prediction.other, prediction.other_confidence
         instead = (SemanticResult(other, score, other, rule=family(other))
-                   if label == _RED_FLAG and _passes(other, score, thresholds, settings, text)
+                   if label == RED_FLAG and _passes(other, score, thresholds, settings, text)
                    else None)
-        return SemanticResult(label, confidence, label, level() if label == _RED_FLAG else "",
+        return SemanticResult(label, confidence, label, level() if label == RED_FLAG else "",
                               family(label), prediction.kind_share(), instead)
     if family(prediction.best_in_family) == "cramp" and not settings.elsewhere_cramp(text):
         # a person in pain must not meet silence: a line that names a cramp is judged only
