@@ -50,7 +50,7 @@ q.stop()
 print("idle" if q.wait_idle(30) else "busy", flush=True)
 q.close()
 """
-"""Stops speech right after the sound server died: PortAudio's restart of the stream hangs."""
+"""Stops speech right after the sound server died: PortAudio's abort of the stream may hang."""
 
 
 LATE_SERVER = """
@@ -142,7 +142,12 @@ def test_stop_on_a_dead_sound_server_neither_hangs_the_queue_nor_aborts_the_exit
     finally:
         _reap(process)
     assert out == "idle\n", err
-    assert "hung for" in err and "abandoned" in err, "the stop did not meet the hang"
+    # PortAudio meets a dead server one of two ways, and which one is a race with the stop:
+    # the stop's abort hangs (abandoned), or the write fails first (the stream stopped).
+    hung = "hung for" in err and "abandoned" in err
+    failed = "no audio output: the output stream stopped" in err
+    assert hung or failed, f"the stop did not meet the dead sound server: {err}"
+    print("the stop met", "a hung abort" if hung else "a failed write")
     assert process.returncode == 0, err
 
 
