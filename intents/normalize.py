@@ -80,6 +80,8 @@ class Normalizer:
             for k, v in sorted((meta.get("durations") or {}).items(), key=lambda kv: -len(kv[0]))
         )
         contractions = {str(k): str(v) for k, v in (meta.get("contractions") or {}).items()}
+        # a recogniser's slip is rewritten the same way as a contraction
+        contractions.update({str(k): str(v) for k, v in (meta.get("slips") or {}).items()})
         participles = [str(w) for w in meta.get("has_after_s") or []]
         states = [str(w) for w in meta.get("is_after_s") or []]
         return cls(

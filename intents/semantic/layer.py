@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +77,9 @@ class LayerSettings:
     outliers: int = 1
     min_gain: float = 0.1
     """ceiling, outliers, min_gain: see calibration.Budget."""
+    label_topic: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Words that put a line on topic for one label only: a folk remedy named without a cramp
+    word ("my nan says pickle juice fixes it") is still a remedy question."""
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any]) -> LayerSettings:
@@ -92,7 +95,9 @@ class LayerSettings:
                    frozenset(str(w) for w in section.get("pain_words") or []),
                    frozenset(str(f) for f in section.get("commands") or []),
                    int(section.get("command_words", 3)), float(section.get("ceiling", 0.95)),
-                   int(section.get("outliers", 1)), float(section.get("min_gain", 0.1)))
+                   int(section.get("outliers", 1)), float(section.get("min_gain", 0.1)),
+                   {str(k): frozenset(str(w) for w in v or [])
+                    for k, v in (section.get("label_topic") or {}).items()})
 
     def fingerprint(self) -> str:
         """Stable across runs (a frozenset's repr is not), for the cache key."""
@@ -100,7 +105,7 @@ class LayerSettings:
                      sorted(self.topic), sorted(self.needs_topic), sorted(self.families),
                      sorted(self.cramp_words), sorted(self.elsewhere), sorted(self.pain_words),
                      sorted(self.commands), self.command_words, self.ceiling, self.outliers,
-                     self.min_gain))
+                     self.min_gain, sorted((k, sorted(v)) for k, v in self.label_topic.items())))
 
     def says_cramp(self, text: str) -> bool:
         """Names a cramp, and not one elsewhere."""
@@ -127,7 +132,8 @@ class LayerSettings:
         if family(label) in self.commands and len(words) < self.command_words:
             return True
         # advice about a cramp elsewhere ("writer's cramp in my hand") is not about the legs
-        return family(label) in self.needs_topic and (self.topic.isdisjoint(words)
+        topic = self.topic | self.label_topic.get(label, frozenset())
+        return family(label) in self.needs_topic and (topic.isdisjoint(words)
                                                       or self.elsewhere_cramp(text))
 
 
