@@ -77,6 +77,8 @@ class LayerSettings:
     outliers: int = 1
     min_gain: float = 0.1
     """ceiling, outliers, min_gain: see calibration.Budget."""
+    idioms: frozenset[tuple[str, str]] = frozenset()
+    """Word pairs whose `elsewhere` word names no body part ("came back": it returned)."""
     label_topic: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Words that put a line on topic for one label only: a folk remedy named without a cramp
     word ("my nan says pickle juice fixes it") is still a remedy question."""
@@ -96,6 +98,8 @@ class LayerSettings:
                    frozenset(str(f) for f in section.get("commands") or []),
                    int(section.get("command_words", 3)), float(section.get("ceiling", 0.95)),
                    int(section.get("outliers", 1)), float(section.get("min_gain", 0.1)),
+                   frozenset((p[0], p[1]) for p in (str(i).split() for i in
+                                                    section.get("idioms") or []) if len(p) == 2),
                    {str(k): frozenset(str(w) for w in v or [])
                     for k, v in (section.get("label_topic") or {}).items()})
 
@@ -105,7 +109,8 @@ class LayerSettings:
                      sorted(self.topic), sorted(self.needs_topic), sorted(self.families),
                      sorted(self.cramp_words), sorted(self.elsewhere), sorted(self.pain_words),
                      sorted(self.commands), self.command_words, self.ceiling, self.outliers,
-                     self.min_gain, sorted((k, sorted(v)) for k, v in self.label_topic.items())))
+                     self.min_gain, sorted(self.idioms),
+                     sorted((k, sorted(v)) for k, v in self.label_topic.items())))
 
     def says_cramp(self, text: str) -> bool:
         """Names a cramp, and not one elsewhere."""
@@ -121,9 +126,12 @@ class LayerSettings:
     def elsewhere_cramp(self, text: str) -> bool:
         """"cramp in my back", "period cramps": yes; "in the back of my calf": no (a leg word
         outweighs an elsewhere word). Such a line never starts the general leg-cramp flow."""
-        words = set(text.split())
+        said = text.split()
+        idiom = {i + 1 for i, pair in enumerate(zip(said, said[1:])) if pair in self.idioms}
+        words = set(said)
         legs = self.topic - self.cramp_words - {"muscle", "muscles", "knot", "knots"}
-        return bool(words & self.elsewhere) and not words & legs
+        placed = {w for i, w in enumerate(said) if w in self.elsewhere and i not in idiom}
+        return bool(placed) and not words & legs
 
     def off_topic(self, label: str, text: str) -> bool:
         words = text.split()
