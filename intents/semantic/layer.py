@@ -16,6 +16,7 @@ from intents.match import RED_FLAG
 from intents.semantic.calibration import STRICT, Budget, calibrate
 from intents.semantic.classifier import Head, Matrix, Prediction, family
 from intents.semantic.encoder import Encoder, locate
+from intents.semantic.topics import label_words, placed_elsewhere, word_pairs
 from intents.semantic.training import NONE, Example, content_hash, load_examples, split
 
 __all__ = ["SemanticLayer", "SemanticResult", "cache_root", "head_path"]
@@ -77,11 +78,8 @@ class LayerSettings:
     outliers: int = 1
     min_gain: float = 0.1
     """ceiling, outliers, min_gain: see calibration.Budget."""
-    idioms: frozenset[tuple[str, str]] = frozenset()
-    """Word pairs whose `elsewhere` word names no body part ("came back": it returned)."""
-    label_topic: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    """Words that put a line on topic for one label only: a folk remedy named without a cramp
-    word ("my nan says pickle juice fixes it") is still a remedy question."""
+    idioms: frozenset[tuple[str, str]] = frozenset()  # "came back": no body part (topics.py)
+    label_topic: Mapping[str, frozenset[str]] = field(default_factory=dict)  # "pickle": remedies
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any]) -> LayerSettings:
@@ -98,10 +96,7 @@ class LayerSettings:
                    frozenset(str(f) for f in section.get("commands") or []),
                    int(section.get("command_words", 3)), float(section.get("ceiling", 0.95)),
                    int(section.get("outliers", 1)), float(section.get("min_gain", 0.1)),
-                   frozenset((p[0], p[1]) for p in (str(i).split() for i in
-                                                    section.get("idioms") or []) if len(p) == 2),
-                   {str(k): frozenset(str(w) for w in v or [])
-                    for k, v in (section.get("label_topic") or {}).items()})
+                   word_pairs(section.get("idioms") or []), label_words(section.get("label_topic")))
 
     def fingerprint(self) -> str:
         """Stable across runs (a frozenset's repr is not), for the cache key."""
@@ -126,12 +121,9 @@ class LayerSettings:
     def elsewhere_cramp(self, text: str) -> bool:
         """"cramp in my back", "period cramps": yes; "in the back of my calf": no (a leg word
         outweighs an elsewhere word). Such a line never starts the general leg-cramp flow."""
-        said = text.split()
-        idiom = {i + 1 for i, pair in enumerate(zip(said, said[1:])) if pair in self.idioms}
-        words = set(said)
+        words = set(text.split())
         legs = self.topic - self.cramp_words - {"muscle", "muscles", "knot", "knots"}
-        placed = {w for i, w in enumerate(said) if w in self.elsewhere and i not in idiom}
-        return bool(placed) and not words & legs
+        return placed_elsewhere(text.split(), self.elsewhere, self.idioms) and not words & legs
 
     def off_topic(self, label: str, text: str) -> bool:
         words = text.split()

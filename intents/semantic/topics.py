@@ -1,0 +1,28 @@
+"""Topic words of the semantic layer's settings: idioms that place nothing, per-label topics."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+__all__ = ["label_words", "placed_elsewhere", "word_pairs"]
+
+
+def word_pairs(items: Iterable[Any]) -> frozenset[tuple[str, str]]:
+    """"came back" -> ("came", "back"); anything not of two words is ignored."""
+    split = (str(item).split() for item in items)
+    return frozenset((p[0], p[1]) for p in split if len(p) == 2)
+
+
+def label_words(section: Mapping[str, Any] | None) -> dict[str, frozenset[str]]:
+    """label -> words that put a line on topic for that label only."""
+    return {str(k): frozenset(str(w) for w in v or []) for k, v in (section or {}).items()}
+
+
+def placed_elsewhere(words: list[str], elsewhere: frozenset[str],
+                     idioms: frozenset[tuple[str, str]]) -> bool:
+    """An `elsewhere` word that places something ("a cramp in my back"), not one that only
+    ends an idiom ("it came back": it returned)."""
+    ending = {i + 1 for i, pair in enumerate(zip(words, words[1:], strict=False))
+              if pair in idioms}
+    return any(w in elsewhere and i not in ending for i, w in enumerate(words))
