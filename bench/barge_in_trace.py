@@ -31,6 +31,7 @@ from bench.aec_probe import read
 from bench.barge_in import COMMANDS, CONFIG, REPLY_KEYS, speak, wait_for
 from skill.asr.factory import build_recognizer
 from skill.assistant import Assistant
+from skill.audio.echo_cancel import pactl
 from skill.audio.settings import VoiceSettings
 from skill.config import parse_config
 from tests.pulse import PulseServer, synth_wav
@@ -102,7 +103,21 @@ def passed(out: np.ndarray, clip: np.ndarray, at: int) -> list[float]:
             if db(clip[i:i + WINDOW]) > db(clip) - 10]
 
 
-def run(trace: Trace, tries: int, hold_on_voice: bool) -> str:
+def echo_delay(played: np.ndarray, mic: np.ndarray, at: int) -> float:
+    """Seconds from what was played to its echo in the microphone, over the 2 s before `at`
+    (the recorders start within milliseconds of each other)."""
+    mic_part = mic[max(0, at - 2 * RATE):at]
+    ref = played[max(0, at - 2 * RATE - RATE // 2):at]
+    size = 1 << int(np.ceil(np.log2(len(ref) + len(mic_part))))
+    corr = np.fft.irfft(np.fft.rfft(mic_part, size) * np.conj(np.fft.rfft(ref, size)), size)
+    # mic_part[t] ~ ref[t + RATE // 2 - delay]: the peak sits at lag (delay - RATE // 2) mod size.
+    lag = int(np.argmax(corr))
+    lag = lag - size if lag > size // 2 else lag
+    return (lag + RATE // 2) / RATE
+
+
+def run(trace: Trace, tries: int, hold_on_voice: bool, server_duck: bool = False,
+        no_voice: bool = False) -> str:
     """Run the assistant in the bedroom for `tries` commands; returns the canceller's source."""
     server = PulseServer()
     server.start()
@@ -112,7 +127,10 @@ def run(trace: Trace, tries: int, hold_on_voice: bool) -> str:
             assistant = Assistant(parse_config(CONFIG)[0])
             assistant.start()
             try:
-                record(trace, assistant, server, canceller.source, tries, hold_on_voice)
+                if server_duck:
+                    duck_on_server(assistant)
+                record(trace, assistant, server, canceller.source, canceller.sink, tries,
+                       hold_on_voice, no_voice)
             finally:
                 assistant.stop()
     finally:
@@ -120,8 +138,43 @@ def run(trace: Trace, tries: int, hold_on_voice: bool) -> str:
     return canceller.source
 
 
-def record(trace: Trace, assistant: Assistant, server: PulseServer, source: str, tries: int,
-           hold_on_voice: bool) -> None:
+def our_stream() -> str:
+    """Index of this process's playback stream on the sound server ('' if none)."""
+    index = ""
+    for line in pactl(["list", "sink-inputs"]).splitlines():
+        if line.startswith("Sink Input #"):
+            index = line.split("#")[1].strip()
+        elif "application.process.id" in line and f'"{os.getpid()}"' in line:
+            return index
+    return ""
+
+
+def duck_on_server(assistant: Assistant) -> None:
+    """Make holds and resumes also set the stream's volume on the server (-25 dB / 100%)."""
+    player = assistant.speaker.holdable()  # type: ignore[union-attr]
+    hold, resume = player.hold, player.resume
+
+    def volume(percent: str) -> None:
+        stream = our_stream()
+        if stream:
+            pactl(["set-sink-input-volume", stream, percent])
+
+    def held() -> bool:
+        started = hold()
+        if started:
+            volume(f"{10 ** (-25 / 60) * 100:.1f}%")  # the server's volume scale is cubic
+        return started
+
+    def resumed() -> None:
+        volume("100%")
+        resume()
+
+    player.hold = held  # type: ignore[method-assign]
+    player.resume = resumed  # type: ignore[method-assign]
+
+
+def record(trace: Trace, assistant: Assistant, server: PulseServer, source: str, sink: str,
+           tries: int, hold_on_voice: bool, no_voice: bool = False) -> None:
     barge, listening = assistant.barge_in, assistant.listening
     assert barge is not None, assistant.barge_in_note
     wait_for(lambda: listening is not None and listening.status.last_audio is not None, 15)
@@ -139,7 +192,8 @@ def record(trace: Trace, assistant: Assistant, server: PulseServer, source: str,
     env = {**os.environ, **server.env}
     trace.t0 = time.monotonic()
     recorders = [subprocess.Popen([*rec, f"--device={dev}", str(trace.work / name)], env=env)
-                 for dev, name in ((source, "out.wav"), (f"{ROOM}.monitor", "mic.wav"))]
+                 for dev, name in ((source, "out.wav"), (f"{ROOM}.monitor", "mic.wav"),
+                                   (f"{sink}.monitor", "played.wav"))]
     try:
         clips = [quieter(synth_wav(t, trace.work / f"c{i}.wav")) for i, t in enumerate(COMMANDS)]
         text = " ".join(assistant.pack.reply(k) for k in REPLY_KEYS)
@@ -147,7 +201,11 @@ def record(trace: Trace, assistant: Assistant, server: PulseServer, source: str,
             speak(assistant, text, "bench.long")
             time.sleep(1.5)
             started = time.monotonic()
-            ended = say_in_room(server, clips[attempt % len(clips)])
+            if no_voice:  # the same replies and stops, nobody speaking (no double talk)
+                time.sleep(1.0)
+                ended = time.monotonic()
+            else:
+                ended = say_in_room(server, clips[attempt % len(clips)])
             trace.tries.append((started, ended, clips[attempt % len(clips)]))
             time.sleep(3)
             assistant.speaker.stop()
@@ -161,6 +219,7 @@ def record(trace: Trace, assistant: Assistant, server: PulseServer, source: str,
 
 def report(trace: Trace) -> None:
     out, mic = read(trace.work / "out.wav"), read(trace.work / "mic.wav")
+    played = read(trace.work / "played.wav")
     for n, (started, ended, path) in enumerate(trace.tries):
         clip = to_16k(path)
         at = locate(mic, clip, int((started - trace.t0) * RATE), RATE)
@@ -175,10 +234,23 @@ def report(trace: Trace) -> None:
               f"{db(out[before]):.0f} dB (ERLE {db(mic[before]) - db(out[before]):.0f} dB); "
               f"voice {db(clip[loud[0]:loud[-1]]):.0f} dB, cancelled during it "
               f"{db(out[voice]):.0f} dB")
+        print(f"   echo path (what the canceller's sink played to the microphone): "
+              f"{echo_delay(played, mic, at) * 1000:.0f} ms")
         print(f"   voice let through per 100 ms: {passed(out, clip, at)}")
         window = slice(at - RATE // 2, voice.stop + RATE)
         print(f"   offline: cancelled {decode(out[window])!r}; raw microphone "
               f"{decode(mic[window])!r}; command alone {decode(clip)!r}")
+    print("recordings:", trace.work)
+
+
+def erle(trace: Trace) -> None:
+    out, mic = read(trace.work / "out.wav"), read(trace.work / "mic.wav")
+    figures = []
+    for _started, ended, _path in trace.tries:
+        at = int((ended - trace.t0) * RATE)
+        window = slice(at - 2 * RATE, at)
+        figures.append(round(db(mic[window]) - db(out[window])))
+    print(f"ERLE (dB) in the 2 s before each stop: {figures}")
     print("recordings:", trace.work)
 
 
@@ -192,6 +264,12 @@ def to_16k(path: Path) -> np.ndarray:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tries", type=int, default=4)
+    parser.add_argument("--no-voice", action="store_true",
+                        help="the same replies and stops with nobody speaking: only the "
+                             "echo's reduction before each stop is printed")
+    parser.add_argument("--server-duck", action="store_true",
+                        help="a hold also turns the playback stream down on the sound server "
+                             "(its volume applies to what is already buffered there)")
     parser.add_argument("--hold-on-voice", action="store_true",
                         help="hold on the double-talk check at the voice's onset, not on a "
                              "command word (what a pack without barge_in_words does)")
@@ -202,8 +280,11 @@ def main() -> None:
         logging.getLogger(name).setLevel(logging.INFO)
     os.environ.setdefault("CRAMP_COACH_HOME", tempfile.mkdtemp(prefix="trace-barge-"))
     trace = Trace(Path(tempfile.mkdtemp(prefix="trace-barge-")))
-    run(trace, args.tries, args.hold_on_voice)
-    report(trace)
+    run(trace, args.tries, args.hold_on_voice, args.server_duck, args.no_voice)
+    if args.no_voice:
+        erle(trace)
+    else:
+        report(trace)
 
 
 if __name__ == "__main__":
