@@ -117,13 +117,13 @@ def echo_delay(played: np.ndarray, mic: np.ndarray, at: int) -> float:
 
 
 def run(trace: Trace, tries: int, hold_on_voice: bool, server_duck: bool = False,
-        no_voice: bool = False) -> str:
+        no_voice: bool = False, echo_db: float = 0.0) -> str:
     """Run the assistant in the bedroom for `tries` commands; returns the canceller's source."""
     server = PulseServer()
     server.start()
     os.environ.update(server.env)
     try:
-        with bedroom(server) as canceller:
+        with bedroom(server, echo_db) as canceller:
             assistant = Assistant(parse_config(CONFIG)[0])
             assistant.start()
             try:
@@ -264,6 +264,8 @@ def to_16k(path: Path) -> np.ndarray:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tries", type=int, default=4)
+    parser.add_argument("--echo-db", type=float, default=0.0,
+                        help="the assistant's voice at the microphone, dB relative to the user's")
     parser.add_argument("--no-voice", action="store_true",
                         help="the same replies and stops with nobody speaking: only the "
                              "echo's reduction before each stop is printed")
@@ -280,7 +282,7 @@ def main() -> None:
         logging.getLogger(name).setLevel(logging.INFO)
     os.environ.setdefault("CRAMP_COACH_HOME", tempfile.mkdtemp(prefix="trace-barge-"))
     trace = Trace(Path(tempfile.mkdtemp(prefix="trace-barge-")))
-    run(trace, args.tries, args.hold_on_voice, args.server_duck, args.no_voice)
+    run(trace, args.tries, args.hold_on_voice, args.server_duck, args.no_voice, args.echo_db)
     if args.no_voice:
         erle(trace)
     else:
