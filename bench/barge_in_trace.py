@@ -35,7 +35,7 @@ from skill.audio.echo_cancel import pactl
 from skill.audio.settings import VoiceSettings
 from skill.config import parse_config
 from tests.pulse import PulseServer, synth_wav
-from tests.room import ROOM, bedroom, quieter, say_in_room
+from tests.room import ROOM, ROOM_AEC_ARGS, bedroom, quieter, say_in_room
 
 RATE = 16000
 WINDOW = RATE // 10
@@ -117,13 +117,13 @@ def echo_delay(played: np.ndarray, mic: np.ndarray, at: int) -> float:
 
 
 def run(trace: Trace, tries: int, hold_on_voice: bool, server_duck: bool = False,
-        no_voice: bool = False, echo_db: float = 0.0) -> str:
+        no_voice: bool = False, echo_db: float = 0.0, aec_args: str = ROOM_AEC_ARGS) -> str:
     """Run the assistant in the bedroom for `tries` commands; returns the canceller's source."""
     server = PulseServer()
     server.start()
     os.environ.update(server.env)
     try:
-        with bedroom(server, echo_db) as canceller:
+        with bedroom(server, echo_db, aec_args=aec_args) as canceller:
             assistant = Assistant(parse_config(CONFIG)[0])
             assistant.start()
             try:
@@ -266,6 +266,7 @@ def main() -> None:
     parser.add_argument("--tries", type=int, default=4)
     parser.add_argument("--echo-db", type=float, default=0.0,
                         help="the assistant's voice at the microphone, dB relative to the user's")
+    parser.add_argument("--aec-args", default=ROOM_AEC_ARGS, help="the canceller's aec_args")
     parser.add_argument("--no-voice", action="store_true",
                         help="the same replies and stops with nobody speaking: only the "
                              "echo's reduction before each stop is printed")
@@ -282,7 +283,8 @@ def main() -> None:
         logging.getLogger(name).setLevel(logging.INFO)
     os.environ.setdefault("CRAMP_COACH_HOME", tempfile.mkdtemp(prefix="trace-barge-"))
     trace = Trace(Path(tempfile.mkdtemp(prefix="trace-barge-")))
-    run(trace, args.tries, args.hold_on_voice, args.server_duck, args.no_voice, args.echo_db)
+    run(trace, args.tries, args.hold_on_voice, args.server_duck, args.no_voice, args.echo_db,
+        args.aec_args)
     if args.no_voice:
         erle(trace)
     else:
