@@ -137,7 +137,7 @@ class IntentMatcher:
         if fuzzy.intent is not None:
             return self.step.refine(self._layer(), fuzzy, normalized)
         if self.keyword_layer is not None:
-            intent = self.keyword_layer.match(normalized.split())
+            intent = self.keyword_layer.match(normalized.split(), text.split())
             if intent is not None:
                 return IntentMatch(intent, {}, text, 0.6, "keywords")
         return self.step.match(self._layer(), normalized, text)
