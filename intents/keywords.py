@@ -86,7 +86,13 @@ class KeywordLayer:
     def _leg_then_lost_words(self, heard: list[str]) -> bool:
         """A leg part with a particle, then a lone ending: "종아리에 어요", "다리가 요 나요"."""
         for i, word in enumerate(heard):
-            if (word.startswith(self.body) and word.endswith(self.leg_particles)
-                    and self.lost_word_endings.intersection(heard[i + 1:])):
-                return True
+            if not (word.startswith(self.body) and word.endswith(self.leg_particles)):
+                continue
+            for after in heard[i + 1:]:
+                if after in self.lost_word_endings:
+                    return True
+                # lost words come out as one-syllable units ("종아리가 앞 고 어요"); a real word
+                # between says what happened instead ("다리에 두드러기가 나요": a rash)
+                if len(after) > 1:
+                    break
         return False

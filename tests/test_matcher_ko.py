@@ -75,6 +75,7 @@ def test_grammar_mode_fragments_of_a_cramp_start_first_aid(matcher: IntentMatche
     "고양이가 쥐를 잡았어요", "생각이 났어요", "쥐덫 어디 있어요", "쥐가 나요", "이 쥐에 쥐가 나요",
     "다리에 쥐 안 나게 하는 법", "종아리에 쥐가 나는 원인",  # questions, not a cramp now
     "어요 수영 다리에", "왜 다리에 어요", "다리가 길어요",  # no ending after the leg; a question
+    "다리에 두드러기가 나요",  # a rash on the leg: a real word between the leg and the ending
 ])
 def test_unrelated_korean_gets_no_intent(matcher: IntentMatcher, text: str) -> None:
     assert matcher.match(text).intent is None
