@@ -137,7 +137,8 @@ class IntentMatcher:
         if fuzzy.intent is not None:
             return self.step.refine(self._layer(), fuzzy, normalized)
         if self.keyword_layer is not None:
-            intent = self.keyword_layer.match(normalized.split())
+            heard = [w for w in text.split() if w not in self.normalize.fillers]
+            intent = self.keyword_layer.match(normalized.split(), heard)
             if intent is not None:
                 return IntentMatch(intent, {}, text, 0.6, "keywords")
         return self.step.match(self._layer(), normalized, text)
