@@ -13,6 +13,7 @@ import yaml
 from intents.language import LanguagePack, PackError
 from intents.normalize import Normalizer
 from intents.real_words import real_word_sources
+from intents.red_flag_context import Referents
 from intents.red_flag_data import (
     LEVELS,
     RANK,
@@ -84,6 +85,10 @@ class RedFlagDetector:
             unknown = set(rule.all + rule.any + rule.none) - names
             if unknown:
                 raise PackError(f"red_flags rule {rule}: unknown concepts {sorted(unknown)}")
+        self.context = Referents.from_data(data.get("context"), lexicon)
+        if self.context.concepts() - names:
+            raise PackError("red_flags context: unknown concepts "
+                            f"{sorted(self.context.concepts() - names)}")
         if self.denials - names:
             raise PackError(f"red_flags denials: unknown concepts {sorted(self.denials - names)}")
 
@@ -241,7 +246,7 @@ class RedFlagDetector:
 
     def _usable(self, concept: Concept, words: Sequence[str], start: int, end: int,
                 inside: Iterable[int], negation: bool) -> bool:
-        if self._followed(concept, words, end):
+        if self._followed(concept, words, end) or self.context.voids(concept.name, words, start, end):
             return False
         if concept.unless_before.intersection(words[max(0, start - 2):start]):
             return False

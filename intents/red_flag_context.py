@@ -1,0 +1,190 @@
+"""Whose sign is it: a danger word said of a thing, an animal or another body part is no leg sign."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from intents.language import PackError
+
+__all__ = ["Referents"]
+
+LEG = "leg"
+"""The kind of the speaker's leg, or of a word that may stand for it ("it", "the skin"):
+never voids a sign."""
+THING = "thing"
+"""The kind of a noun no list names: by its place (after "the", "my", "a") it is a noun, and a
+noun that is no body part, person or animal is a thing ("the charger", "my password")."""
+_MAX_NOUN_PHRASE = 4
+"""Words of a noun phrase before its verb ("my mum's old phone"); longer is no phrase."""
+
+
+@dataclass(frozen=True)
+class Referents:
+    """The `context:` section of red_flags.yaml: what a sign word is said of, found by position.
+
+    The subject of the sign's clause is the noun phrase before its verb ("the tin IS swollen",
+    "my laptop froze and WILL NOT respond"); failing that, the phrase the sign word governs
+    ("a lump OF ginger", "tore MY JEANS", "the PUFFY jacket", "not responding TO MY EMAILS").
+    The phrase's head word has a kind (leg, person, animal, other body part; any other noun is a
+    thing), and each concept names the kinds that void it."""
+
+    kinds: Mapping[str, str]
+    determiners: frozenset[str]
+    definite: frozenset[str]
+    """Determiners that open a subject before a verb-like sign word ("the cable snapped")."""
+    verbs: frozenset[str]
+    """Linking verbs, auxiliaries and adverbs between a subject and its sign word."""
+    stops: frozenset[str]
+    """Words that end a noun phrase (prepositions, conjunctions, pronouns, verbs)."""
+    joins: frozenset[str]
+    """Words that join two verbs of one subject ("froze and will not respond")."""
+    governs: frozenset[str]
+    """Prepositions after a sign word whose object is what the sign is of ("a lump of ...")."""
+    places: frozenset[str]
+    """Prepositions of place, read only when the line names no subject ("a dark patch on ...")."""
+    placed: frozenset[str]
+    """Concepts a place word can locate ("a red patch on the carpet"; not "passed out in the bath")."""
+    subject_only: frozenset[str]
+    """Concepts whose object is where, not what ("fell off the ladder" is a fall)."""
+    voided: Mapping[str, frozenset[str]]
+    """concept -> the kinds of referent that make it no sign."""
+    adjectives: frozenset[str] = frozenset()
+    """Sign words: before a sign word they describe it ("a hard cord"), they are no subject."""
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any] | None,
+                  adjectives: Iterable[str] = ()) -> Referents:
+        data = data or {}
+        kinds: dict[str, str] = {}
+        for kind, words in (data.get("kinds") or {}).items():
+            for word in words or []:
+                kinds[str(word)] = str(kind)
+        voided: dict[str, set[str]] = {}
+        for kind, concepts in (data.get("voids") or {}).items():
+            if kind != THING and kind not in set(kinds.values()):
+                raise PackError(f"red_flags context voids: unknown kind {kind!r}")
+            for concept in concepts or []:
+                voided.setdefault(str(concept), set()).add(str(kind))
+
+        def words(key: str) -> frozenset[str]:
+            return frozenset(str(w) for w in data.get(key) or [])
+
+        return cls(kinds, words("determiners"), words("definite"), words("verbs"),
+                   words("stops"), words("joins"), words("governs"), words("places"),
+                   words("placed"), words("subject_only"),
+                   {c: frozenset(k) for c, k in voided.items()}, frozenset(adjectives))
+
+    def concepts(self) -> set[str]:
+        return set(self.voided) | self.placed | self.subject_only
+
+    def voids(self, concept: str, words: Sequence[str], start: int, end: int) -> bool:
+        """Whether the sign of `concept` at words[start:end] is said of a referent that voids it:
+        a thing, an animal, another body part, a whole person (per concept)."""
+        kinds = self.voided.get(concept)
+        if not kinds:
+            return False
+        named = [k for k in map(self._kind, words[start:end]) if k]
+        if LEG in named:
+            return False
+        subject = named[0] if named else self._subject(words, start)
+        if subject in kinds:
+            return True
+        if subject not in (None, "person") or concept in self.subject_only:
+            return False
+        places = subject is None and concept in self.placed
+        return self._governed(words, start, end, places) in kinds
+
+    def _kind(self, word: str) -> str | None:
+        for form in (word, word[:-2] if word.endswith("'s") else "",
+                     word[:-1] if word.endswith("s") else ""):
+            if form in self.kinds:
+                return self.kinds[form]
+        return None
+
+    def _skip_verbs(self, words: Sequence[str], i: int) -> int:
+        while i >= 0 and (words[i] in self.verbs
+                          or words[i] == "a" and words[i + 1:i + 2] in (["bit"], ["little"])):
+            i -= 1  # "the tin is a bit swollen"
+        return i
+
+    def _subject(self, words: Sequence[str], start: int) -> str | None:
+        """The kind of the subject of the clause the sign word stands in, when there is one."""
+        i = self._skip_verbs(words, start - 1)
+        skipped = i < start - 1
+        if i >= 0 and words[i] in self.determiners and i - 1 >= 0 and words[i - 1] in self.verbs:
+            i = self._skip_verbs(words, i - 1)  # the object of a verb: "my kid had a seizure"
+            skipped = True
+        if i < 0 or words[i] in self.determiners:
+            return None  # "a lump", "the swelling": the sign word is the noun
+        if words[i] in self.joins:
+            return self._clause_subject(words, i)
+        kind = self._kind(words[i])
+        if kind or skipped:
+            return kind or self._noun_before(words, i, self.determiners)
+        if words[i] in self.adjectives:
+            return None  # "a hard cord": the sign word is the noun
+        # a sign word that is a verb: "the cable snapped", "the crowd swelled"
+        return self._noun_before(words, i, self.definite)
+
+    def _clause_subject(self, words: Sequence[str], join: int) -> str | None:
+        """One subject for two verbs ("i slipped on the stairs and cannot put weight on it"):
+        the person, part or noun phrase that opens the clause before the join word."""
+        first = join - 1
+        while first > 0 and words[first - 1] not in self.joins:
+            first -= 1
+        if first < join and self._kind(words[first]):
+            return self._kind(words[first])
+        if first + 1 < join and words[first] in self.determiners:
+            return self._phrase(words[first + 1:first + 2])
+        return None  # a clause that opens with its verb has no subject said
+
+    def _noun_before(self, words: Sequence[str], i: int,
+                     openers: frozenset[str]) -> str | None:
+        """The kind of the noun phrase ending at words[i], when a determiner opens it; a phrase
+        that follows a preposition ("the kid in THE POOL is") belongs to the noun before it."""
+        k = i
+        while k >= 0 and i - k < _MAX_NOUN_PHRASE:
+            if words[k] in openers:
+                if k >= 2 and words[k - 1] in self.places | self.governs:
+                    outer = self._kind(words[k - 2]) or self._noun_before(words, k - 2, openers)
+                    if outer:
+                        return LEG if self._phrase(words[k + 1:i + 1]) == LEG else outer
+                return self._phrase(words[k + 1:i + 1])
+            if words[k] in self.stops or words[k] in self.verbs:
+                return None
+            k -= 1
+        return None
+
+    def _governed(self, words: Sequence[str], start: int, end: int, places: bool) -> str | None:
+        """The kind of the noun phrase the sign word governs: its object ("tore my jeans"), the
+        noun it describes ("the puffy jacket") or a preposition's object ("a lump of ginger")."""
+        j = end
+        if j < len(words) and (words[j] in self.governs or places and words[j] in self.places):
+            j += 1
+        elif not (j < len(words) and words[j] in self.determiners
+                  or words[end - 1] in self.determiners
+                  or start > 0 and words[start - 1] in self.definite):
+            return None
+        while j < len(words) and words[j] in self.determiners:
+            j += 1
+        phrase = []
+        while j < len(words) and len(phrase) < _MAX_NOUN_PHRASE - 1:
+            if words[j] in self.stops or words[j] in self.verbs:
+                break
+            phrase.append(words[j])
+            j += 1
+        return self._phrase(phrase) if phrase else None
+
+    def _phrase(self, phrase: Sequence[str]) -> str | None:
+        """A noun phrase naming a leg part anywhere is the leg ("the back of my calf"); else the
+        kind of its last word, a thing when no list names it."""
+        if not phrase:
+            return None
+        kinds = [self._kind(w) for w in phrase]
+        if LEG in kinds:
+            return LEG
+        # a possessor is no head ("my mum's phone"); else the first word a list names
+        heads = [k for w, k in zip(phrase, kinds, strict=True) if k and not w.endswith("'s")]
+        return heads[0] if heads else THING
