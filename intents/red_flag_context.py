@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,8 +11,10 @@ from intents.language import PackError
 __all__ = ["Referents"]
 
 LEG = "leg"
-"""The kind of the speaker's leg, or of a word that may stand for it ("it", "the skin"):
-never voids a sign."""
+"""The kind of a part of the leg: a sign said of it, or beside it, is never voided."""
+BODY = "body"
+"""The kind of a word that may stand for the leg or its sign ("it", "the skin", "the swelling"):
+as a subject it keeps the sign; inside a sign's own words it names no referent."""
 THING = "thing"
 """The kind of a noun no list names: by its place (after "the", "my", "a") it is a noun, and a
 noun that is no body part, person or animal is a thing ("the charger", "my password")."""
@@ -52,10 +54,12 @@ class Referents:
     """concept -> the kinds of referent that make it no sign."""
     adjectives: frozenset[str] = frozenset()
     """Sign words: before a sign word they describe it ("a hard cord"), they are no subject."""
+    real: Callable[[str], bool] = lambda word: True
+    """Whether a word is a real English word: a slip ("my clf") is no thing, it may be a leg."""
 
     @classmethod
-    def from_data(cls, data: Mapping[str, Any] | None,
-                  adjectives: Iterable[str] = ()) -> Referents:
+    def from_data(cls, data: Mapping[str, Any] | None, adjectives: Iterable[str] = (),
+                  real: Callable[[str], bool] = lambda word: True) -> Referents:
         data = data or {}
         kinds: dict[str, str] = {}
         for kind, words in (data.get("kinds") or {}).items():
@@ -74,7 +78,7 @@ class Referents:
         return cls(kinds, words("determiners"), words("definite"), words("verbs"),
                    words("stops"), words("joins"), words("governs"), words("places"),
                    words("placed"), words("subject_only"),
-                   {c: frozenset(k) for c, k in voided.items()}, frozenset(adjectives))
+                   {c: frozenset(k) for c, k in voided.items()}, frozenset(adjectives), real)
 
     def concepts(self) -> set[str]:
         return set(self.voided) | self.placed | self.subject_only
@@ -85,7 +89,7 @@ class Referents:
         kinds = self.voided.get(concept)
         if not kinds:
             return False
-        named = [k for k in map(self._kind, words[start:end]) if k]
+        named = [k for k in map(self._kind, words[start:end]) if k and k != BODY]
         if LEG in named:
             return False
         subject = named[0] if named else self._subject(words, start)
@@ -98,7 +102,7 @@ class Referents:
 
     def _kind(self, word: str) -> str | None:
         for form in (word, word[:-2] if word.endswith("'s") else "",
-                     word[:-1] if word.endswith("s") else ""):
+                     word[:-1] if word.endswith("s") and len(word) > 3 else ""):
             if form in self.kinds:
                 return self.kinds[form]
         return None
@@ -112,7 +116,7 @@ class Referents:
     def _subject(self, words: Sequence[str], start: int) -> str | None:
         """The kind of the subject of the clause the sign word stands in, when there is one."""
         i = self._skip_verbs(words, start - 1)
-        skipped = i < start - 1
+        skipped = i < start - 1 or words[start] in self.verbs  # "is black", "went cold"
         if i >= 0 and words[i] in self.determiners and i - 1 >= 0 and words[i - 1] in self.verbs:
             i = self._skip_verbs(words, i - 1)  # the object of a verb: "my kid had a seizure"
             skipped = True
@@ -187,4 +191,8 @@ class Referents:
             return LEG
         # a possessor is no head ("my mum's phone"); else the first word a list names
         heads = [k for w, k in zip(phrase, kinds, strict=True) if k and not w.endswith("'s")]
-        return heads[0] if heads else THING
+        if heads:
+            return heads[0]
+        nouns = [w for w in phrase if w not in self.adjectives]
+        # only sign words ("a weird dark colour"), or a slip ("my clf"): no thing named
+        return THING if nouns and all(map(self.real, nouns)) else None

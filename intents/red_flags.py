@@ -12,7 +12,7 @@ import yaml
 
 from intents.language import LanguagePack, PackError
 from intents.normalize import Normalizer
-from intents.real_words import real_word_sources
+from intents.real_words import is_real, real_word_sources
 from intents.red_flag_context import Referents
 from intents.red_flag_data import (
     LEVELS,
@@ -85,7 +85,11 @@ class RedFlagDetector:
             unknown = set(rule.all + rule.any + rule.none) - names
             if unknown:
                 raise PackError(f"red_flags rule {rule}: unknown concepts {sorted(unknown)}")
-        self.context = Referents.from_data(data.get("context"), lexicon)
+        # a sign word before a noun describes it ("a hard cord"): no subject of its own
+        signs = {w for c in self.concepts if c.hint for t in all_terms(c) for alts in t.words
+                 for w in alts}
+        self.context = Referents.from_data(data.get("context"), signs,
+                                           lambda word: is_real(word, real_words))
         if self.context.concepts() - names:
             raise PackError("red_flags context: unknown concepts "
                             f"{sorted(self.context.concepts() - names)}")
