@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ BODY = "body"
 """The kind of a word that may stand for the leg or its sign ("it", "the skin", "the swelling"):
 as a subject it keeps the sign; inside a sign's own words it names no referent."""
 THING = "thing"
+ANIMAL = "animal"
 """The kind of a noun no list names: by its place (after "the", "my", "a") it is a noun, and a
 noun that is no body part, person or animal is a thing ("the charger", "my password")."""
 _MAX_NOUN_PHRASE = 4
@@ -52,6 +54,14 @@ class Referents:
     """Concepts whose object is where, not what ("fell off the ladder" is a fall)."""
     voided: Mapping[str, frozenset[str]]
     """concept -> the kinds of referent that make it no sign."""
+    media: frozenset[str] = frozenset()
+    """First words of a request to play something: its signs are a title ("play numb by ...")."""
+    first_person: frozenset[str] = frozenset()
+    """Words of a report of one's own ("my", "i"): a request to play that has them is read."""
+    history: tuple[tuple[str, ...], ...] = ()
+    """Phrases of a time long past ("last year"): an event then (a fall, a seizure) is history."""
+    events: frozenset[str] = frozenset()
+    """Concepts that are events, voided by a history phrase in the line."""
     adjectives: frozenset[str] = frozenset()
     """Sign words: before a sign word they describe it ("a hard cord"), they are no subject."""
     real: Callable[[str], bool] = lambda word: True
@@ -73,15 +83,21 @@ class Referents:
                 voided.setdefault(str(concept), set()).add(str(kind))
 
         def words(key: str) -> frozenset[str]:
-            return frozenset(str(w) for w in data.get(key) or [])
+            values = data.get(key) or []
+            if not all(isinstance(w, str) for w in values):
+                raise PackError(f"red_flags context {key}: quote every word (YAML reads "
+                                f"on/off/no as booleans): {values!r}")
+            return frozenset(values)
 
         return cls(kinds, words("determiners"), words("definite"), words("verbs"),
                    words("stops"), words("joins"), words("governs"), words("places"),
                    words("placed"), words("subject_only"),
-                   {c: frozenset(k) for c, k in voided.items()}, frozenset(adjectives), real)
+                   {c: frozenset(k) for c, k in voided.items()}, words("media"),
+                   words("first_person"), tuple(tuple(p.split()) for p in words("history")),
+                   words("events"), frozenset(adjectives), real)
 
     def concepts(self) -> set[str]:
-        return set(self.voided) | self.placed | self.subject_only
+        return set(self.voided) | self.placed | self.subject_only | self.events
 
     def voids(self, concept: str, words: Sequence[str], start: int, end: int) -> bool:
         """Whether the sign of `concept` at words[start:end] is said of a referent that voids it:
@@ -89,16 +105,25 @@ class Referents:
         kinds = self.voided.get(concept)
         if not kinds:
             return False
+        if words[0] in self.media and not self.first_person.intersection(words):
+            return True
+        if concept in self.events and self._said(words, self.history):
+            return True
         named = [k for k in map(self._kind, words[start:end]) if k and k != BODY]
+        first = self._kind(words[start])
+        subject = first if first not in (None, BODY) else self._subject(words, start)
+        if subject in kinds and subject != LEG:
+            return True  # "the sand is hot on my feet": the feet are where, not what
         if LEG in named:
             return False
-        subject = named[0] if named else self._subject(words, start)
-        if subject in kinds:
-            return True
         if subject not in (None, "person") or concept in self.subject_only:
             return False
         places = subject is None and concept in self.placed
         return self._governed(words, start, end, places) in kinds
+
+    @staticmethod
+    def _said(words: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> bool:
+        return any(tuple(words[i:i + len(p)]) == p for p in phrases for i in range(len(words)))
 
     def _kind(self, word: str) -> str | None:
         for form in (word, word[:-2] if word.endswith("'s") else "",
@@ -173,8 +198,13 @@ class Referents:
             return None
         while j < len(words) and words[j] in self.determiners:
             j += 1
-        phrase = []
-        while j < len(words) and len(phrase) < _MAX_NOUN_PHRASE - 1:
+        phrase: list[str] = []
+        while j < len(words) and len(phrase) < _MAX_NOUN_PHRASE:
+            if phrase and words[j] == "of":  # "the back of my leg": the leg, not the back
+                j += 1
+                while j < len(words) and words[j] in self.determiners:
+                    j += 1
+                continue
             if words[j] in self.stops or words[j] in self.verbs:
                 break
             phrase.append(words[j])
@@ -187,6 +217,8 @@ class Referents:
         if not phrase:
             return None
         kinds = [self._kind(w) for w in phrase]
+        if any(k == ANIMAL and w.endswith("'s") for w, k in zip(phrase, kinds, strict=True)):
+            return ANIMAL  # "the cow's leg", "my dog's back legs"
         if LEG in kinds:
             return LEG
         # a possessor is no head ("my mum's phone"); else the first word a list names
@@ -195,4 +227,9 @@ class Referents:
             return heads[0]
         nouns = [w for w in phrase if w not in self.adjectives]
         # only sign words ("a weird dark colour"), or a slip ("my clf"): no thing named
-        return THING if nouns and all(map(self.real, nouns)) else None
+        return THING if nouns and not any(map(self._slip, nouns)) else None
+
+    def _slip(self, word: str) -> bool:
+        """An unknown word close to a leg word ("clf", "thight"): maybe the leg, mistyped."""
+        legs = [w for w, k in self.kinds.items() if k == LEG]
+        return not self.real(word) and bool(difflib.get_close_matches(word, legs, 1, 0.7))
