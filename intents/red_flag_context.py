@@ -18,6 +18,7 @@ BODY = "body"
 as a subject it keeps the sign; inside a sign's own words it names no referent."""
 THING = "thing"
 ANIMAL = "animal"
+PERSON = "person"
 """The kind of a noun no list names: by its place (after "the", "my", "a") it is a noun, and a
 noun that is no body part, person or animal is a thing ("the charger", "my password")."""
 _MAX_NOUN_PHRASE = 4
@@ -112,11 +113,13 @@ class Referents:
         named = [k for k in map(self._kind, words[start:end]) if k and k != BODY]
         first = self._kind(words[start])
         subject = first if first not in (None, BODY) else self._subject(words, start)
+        if subject == PERSON and self._governed(words, start, end, True) == LEG:
+            return False  # "i can feel heat in my calf"
         if subject in kinds and subject != LEG:
             return True  # "the sand is hot on my feet": the feet are where, not what
         if LEG in named:
             return False
-        if subject not in (None, "person") or concept in self.subject_only:
+        if subject not in (None, PERSON) or concept in self.subject_only:
             return False
         places = subject is None and concept in self.placed
         return self._governed(words, start, end, places) in kinds
@@ -150,11 +153,12 @@ class Referents:
         if words[i] in self.joins:
             return self._clause_subject(words, i)
         kind = self._kind(words[i])
+        if kind == LEG and self._noun_before(words, i, self.determiners) == ANIMAL:
+            return ANIMAL  # "the cow's leg is swollen"
         if kind or skipped:
             return kind or self._noun_before(words, i, self.determiners)
-        if words[i] in self.adjectives:
-            return None  # "a hard cord": the sign word is the noun
-        # a sign word that is a verb: "the cable snapped", "the crowd swelled"
+        # a sign word that is a verb: "the cable snapped", "the crowd swelled" (but "a hard
+        # cord": after "a" the sign word is the noun)
         return self._noun_before(words, i, self.definite)
 
     def _clause_subject(self, words: Sequence[str], join: int) -> str | None:
@@ -221,13 +225,12 @@ class Referents:
             return ANIMAL  # "the cow's leg", "my dog's back legs"
         if LEG in kinds:
             return LEG
-        # a possessor is no head ("my mum's phone"); else the first word a list names
-        heads = [k for w, k in zip(phrase, kinds, strict=True) if k and not w.endswith("'s")]
-        if heads:
-            return heads[0]
+        # the head is the last noun ("my mum's phone", "the neighbours music"); only sign words
+        # ("a weird dark colour") name nothing, and a slip ("my clf") may be the leg
         nouns = [w for w in phrase if w not in self.adjectives]
-        # only sign words ("a weird dark colour"), or a slip ("my clf"): no thing named
-        return THING if nouns and not any(map(self._slip, nouns)) else None
+        if not nouns:
+            return None
+        return self._kind(nouns[-1]) or (None if self._slip(nouns[-1]) else THING)
 
     def _slip(self, word: str) -> bool:
         """An unknown word close to a leg word ("clf", "thight"): maybe the leg, mistyped."""
