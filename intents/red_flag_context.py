@@ -198,7 +198,7 @@ class Referents:
             j += 1
         elif not (j < len(words) and words[j] in self.determiners
                   or words[end - 1] in self.determiners
-                  or start > 0 and words[start - 1] in self.definite):
+                  or end - start == 1 and start > 0 and words[start - 1] in self.definite):
             return None
         while j < len(words) and words[j] in self.determiners:
             j += 1

@@ -85,9 +85,9 @@ class RedFlagDetector:
             unknown = set(rule.all + rule.any + rule.none) - names
             if unknown:
                 raise PackError(f"red_flags rule {rule}: unknown concepts {sorted(unknown)}")
-        # a sign word before a noun describes it ("a hard cord"): no subject of its own
-        signs = {w for c in self.concepts if c.hint for t in all_terms(c) for alts in t.words
-                 for w in alts}
+        # a sign word said alone ("hard", "weird") describes a noun: it names no thing itself
+        signs = {w for c in self.concepts if c.hint for t in all_terms(c) if len(t.words) == 1
+                 for w in t.words[0]}
         self.context = Referents.from_data(data.get("context"), signs,
                                            lambda word: is_real(word, real_words))
         if self.context.concepts() - names:
