@@ -1,4 +1,4 @@
-"""Whose sign is it: a danger word said of a thing, an animal or another body part is no leg sign."""
+"""Whose sign is it: a danger word said of a thing, an animal or another part is no leg sign."""
 
 from __future__ import annotations
 
@@ -23,6 +23,15 @@ PERSON = "person"
 noun that is no body part, person or animal is a thing ("the charger", "my password")."""
 _MAX_NOUN_PHRASE = 4
 """Words of a noun phrase before its verb ("my mum's old phone"); longer is no phrase."""
+
+
+def _listed(data: Mapping[str, Any], key: str, where: str = "") -> frozenset[str]:
+    """The words of one list of the section; a word YAML read as a boolean is one clear error."""
+    values = data.get(key) or []
+    if not isinstance(values, list) or not all(isinstance(w, str) for w in values):
+        raise PackError(f"red_flags context {where}{key}: a list of quoted words is needed "
+                        f"(YAML reads on/off/no as booleans): {values!r}")
+    return frozenset(values)
 
 
 @dataclass(frozen=True)
@@ -50,7 +59,7 @@ class Referents:
     places: frozenset[str]
     """Prepositions of place, read only when the line names no subject ("a dark patch on ...")."""
     placed: frozenset[str]
-    """Concepts a place word can locate ("a red patch on the carpet"; not "passed out in the bath")."""
+    """Concepts a place word locates ("a red patch on the carpet"; not "passed out in the bath")."""
     subject_only: frozenset[str]
     """Concepts whose object is where, not what ("fell off the ladder" is a fall)."""
     voided: Mapping[str, frozenset[str]]
@@ -72,30 +81,21 @@ class Referents:
     def from_data(cls, data: Mapping[str, Any] | None, adjectives: Iterable[str] = (),
                   real: Callable[[str], bool] = lambda word: True) -> Referents:
         data = data or {}
-        kinds: dict[str, str] = {}
-        for kind, words in (data.get("kinds") or {}).items():
-            for word in words or []:
-                kinds[str(word)] = str(kind)
+        kinds = {word: str(kind) for kind in (data.get("kinds") or {})
+                 for word in _listed(data["kinds"], kind, "kinds ")}
         voided: dict[str, set[str]] = {}
-        for kind, concepts in (data.get("voids") or {}).items():
+        for kind in data.get("voids") or {}:
             if kind != THING and kind not in set(kinds.values()):
                 raise PackError(f"red_flags context voids: unknown kind {kind!r}")
-            for concept in concepts or []:
-                voided.setdefault(str(concept), set()).add(str(kind))
-
-        def words(key: str) -> frozenset[str]:
-            values = data.get(key) or []
-            if not all(isinstance(w, str) for w in values):
-                raise PackError(f"red_flags context {key}: quote every word (YAML reads "
-                                f"on/off/no as booleans): {values!r}")
-            return frozenset(values)
-
-        return cls(kinds, words("determiners"), words("definite"), words("verbs"),
-                   words("stops"), words("joins"), words("governs"), words("places"),
-                   words("placed"), words("subject_only"),
-                   {c: frozenset(k) for c, k in voided.items()}, words("media"),
-                   words("first_person"), tuple(tuple(p.split()) for p in words("history")),
-                   words("events"), frozenset(adjectives), real)
+            for concept in _listed(data["voids"], kind, "voids "):
+                voided.setdefault(concept, set()).add(str(kind))
+        return cls(kinds, _listed(data, "determiners"), _listed(data, "definite"),
+                   _listed(data, "verbs"), _listed(data, "stops"), _listed(data, "joins"),
+                   _listed(data, "governs"), _listed(data, "places"), _listed(data, "placed"),
+                   _listed(data, "subject_only"), {c: frozenset(k) for c, k in voided.items()},
+                   _listed(data, "media"), _listed(data, "first_person"),
+                   tuple(tuple(p.split()) for p in _listed(data, "history")),
+                   _listed(data, "events"), frozenset(adjectives), real)
 
     def concepts(self) -> set[str]:
         return set(self.voided) | self.placed | self.subject_only | self.events

@@ -250,8 +250,10 @@ class RedFlagDetector:
 
     def _usable(self, concept: Concept, words: Sequence[str], start: int, end: int,
                 inside: Iterable[int], negation: bool) -> bool:
-        if self._followed(concept, words, end) or self.context.voids(concept.name, words, start, end):
+        if self._followed(concept, words, end):
             return False
+        if self.context.voids(concept.name, words, start, end):
+            return False  # said of a thing, an animal, another part (intents/red_flag_context.py)
         if concept.unless_before.intersection(words[max(0, start - 2):start]):
             return False
         inside = set(inside) or set(range(start, end))

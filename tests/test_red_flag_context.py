@@ -92,7 +92,7 @@ def test_same_words_said_of_a_leg_or_a_person_still_escalate(
 
 def test_unquoted_yaml_boolean_in_context_is_one_clear_error() -> None:
     normalize = Normalizer.from_meta({})
-    with pytest.raises(PackError, match="context places: quote every word"):
+    with pytest.raises(PackError, match="context places: a list of quoted words"):
         RedFlagDetector({"context": {"places": [True, "in"]}}, normalize)
 
 
