@@ -15,10 +15,10 @@ from tests.test_everyday_silence import care_accepts, read_corpus, summarise
 
 LOOKALIKES = Path(__file__).parent / "data" / "en_everyday_rf_dev.txt"
 
-MAX_LOOKALIKE_FALSE_ACCEPTS = 53
+MAX_LOOKALIKE_FALSE_ACCEPTS = 52
 # Measured on the 1,100 lookalike lines (odd lines tuned on, even lines held out): the first run
 # gave 153 care answers (146 danger signs); after the referent rules of intents/red_flag_context.py
-# 25 on the tuning half (20 danger signs) and 28 on the held-out half (26 danger signs).
+# 25 on the tuning half (20 danger signs) and 27 on the held-out half (25 danger signs).
 
 
 @pytest.fixture(scope="module")
