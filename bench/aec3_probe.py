@@ -1,4 +1,4 @@
-"""Does an in-process WebRTC AEC3 (livekit's AudioProcessingModule) let commands over a reply through?
+"""Does an in-process WebRTC AEC3 (livekit's AudioProcessingModule) pass commands said over a reply?
 
 bench.aec_probe's tracks (a looped Korean reply; Korean commands every 4 s) are mixed offline
 as tests/room.py's bedroom makes them: the microphone hears the played reply 30 ms later, as
@@ -11,7 +11,8 @@ over the echo alone (overall and just before the first and last commands: a dive
 falls) and the canceller's gain on the user's voice during the commands (median of 100 ms
 windows). `--held` ducks the reply 0.45 s into each command, as a hold does.
 
-    python -m bench.aec3_probe --commands 12 [--held] [--reverb 0.3]
+    .venv/bin/pip install livekit==1.2.0   # not a project dependency
+    python -m bench.aec3_probe --commands 12 [--held] [--reverb 0.3] [--no-voice]
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -26,15 +28,64 @@ from pathlib import Path
 import numpy as np
 
 from bench.aec_probe import RATE, analyse, read, tracks
-from skill.audio.aec3 import Aec3
+
+try:
+    from livekit import rtc
+except ImportError as missing:  # not a project dependency while barge-in does not use it
+    raise SystemExit("bench.aec3_probe needs `.venv/bin/pip install livekit==1.2.0`") from missing
 
 FRAME = RATE // 100
+FRAME_BYTES = FRAME * 2
+"""The module takes exactly 10 ms of int16 mono per call."""
 COMMANDS = ("좋아졌어요", "다 좋아졌어요")
 """The two commands the small Korean model hears at every shift when clean (README)."""
 ECHO_DELAY_MS = 30
 """As tests/room.py's loopback (ECHO_LATENCY_MS)."""
 NOISE_DBFS = -60.0
 """A quiet room's noise at the microphone, so the canceller never sees digital silence."""
+
+
+class Aec3:
+    """Feed what is played (`played`) and what the microphone hears (`heard`); `heard` returns
+    the microphone with the played sound removed. Both take 16 kHz mono int16 bytes of any
+    length and keep partial 10 ms frames for the next call, so `heard`'s output may lag its
+    input by up to 10 ms. The player and the microphone call from their own threads."""
+
+    def __init__(self, noise_suppression: bool = False, high_pass_filter: bool = True,
+                 delay_ms: int = 30) -> None:
+        # Gain control off: it turns the microphone down by itself and lifts the leftovers of
+        # the assistant's voice (as measured with PulseAudio's webrtc canceller).
+        self._apm = rtc.AudioProcessingModule(echo_cancellation=True,
+                                              noise_suppression=noise_suppression,
+                                              high_pass_filter=high_pass_filter,
+                                              auto_gain_control=False)
+        self._delay_ms = delay_ms
+        self._lock = threading.Lock()
+        self._far = bytearray()
+        self._near = bytearray()
+
+    def played(self, pcm: bytes) -> None:
+        """What was just sent to the speaker (the reference)."""
+        with self._lock:
+            self._far += pcm
+            while len(self._far) >= FRAME_BYTES:
+                frame = rtc.AudioFrame(bytearray(self._far[:FRAME_BYTES]), RATE, 1, FRAME)
+                del self._far[:FRAME_BYTES]
+                self._apm.process_reverse_stream(frame)
+
+    def heard(self, pcm: bytes) -> bytes:
+        """The microphone's `pcm` with the echo removed (whole 10 ms frames of it so far)."""
+        out = bytearray()
+        with self._lock:
+            self._near += pcm
+            while len(self._near) >= FRAME_BYTES:
+                frame = rtc.AudioFrame(bytearray(self._near[:FRAME_BYTES]), RATE, 1, FRAME)
+                del self._near[:FRAME_BYTES]
+                # AEC3 estimates the delay itself; the hint only starts it near the answer.
+                self._apm.set_stream_delay_ms(self._delay_ms)
+                self._apm.process_stream(frame)
+                out += frame.data.cast("B")
+        return bytes(out)
 
 
 def room_mic(reply: np.ndarray, user: np.ndarray, echo_db: float, reverb: float,
@@ -104,9 +155,11 @@ def row(name: str, out: np.ndarray, mic: np.ndarray, user: np.ndarray,
         spans: list[tuple[float, float]], reply: np.ndarray, seconds: float) -> str:
     n = min(len(out), len(mic))
     result = analyse(out[:n], mic[:n], 0, spans, reply[:n])
-    first, last = (erle_before(out, mic, user, spans[i][0]) for i in (0, -1))
+    first, last = ((erle_before(out, mic, user, spans[i][0]) for i in (0, -1)) if spans
+                   else (float("nan"), float("nan")))
     heard = [h or "-" for h in result["heard"]]  # type: ignore[union-attr]
-    return (f"{name:<28} {result['acted']:>2}/{len(spans):<3} {result['self_openings']:>4}"
+    return (f"{name:<28} {result['acted']:>2}/{len(spans):<3}"
+            f" {result['self_openings']:>2}/{result['echo_seconds']:<3.0f}s"
             f" {result['erle_db']:>7} {first:>6.1f} {last:>6.1f}"
             f" {voice_gain(out, user, spans):>6.2f} {seconds:>6.1f}\n    heard: {heard}")
 
@@ -132,6 +185,8 @@ def main() -> None:
     parser.add_argument("--reverb", type=float, default=0.0, help="echo tail RT60 (s)")
     parser.add_argument("--delay-ms", type=int, default=ECHO_DELAY_MS,
                         help="stream delay told to the canceller")
+    parser.add_argument("--no-voice", action="store_true",
+                        help="nobody speaks: every gate opening is on the echo's leftovers")
     parser.add_argument("--only", default="", help="comma-separated variant names' prefixes")
     args = parser.parse_args()
     os.environ.setdefault("CRAMP_COACH_HOME", tempfile.mkdtemp(prefix="aec3-probe-"))
@@ -139,11 +194,14 @@ def main() -> None:
     speech, user_wav, spans = tracks(work, args.commands, args.held, args.say.split(","),
                                       args.duck_db)
     reply, user = read(speech), read(user_wav)
+    if args.no_voice:
+        user, spans = np.zeros_like(user), []
     mic = room_mic(reply, user, args.echo_db, args.reverb)
     print(f"echo {args.echo_db:+.0f} dB, {ECHO_DELAY_MS} ms, reverb {args.reverb} s"
-          f"{f', held, ducked {args.duck_db:+.0f} dB' if args.held else ', double talk'};"
+          f"{f', held, ducked {args.duck_db:+.0f} dB' if args.held else ', double talk'}"
+          f"{', nobody speaking' if args.no_voice else ''};"
           f" load {os.getloadavg()[0]:.1f}")
-    print(f"{'variant':<28} acted open   ERLE  first   last  vgain  cpu s")
+    print(f"{'variant':<28} acted open/echo  ERLE  first   last  vgain  cpu s")
     wanted = [p for p in args.only.split(",") if p]
     for name, run in variants(args.delay_ms, user).items():
         if wanted and not any(name.startswith(p) for p in wanted):
