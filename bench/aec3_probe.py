@@ -157,7 +157,7 @@ def row(name: str, out: np.ndarray, mic: np.ndarray, user: np.ndarray,
     result = analyse(out[:n], mic[:n], 0, spans, reply[:n])
     first, last = ((erle_before(out, mic, user, spans[i][0]) for i in (0, -1)) if spans
                    else (float("nan"), float("nan")))
-    heard = [h or "-" for h in result["heard"]]  # type: ignore[union-attr]
+    heard = [h or "-" for h in result["heard"]]  # type: ignore[attr-defined]
     return (f"{name:<28} {result['acted']:>2}/{len(spans):<3}"
             f" {result['self_openings']:>2}/{result['echo_seconds']:<3.0f}s"
             f" {result['erle_db']:>7} {first:>6.1f} {last:>6.1f}"
