@@ -25,7 +25,7 @@ from pathlib import Path
 from skill.assistant import Assistant
 from skill.config import parse_config
 from tests.pulse import PulseServer, synth_wav
-from tests.room import bedroom, quieter, say_in_room
+from tests.room import ROOM_AEC_ARGS, ROOM_METHOD, bedroom, quieter, say_in_room
 
 CONFIG = """
 [general]
@@ -111,7 +111,7 @@ def self_interruptions(assistant: Assistant, replies: int) -> tuple[int, int, fl
 
 def underruns(assistant: Assistant) -> int:
     """Late output callbacks so far (each may make the echo canceller resynchronise)."""
-    player = assistant.speaker.playback.player  # type: ignore[attr-defined]
+    player = assistant.speaker.playback.player  # type: ignore[union-attr]
     return int(getattr(getattr(player, "inner", player), "underruns", 0))
 
 
@@ -121,6 +121,8 @@ def main() -> None:
     parser.add_argument("--replies", type=int, default=50)
     parser.add_argument("--echo-db", type=float, default=0.0,
                         help="the assistant's voice at the microphone, dB relative to the user's")
+    parser.add_argument("--method", default=ROOM_METHOD, help="the canceller (aec_method)")
+    parser.add_argument("--aec-args", default=ROOM_AEC_ARGS, help="its aec_args")
     args = parser.parse_args()
     # What was heard over its voice, and what it did with it, beside the figures.
     logging.basicConfig(format="  %(message)s", level=logging.WARNING)
@@ -132,7 +134,7 @@ def main() -> None:
     os.environ.update(server.env)
     work = Path(tempfile.mkdtemp(prefix="bench-barge-clips-"))
     try:
-        with bedroom(server, args.echo_db):
+        with bedroom(server, args.echo_db, args.method, args.aec_args):
             assistant = Assistant(parse_config(CONFIG)[0])
             assistant.start()
             try:

@@ -60,9 +60,11 @@ def reached(meant: str, intents: list[str | None]) -> bool:
 
 
 def kind(meant: str) -> str:
-    """The summary line a sentence counts on: cramp, control or unrelated."""
+    """The summary line a sentence counts on: cramp, control, danger or unrelated."""
     if meant in ("null", "nocramp"):
         return "unrelated"
+    if meant.startswith("safety"):
+        return "danger"
     return "cramp" if meant.startswith("cramp") else "control"
 
 
@@ -90,8 +92,9 @@ def main() -> None:
     good = sum(n for (_, ok), n in tally.items() if ok)
     print(f"\n{good} of {len(sentences) * len(speeds)} clips reached the meant intent family "
           "(unrelated speech: no intent)")
-    for name in ("cramp", "control", "unrelated"):
-        print(f"- {name}: {tally[name, True]} of {tally[name, True] + tally[name, False]}")
+    for name in ("cramp", "control", "danger", "unrelated"):
+        if tally[name, True] + tally[name, False]:
+            print(f"- {name}: {tally[name, True]} of {tally[name, True] + tally[name, False]}")
     if args.corpus:
         with args.corpus.open("a", encoding="utf-8") as handle:
             for h, text, speed, meant in rows:

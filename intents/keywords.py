@@ -40,6 +40,11 @@ class KeywordLayer:
     """Word starts of a leg part ("종아리"): with a cramp word in the same line, a cramp report."""
     cramp_words: frozenset[str] = frozenset()
     """Whole units naming the cramp itself ("쥐", "쥐가"), whatever the verb became."""
+    leg_particles: tuple[str, ...] = ()
+    """Particles that make a leg part the place or the subject of something ("종아리에")."""
+    lost_word_endings: frozenset[str] = frozenset()
+    """Lone endings left where recognition lost the words before them ("어요"): after a leg part
+    with a particle they report a cramp whose 쥐 was lost ("종아리에 어요")."""
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any]) -> KeywordLayer | None:
@@ -54,16 +59,21 @@ class KeywordLayer:
                    questions=tuple(str(w) for w in section.get("questions") or []),
                    rules=rules, default=str(section.get("default", "cramp.calf")),
                    body=tuple(str(w) for w in section.get("body") or []),
-                   cramp_words=frozenset(str(w) for w in section.get("cramp_words") or []))
+                   cramp_words=frozenset(str(w) for w in section.get("cramp_words") or []),
+                   leg_particles=tuple(str(w) for w in section.get("leg_particles") or []),
+                   lost_word_endings=frozenset(
+                       str(w) for w in section.get("lost_word_endings") or []))
 
-    def match(self, words: list[str]) -> str | None:
-        """The cramp intent these normalised words report, or None."""
+    def match(self, words: list[str], heard: list[str] | None = None) -> str | None:
+        """The cramp intent these normalised words report, or None; `heard` is the line's words
+        before normalisation dropped its lone endings."""
         # the verb is what recognition loses most often; a leg part and the cramp word together
         # still say it ("오른쪽 발에 쥐가 어요")
         leg_and_cramp = (bool(self.body) and any(w.startswith(self.body) for w in words)
                          and bool(self.cramp_words.intersection(words))
                          and not any(w.startswith(self.questions) for w in words))
-        if not (self.triggers.intersection(words) or leg_and_cramp):
+        if not (self.triggers.intersection(words) or leg_and_cramp
+                or self._leg_then_lost_words(heard or [])):
             return None
         if any(w.startswith(self.veto) for w in words) or (words and words[0].startswith(
                 self.questions)):
@@ -72,3 +82,17 @@ class KeywordLayer:
             if any(w.startswith(rule.words) for w in words):
                 return rule.intent
         return self.default
+
+    def _leg_then_lost_words(self, heard: list[str]) -> bool:
+        """A leg part with a particle, then a lone ending: "종아리에 어요", "다리가 요 나요"."""
+        for i, word in enumerate(heard):
+            if not (word.startswith(self.body) and word.endswith(self.leg_particles)):
+                continue
+            for after in heard[i + 1:]:
+                if after in self.lost_word_endings:
+                    return True
+                # lost words come out as one-syllable units ("종아리가 앞 고 어요"); a real word
+                # between says what happened instead ("다리에 두드러기가 나요": a rash)
+                if len(after) > 1:
+                    break
+        return False

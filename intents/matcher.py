@@ -54,6 +54,8 @@ class IntentMatcher:
       4. "semantic" (packs with a `semantic:` section, i.e. English): a softmax head over MiniLM
          sentence vectors; accepted only above its intent family's threshold, which was set on
          held-out paraphrases and everyday negatives so that negatives almost never pass;
+         advice and routines only for the user's own legs (no animal or thing named), and a
+         routine only for a line with a person in it ("i", "my": not "a cup of water");
       5. "cramp-unclear": clearly a cramp now but of no clear kind: the cramp labels together
          pass their own threshold, the head says cramp.unspecified, or the cramp-now concept
          (intents/cramp_now.py: a cramp word, or a leg part in a cramp state, not a question,
@@ -137,7 +139,8 @@ class IntentMatcher:
         if fuzzy.intent is not None:
             return self.step.refine(self._layer(), fuzzy, normalized)
         if self.keyword_layer is not None:
-            intent = self.keyword_layer.match(normalized.split())
+            heard = [w for w in text.split() if w not in self.normalize.fillers]
+            intent = self.keyword_layer.match(normalized.split(), heard)
             if intent is not None:
                 return IntentMatch(intent, {}, text, 0.6, "keywords")
         return self.step.match(self._layer(), normalized, text)

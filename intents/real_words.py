@@ -7,6 +7,7 @@ import gzip
 import json
 from collections.abc import Callable, Iterable
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 from intents.language import PackError
 
@@ -16,21 +17,41 @@ _MIN_COUNT = 300
 """Rarer words ("foots", "blueish", "calve") are likelier a slip of a leg or sign word."""
 
 
+_PACKAGE = "spellchecker"
+_RESOURCE = ("resources", "en.json.gz")
+_FIX = "reinstall with `pip install -e .` (pyspellchecker is a dependency of cramp-coach)"
+
+
+def _missing(why: str) -> PackError:
+    where = "/".join((_PACKAGE, *_RESOURCE))
+    return PackError(f"real_words english: pyspellchecker's word list {where} {why}; {_FIX}")
+
+
+def _english_resource() -> Traversable:
+    """The packed word counts of pyspellchecker; PackError (one line) when it is not installed:
+    without the list, real words ("cramming") would silently be read as slips of cramp words."""
+    try:
+        resource = resources.files(_PACKAGE).joinpath(*_RESOURCE)
+    except ModuleNotFoundError:
+        raise _missing("is missing (the package is not installed)") from None
+    if not resource.is_file():
+        raise _missing("is missing")
+    return resource
+
+
 @functools.cache
 def english_words() -> frozenset[str]:
     """The common words of pyspellchecker's English frequency list (seen at least 300 times,
     with their inflections: "cramming", "sores", "fitting"), which the encoder's WordPiece
     vocabulary lacks. Common misspellings ("swolen", "crampin") are not in
-    it, so spelling tolerance still reads those. Empty when the package is missing (then only
-    the other known words are protected). Read once per process, and only when a word would
-    be corrected (about 0.3 s)."""
+    it, so spelling tolerance still reads those. Read once per process, and only when a word
+    would be corrected (about 0.3 s). PackError (one line) when the list is missing or damaged."""
     try:
-        data = (resources.files("spellchecker") / "resources" / "en.json.gz").read_bytes()
-        counts = json.loads(gzip.decompress(data))
-    except (OSError, ValueError, ModuleNotFoundError):
-        return frozenset()
+        counts = json.loads(gzip.decompress(_english_resource().read_bytes()))
+    except (OSError, ValueError):
+        raise _missing("cannot be read") from None
     if not isinstance(counts, dict):
-        return frozenset()
+        raise _missing("is not a word count table")
     return frozenset(str(word) for word, count in counts.items() if count >= _MIN_COUNT)
 
 
@@ -45,6 +66,8 @@ def real_word_sources(value: object, where: str) -> tuple[Callable[[], frozenset
     unknown = [str(n) for n in names if n not in known]
     if unknown or not isinstance(value, str | list | None):
         raise PackError(f"{where} real_words: {value!r} is not one of {', '.join(known)}")
+    if "english" in names:
+        _english_resource()  # at load, not in the middle of a conversation
     return tuple(known[str(n)] for n in names)
 
 

@@ -12,7 +12,8 @@ import yaml
 
 from intents.language import LanguagePack, PackError
 from intents.normalize import Normalizer
-from intents.real_words import real_word_sources
+from intents.real_words import is_real, real_word_sources
+from intents.red_flag_context import Referents
 from intents.red_flag_data import (
     LEVELS,
     RANK,
@@ -84,6 +85,14 @@ class RedFlagDetector:
             unknown = set(rule.all + rule.any + rule.none) - names
             if unknown:
                 raise PackError(f"red_flags rule {rule}: unknown concepts {sorted(unknown)}")
+        # a sign word said alone ("hard", "weird") describes a noun: it names no thing itself
+        signs = {w for c in self.concepts if c.hint for t in all_terms(c) if len(t.words) == 1
+                 for w in t.words[0]}
+        self.context = Referents.from_data(data.get("context"), signs,
+                                           lambda word: is_real(word, real_words))
+        if self.context.concepts() - names:
+            raise PackError("red_flags context: unknown concepts "
+                            f"{sorted(self.context.concepts() - names)}")
         if self.denials - names:
             raise PackError(f"red_flags denials: unknown concepts {sorted(self.denials - names)}")
 
@@ -243,6 +252,8 @@ class RedFlagDetector:
                 inside: Iterable[int], negation: bool) -> bool:
         if self._followed(concept, words, end):
             return False
+        if self.context.voids(concept.name, words, start, end):
+            return False  # said of a thing, an animal, another part (intents/red_flag_context.py)
         if concept.unless_before.intersection(words[max(0, start - 2):start]):
             return False
         inside = set(inside) or set(range(start, end))

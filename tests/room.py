@@ -34,9 +34,13 @@ the speaker is on the bedside table beside the microphone, the user close by in 
 6 dB below, as measured too, no more commands came through.)"""
 
 
+ROOM_METHOD = "webrtc"
+ROOM_AEC_ARGS = AEC_ARGS
+
+
 @contextmanager
-def bedroom(server: PulseServer, echo_db: float = 0.0, method: str = "webrtc",
-            aec_args: str = AEC_ARGS, extra: Sequence[str] = ("adjust_time=0",),
+def bedroom(server: PulseServer, echo_db: float = 0.0, method: str = ROOM_METHOD,
+            aec_args: str = ROOM_AEC_ARGS, extra: Sequence[str] = ("adjust_time=0",),
             room_rate: int = 0) -> Iterator[EchoCanceller]:
     """Load the room and its echo canceller into `server`; unload them after. `echo_db`: the
     assistant's voice at the microphone relative to what it plays (0: as loud); `method`,

@@ -61,6 +61,9 @@ def test_typed_korean_reaches_its_intent(matcher: IntentMatcher, text: str, inte
     "왼 종아리에 났어",  # 쥐 lost: a cramp reported in the past tense
     "났어요",
     "쥐 오른 종아리가 어요",  # the verb lost: a leg part and the cramp word
+    "종아리에 어요",  # 쥐 and the verb lost: a leg part as the place, then a lone ending
+    "다리가 요 나요",
+    "종아리가 아파요",  # a leg that hurts, as in English ("my calf hurts")
 ])
 def test_grammar_mode_fragments_of_a_cramp_start_first_aid(matcher: IntentMatcher,
                                                           text: str) -> None:
@@ -71,6 +74,8 @@ def test_grammar_mode_fragments_of_a_cramp_start_first_aid(matcher: IntentMatche
     "오늘 날씨 어때요", "음악 틀어 줘", "불 좀 꺼 주세요", "화가 났어요", "불이 났어요",
     "고양이가 쥐를 잡았어요", "생각이 났어요", "쥐덫 어디 있어요", "쥐가 나요", "이 쥐에 쥐가 나요",
     "다리에 쥐 안 나게 하는 법", "종아리에 쥐가 나는 원인",  # questions, not a cramp now
+    "어요 수영 다리에", "왜 다리에 어요", "다리가 길어요",  # no ending after the leg; a question
+    "다리에 두드러기가 나요",  # a rash on the leg: a real word between the leg and the ending
 ])
 def test_unrelated_korean_gets_no_intent(matcher: IntentMatcher, text: str) -> None:
     assert matcher.match(text).intent is None

@@ -40,3 +40,18 @@ def test_spoken_chest_pain_with_or_without_a_swollen_leg_calls_for_emergency_hel
     [record] = [json.loads(line) for line in out.splitlines() if line.strip()]
     assert (record["intent"], record["slots"]) == ("safety.red_flag", {"level": "emergency"})
     assert record["reply_keys"] == ["escalation.emergency"]
+
+
+# "가슴 아파" (no particle, banmal) is in the speech grammar as said; measured through the small
+# model: "가슴 아파요" at 130, 150 and 160 words a minute (at 110, 175 and 190 the chest is lost).
+@pytest.mark.parametrize("speed", [130, 150, 160])
+def test_chest_pain_said_without_a_particle_calls_for_emergency_help(
+    capsys: pytest.CaptureFixture[str], ko_model: LoadedModel, korean_speech: KoreanSpeech,
+    speed: int,
+) -> None:
+    wav = korean_speech("가슴 아파", speed)
+    assert main(["listen", "--lang", "ko", "--json", "--silent", "--wav", str(wav)]) == 0
+    out, _ = capsys.readouterr()
+    records = [json.loads(line) for line in out.splitlines() if line.strip()]
+    assert [(r["intent"], r["slots"]) for r in records] == [
+        ("safety.red_flag", {"level": "emergency"})]

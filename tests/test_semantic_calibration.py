@@ -65,6 +65,15 @@ def test_budget_excuses_an_outlier_only_when_that_keeps_paraphrases() -> None:
     assert budget.raised([0.72, 0.6], [0.9, 0.95]) == pytest.approx(0.75)
 
 
+def test_a_lone_negative_is_excused_only_when_that_keeps_paraphrases() -> None:
+    budget = Budget(floor=0.5, margin=0.03, ceiling=0.95, outliers=1, min_gain=0.1)
+    # "i am thirsty" alone at 0.7 as hydration: rejecting it costs no paraphrase
+    assert budget.raised([0.7], [0.9, 0.95, 0.99]) == pytest.approx(0.73)
+    assert budget.raised([0.7], [0.6, 0.65, 0.99]) is None
+    # already above it: nothing moves
+    assert budget.raised([0.7], [0.9], current=0.8) is None
+
+
 def test_no_threshold_rises_above_the_ceiling() -> None:
     budget = Budget(floor=0.5, margin=0.03, ceiling=0.95, outliers=1)
     assert budget.raised([0.999, 0.998, 0.6], [0.99, 0.999]) == 0.95

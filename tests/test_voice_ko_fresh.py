@@ -32,6 +32,18 @@ def test_banmal_cramp_report_starts_first_aid_at_every_speed(
         assert any(i is not None and i.startswith("cramp.") for i in intents), (speed, intents)
 
 
+# "종아리에 쥐 났어요" loses 쥐 at every speed ("요 다리에 이 가 어요" at 110, "종아리이 아파 어요"
+# at 150, "종아리이 아파요" at 190): a leg part as place or subject, then a lone ending or a pain,
+# still reports the cramp.
+@pytest.mark.parametrize("speed", [110, 150, 190])
+def test_cramp_whose_cramp_word_was_lost_still_starts_first_aid(
+    capsys: pytest.CaptureFixture[str], ko_model: LoadedModel, korean_speech: KoreanSpeech,
+    speed: int,
+) -> None:
+    intents = heard_intents(capsys, str(korean_speech("종아리에 쥐 났어요", speed)))
+    assert intents == ["cramp.calf"], (speed, intents)
+
+
 # The control commands espeak-ng's Korean keeps through the small model at every speed (measured
 # for issue 15; bare 다음, 그만 and 멈춰 are not heard): the ones to say over the assistant.
 @pytest.mark.parametrize(("said", "intent"), [("다시 말해줘", "control.repeat"),

@@ -4,7 +4,8 @@ The rule. For every threshold key (a family, or one of the layer's cramp rules) 
 over the held-out lines that must not be accepted there: the everyday negatives, and for
 safety.red_flag also the held-out ordinary cramps. Rejecting all of them puts the threshold just
 above (`margin`) the highest; the `outliers` highest are excused instead (the threshold goes just
-above the next one) when that keeps at least `min_gain` of the key's held-out paraphrases more.
+above the next one, or stays) when that keeps at least `min_gain` of the key's held-out
+paraphrases more; a key with no more negatives than `outliers` is weighed the same way.
 No outlier is excused for the cramp family nor its catch-all rule (cramp.unclear: the cramp
 labels together, no cramp word needed): a negative excused as a cramp no longer held the
 catch-all rule up, which then let "he kicked the ball with his right foot" start foot first aid.
@@ -72,19 +73,23 @@ class Budget:
     than rejecting them all would ("i am thirsty" is not worth two hydration questions)."""
 
     def raised(self, scores: Sequence[float], positives: Sequence[float] = (),
-               excuse: bool = True) -> float | None:
-        """The threshold for a key whose held-out negatives `scores` are all accepted now, or
-        None when they are within the budget already. `positives`: the key's held-out
-        paraphrases' scores, to weigh what rejecting the outliers too would cost; without
-        `excuse`, no outlier is excused (the ceiling still holds)."""
+               excuse: bool = True, current: float | None = None) -> float | None:
+        """The threshold for a key whose held-out negatives `scores` are all accepted at its
+        `current` threshold (default: the floor), or None when it stays. `positives`: the key's
+        held-out paraphrases' scores, to weigh what rejecting the outliers too would cost;
+        without `excuse`, no outlier is excused (the ceiling still holds). A lone negative is
+        weighed too: excused for nothing, "i am thirsty" kept the hydration routine at the floor
+        once the other negatives of the family were out of the way."""
         outliers = self.outliers if excuse else 0
-        if len(scores) <= outliers:
+        if not scores:
             return None
+        now = self.floor if current is None else current
         ranked = sorted(scores, reverse=True)
-        strict, budgeted = ranked[0] + self.margin, ranked[outliers] + self.margin
+        strict = ranked[0] + self.margin
+        budgeted = ranked[outliers] + self.margin if len(ranked) > outliers else now
         kept = sum(p >= budgeted for p in positives) - sum(p >= strict for p in positives)
         chosen = budgeted if kept >= self.min_gain * max(1, len(positives)) else strict
-        return min(self.ceiling, chosen)
+        return None if chosen <= now else min(self.ceiling, chosen)
 
 
 def calibrate(head: Head, validation: list[Example], by_text: Mapping[str, Matrix],
@@ -105,7 +110,8 @@ def calibrate(head: Head, validation: list[Example], by_text: Mapping[str, Matri
                     accepted[found.rule].append(found.confidence)
         moved = False
         for key, scores in accepted.items():
-            raised = budget.raised(scores, positives.get(key, []), key not in strict)
+            raised = budget.raised(scores, positives.get(key, []), key not in strict,
+                                   thresholds[key])
             if raised is not None and raised > thresholds[key]:
                 thresholds[key] = raised
                 moved = True

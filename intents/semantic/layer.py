@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 ENV_CACHE = "CRAMP_COACH_MODEL_CACHE"
 """Where vectors and trained heads are cached; default: <data dir>/cache/semantic."""
-_HEAD_VERSION = "head-9"
+_HEAD_VERSION = "head-10"
 """Bump when training or calibration changes, so old cached heads are not reused."""
 UNCLEAR = "cramp.unclear"
 """A cramp now, of no clear kind: the cramp labels together pass their own threshold."""
@@ -78,12 +78,25 @@ class LayerSettings:
     outliers: int = 1
     min_gain: float = 0.1
     """ceiling, outliers, min_gain: see calibration.Budget."""
+    for_user: frozenset[str] = frozenset()
+    """Families whose answer is for the user's own legs: never to a line naming an animal or
+    a thing (`others`: "do horses get cramp", "how do i stretch pizza dough")."""
+    others: frozenset[str] = frozenset()
+    """Someone or something else's leg, or no leg at all (the cramp_now section's `others`)."""
+    named: frozenset[str] = frozenset()
+    """Words of a two-word cramp name ("charley horse"): no `others` word there."""
+    needs_person: frozenset[str] = frozenset()
+    """Families (routines) answered only to a line with one of `person`: a routine is started
+    for someone ("how much water should i drink"), not for a fact ("how much water is in a
+    cup", "a footstool for the lounge")."""
+    person: frozenset[str] = frozenset()
     idioms: frozenset[tuple[str, str]] = frozenset()  # "came back": no body part (topics.py)
     label_topic: Mapping[str, frozenset[str]] = field(default_factory=dict)  # "pickle": remedies
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any]) -> LayerSettings:
         section = meta.get("semantic") or {}
+        cramp_now = meta.get("cramp_now") or {}
         return cls(int(section.get("per_template", 10)),
                    float(section.get("validation_share", 0.25)),
                    float(section.get("floor", 0.5)), float(section.get("margin", 0.03)),
@@ -96,6 +109,12 @@ class LayerSettings:
                    frozenset(str(f) for f in section.get("commands") or []),
                    int(section.get("command_words", 3)), float(section.get("ceiling", 0.95)),
                    int(section.get("outliers", 1)), float(section.get("min_gain", 0.1)),
+                   frozenset(str(f) for f in section.get("for_user") or []),
+                   frozenset(str(w) for w in cramp_now.get("others") or []),
+                   frozenset(str(w) for p in cramp_now.get("cramp_pairs") or []
+                             for w in str(p).split()),
+                   frozenset(str(f) for f in section.get("needs_person") or []),
+                   frozenset(str(w) for w in section.get("person") or []),
                    word_pairs(section.get("idioms") or []), label_words(section.get("label_topic")))
 
     def fingerprint(self) -> str:
@@ -104,7 +123,9 @@ class LayerSettings:
                      sorted(self.topic), sorted(self.needs_topic), sorted(self.families),
                      sorted(self.cramp_words), sorted(self.elsewhere), sorted(self.pain_words),
                      sorted(self.commands), self.command_words, self.ceiling, self.outliers,
-                     self.min_gain, sorted(self.idioms),
+                     self.min_gain, sorted(self.for_user), sorted(self.others),
+                     sorted(self.named), sorted(self.needs_person), sorted(self.person),
+                     sorted(self.idioms),
                      sorted((k, sorted(v)) for k, v in self.label_topic.items())))
 
     def says_cramp(self, text: str) -> bool:
@@ -131,10 +152,22 @@ class LayerSettings:
             return True
         if family(label) in self.commands and len(words) < self.command_words:
             return True
+        if family(label) in self.needs_person and self.person.isdisjoint(words):
+            return True
+        if family(label) in self.for_user and self._names_other(words):
+            return True
         # advice about a cramp elsewhere ("writer's cramp in my hand") is not about the legs
         topic = self.topic | self.label_topic.get(label, frozenset())
         return family(label) in self.needs_topic and (topic.isdisjoint(words)
                                                       or self.elsewhere_cramp(text))
+
+    def _names_other(self, words: list[str]) -> bool:
+        """An animal's or a thing's leg ("the dog's leg", "do horses get cramp"); "horse" in
+        "charley horse" is the cramp's name."""
+        heard = {w.removesuffix("'s") for w in words}
+        if heard & self.named - self.others:
+            heard -= self.named
+        return bool(heard & self.others)
 
 
 @dataclass(frozen=True)

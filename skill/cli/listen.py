@@ -70,7 +70,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
 
     try:
         matcher = open_matcher(pack, config)
-    except EncoderError as exc:
+    except (EncoderError, PackError) as exc:  # a damaged install: one line saying what
         print(f"cramp-coach listen: {exc}", file=sys.stderr)
         return 2
     speaker = open_speaker(config, pack.tts_voice, silent=args.silent)

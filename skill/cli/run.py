@@ -35,12 +35,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
+    from intents.language import PackError
     from intents.semantic import EncoderError
     from skill.assistant import AlreadyRunningError, Assistant
 
     try:
         assistant = Assistant(config, listen=not args.no_listen)
-    except EncoderError as exc:  # a damaged install: one line saying which file and what to do
+    except (EncoderError, PackError) as exc:  # a damaged install: one line saying what to do
         print(f"cramp-coach run: {exc}", file=sys.stderr)
         return 2
     try:
