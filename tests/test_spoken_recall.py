@@ -40,7 +40,7 @@ def test_good_night_to_someone_else_stops_nothing(matcher: IntentMatcher, text: 
 
 
 def test_done_that_then_asking_what_now_is_next(matcher: IntentMatcher) -> None:
-    assert matcher.match("right i have done that what now").intent == "control.next"
+    assert matcher.match("alright i have done that what now").intent == "control.next"
 
 
 @pytest.mark.parametrize("text", ["add pickles and a jar of brine olives to the list",
