@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -32,13 +30,6 @@ IDLE = 3.0
 """Short, so the test waits little; long enough that the stream is still open when looked at."""
 
 
-def streams(server: PulseServer) -> int:
-    """How many playback streams the sound server has (the speaker's, when it is open)."""
-    out = subprocess.run(["pactl", "list", "short", "sink-inputs"], capture_output=True,
-                         text=True, check=True, env={**os.environ, **server.env}, timeout=30)
-    return len(out.stdout.splitlines())
-
-
 def wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> bool:
     deadline = time.monotonic() + timeout
     while not predicate():
@@ -60,8 +51,8 @@ def test_output_stream_closes_after_the_idle_time_and_the_next_reply_plays_in_fu
         source, source_rate = reference(q, text)
         q.say("Ready.")
         assert q.wait_idle(60) and log.played["Ready."].completed
-        assert streams(pulse_server) == 1, "the stream should still be open right after speech"
-        assert wait_for(lambda: streams(pulse_server) == 0), "the idle stream was never closed"
+        assert pulse_server.playback_streams() == 1, "the stream should still be open right after speech"
+        assert wait_for(lambda: pulse_server.playback_streams() == 0), "the idle stream was never closed"
         recording = Recording(pulse_server, tmp_path / "heard.wav")
         q.say(text)
         assert q.wait_idle(60)
@@ -85,10 +76,10 @@ def test_warm_up_opens_the_closed_output_and_it_closes_again_when_nothing_is_sai
     try:
         q.say("Ready.")
         assert q.wait_idle(60)
-        assert wait_for(lambda: streams(pulse_server) == 0), "the idle stream was never closed"
+        assert wait_for(lambda: pulse_server.playback_streams() == 0), "the idle stream was never closed"
         q.warm_up()  # someone started to speak
-        assert wait_for(lambda: streams(pulse_server) == 1), "warm-up did not open the output"
-        assert wait_for(lambda: streams(pulse_server) == 0), "no reply came, yet it stays open"
+        assert wait_for(lambda: pulse_server.playback_streams() == 1), "warm-up did not open the output"
+        assert wait_for(lambda: pulse_server.playback_streams() == 0), "no reply came, yet it stays open"
     finally:
         q.close()
 
