@@ -43,6 +43,7 @@ def wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> bool:
 def test_output_stream_closes_after_the_idle_time_and_the_next_reply_plays_in_full(
     pulse_server: PulseServer, tmp_path: Path,
 ) -> None:
+    streams = pulse_server.playback_streams
     log = PlayLog()
     q = SpeechQueue(SpeechSettings(output_idle_seconds=IDLE), default_voice="en", clock=noon,
                     on_played=log, echo=None)
@@ -51,8 +52,8 @@ def test_output_stream_closes_after_the_idle_time_and_the_next_reply_plays_in_fu
         source, source_rate = reference(q, text)
         q.say("Ready.")
         assert q.wait_idle(60) and log.played["Ready."].completed
-        assert pulse_server.playback_streams() == 1, "the stream should still be open right after speech"
-        assert wait_for(lambda: pulse_server.playback_streams() == 0), "the idle stream was never closed"
+        assert streams() == 1, "the stream should still be open right after speech"
+        assert wait_for(lambda: streams() == 0), "the idle stream was never closed"
         recording = Recording(pulse_server, tmp_path / "heard.wav")
         q.say(text)
         assert q.wait_idle(60)
@@ -71,15 +72,16 @@ def test_output_stream_closes_after_the_idle_time_and_the_next_reply_plays_in_fu
 def test_warm_up_opens_the_closed_output_and_it_closes_again_when_nothing_is_said(
     pulse_server: PulseServer,
 ) -> None:
+    streams = pulse_server.playback_streams
     q = SpeechQueue(SpeechSettings(output_idle_seconds=IDLE), default_voice="en", clock=noon,
                     echo=None)
     try:
         q.say("Ready.")
         assert q.wait_idle(60)
-        assert wait_for(lambda: pulse_server.playback_streams() == 0), "the idle stream was never closed"
+        assert wait_for(lambda: streams() == 0), "the idle stream was never closed"
         q.warm_up()  # someone started to speak
-        assert wait_for(lambda: pulse_server.playback_streams() == 1), "warm-up did not open the output"
-        assert wait_for(lambda: pulse_server.playback_streams() == 0), "no reply came, yet it stays open"
+        assert wait_for(lambda: streams() == 1), "warm-up did not open the output"
+        assert wait_for(lambda: streams() == 0), "no reply came, yet it stays open"
     finally:
         q.close()
 
