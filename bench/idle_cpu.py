@@ -151,8 +151,13 @@ def idle_once(seconds: float, server_pid: int) -> Idle:
     ours = process_cpu() - cpu
     theirs = pid_cpu(server_pid) - server
     others = max(0.0, machine_cpu_seconds() - machine - ours - theirs)
-    return Idle(ours / wall * 100, breakdown(threads, thread_cpu(), wall), theirs / wall * 100,
-                others / wall * 100)
+    spent = breakdown(threads, thread_cpu(), wall)
+    # Threads that ended meanwhile (a closed stream's, PortAudio call threads) are only in the
+    # process total.
+    rest = ours / wall * 100 - sum(spent.values())
+    if rest >= 0.005:
+        spent["(ended threads, or under 0.005 % each)"] = rest
+    return Idle(ours / wall * 100, spent, theirs / wall * 100, others / wall * 100)
 
 
 REPLY = "종아리를 쭉 펴고 발끝을 몸 쪽으로 당기세요."
