@@ -76,6 +76,7 @@ class IndexCache:
             "blocks": data.blocks, "masks": {w: hex(m) for w, m in data.masks.items()},
             "needs": [[sorted(c) for c in clauses] for clauses in data.needs],
             "always": hex(data.always), "numbers": hex(data.numbers)}, ensure_ascii=False)
+        tmp = ""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
@@ -84,3 +85,5 @@ class IndexCache:
             os.replace(tmp, self.path)
         except OSError as exc:
             log.debug("template index cache not written: %s", exc)
+            if tmp:
+                Path(tmp).unlink(missing_ok=True)
