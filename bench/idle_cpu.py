@@ -193,13 +193,15 @@ def live(noise: np.ndarray, repeats: int, seconds: float
         if assistant.listening is None:
             raise RuntimeError(assistant.listening_problem)
         time.sleep(3.0)  # start-up work (threads, the first monitor data) settles first
+        woken = count_wake_ups(assistant)
         for _ in range(repeats):
             for room in ("silence", "room noise"):
-                out[room].append(idle_room(room, seconds, server, wav))
+                out[room].append(idle_room(room, seconds, server, wav, woken))
         for _ in range(repeats):
             reply(assistant, server, out["silence, output still open after a reply"])
             for room in ("silence", "room noise"):
-                out[f"{room}, after a reply"].append(idle_room(room, seconds, server, wav))
+                out[f"{room}, after a reply"].append(idle_room(room, seconds, server, wav,
+                                                               woken))
         utterances = assistant.listening.status.utterances
     finally:
         assistant.stop()
@@ -223,8 +225,30 @@ def reply(assistant: Any, server: Any, still_open: list[Idle]) -> None:
     time.sleep(1.0)
 
 
-def idle_room(room: str, seconds: float, server: Any, wav: Path) -> Idle:
+def count_wake_ups(assistant: Any) -> dict[str, int]:
+    """Counts, as they happen, of the speaker's warm-ups (the voice gate opened) and of the
+    sentences it said (a reminder, say): either opens the output stream for a while."""
+    woken = {"warm-ups": 0, "sentences": 0}
+    speaker = assistant.speaker
+    warm_up, on_spoken = speaker.warm_up, speaker.spoken.on_spoken
+
+    def warmed() -> None:
+        woken["warm-ups"] += 1
+        warm_up()
+
+    def spoken(text: str, key: str) -> None:
+        woken["sentences"] += 1
+        if on_spoken is not None:
+            on_spoken(text, key)
+
+    speaker.warm_up, speaker.spoken.on_spoken = warmed, spoken
+    return woken
+
+
+def idle_room(room: str, seconds: float, server: Any, wav: Path,
+              woken: dict[str, int] | None = None) -> Idle:
     """One idle measurement in `room` ('silence' or 'room noise', played into the sink)."""
+    before = dict(woken or {})
     player = None
     if room == "room noise":
         player = subprocess.Popen(["paplay", str(wav)], env={**os.environ, **server.env})
@@ -236,6 +260,8 @@ def idle_room(room: str, seconds: float, server: Any, wav: Path) -> Idle:
             player.terminate()
             player.wait(10)
     print_idle(room, idle)
+    if woken:
+        print("    meanwhile: " + ", ".join(f"{k} {v - before[k]}" for k, v in woken.items()))
     return idle
 
 
