@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from intents.real_words import is_real
 
@@ -43,8 +43,14 @@ class Speller:
 
     def __init__(self, lexicon: Iterable[str], stems: Iterable[str], known: Iterable[str],
                  real_words: Sequence[Callable[[], frozenset[str]]], cutoff: float,
-                 derived_from: Iterable[str] = ()) -> None:
+                 derived_from: Iterable[str] = (), short_targets: Iterable[str] = (),
+                 expansions: Mapping[str, str] | None = None) -> None:
         self.lexicon = frozenset(lexicon)
+        self.short_targets = frozenset(short_targets)
+        # contractions written without the apostrophe ("cant" -> "cannot"): a slip of one of
+        # them ("cnat", "wnot") is the negation it spells, not an unknown word
+        self.expansions = {k: v for k, v in (expansions or {}).items()
+                           if k.isalpha() and len(k) >= _MIN_EDITED_LENGTH}
         self.derived_from = frozenset(derived_from)
         self.stems = tuple(stems)
         self.known = frozenset(known)
@@ -60,7 +66,8 @@ class Speller:
             forms = {s + e for s in self.stems if len(s) >= _MIN_EDITED_LENGTH for e in _ENDINGS}
             if self.real_words:
                 forms = {f for f in forms if self._in_word_list(f)}
-            self._targets = frozenset(w for w in self.lexicon | forms if w.isalpha())
+            self._targets = frozenset(w for w in self.lexicon | forms | set(self.expansions)
+                                      if w.isalpha())
         return self._targets
 
     def __call__(self, word: str) -> str:
@@ -73,8 +80,19 @@ class Speller:
             if found != word and self._is_real(word, found):
                 found = word
             found = self._base(word) or found
-            self._cache[word] = found
+            self._cache[word] = self.expansions.get(found, found) if found != word else word
         return self._cache[word]
+
+    def short(self, word: str) -> str:
+        """A short sign word one slip away from a three-letter word that is no real word ("num",
+        "blu", "nmb", "cld"); the caller asks only where a sign word would stand ("my foot is
+        num"), since three letters alone are too few to tell a slip from an abbreviation."""
+        if (len(word) >= _MIN_EDITED_LENGTH or len(word) < 3 or word in self.known
+                or not (word.isascii() and word.isalpha()) or self._in_word_list(word)):
+            return word
+        found = [(cost, target) for target, cost in _slips(word).items()
+                 if target in self.short_targets]
+        return min(found)[1] if found else word
 
     def _is_real(self, word: str, found: str) -> bool:
         """A real word, or one with an ending the word list leaves out ("weaned", "puffer"): not a

@@ -73,8 +73,12 @@ class RedFlagDetector:
         known = frozenset(known_words) | frozenset(data.get("known_words") or [])
         # read only when a word would be corrected: each list takes ~0.3 s to load
         real_words = real_word_sources(data.get("real_words"), "red_flags")
+        short = data.get("short_slips") or {}
+        self.short_after = frozenset(str(w) for w in short.get("after") or [])
         self.correct = Speller(lexicon, stems, known, real_words, spelling_cutoff,
-                               [str(w) for w in data.get("derived_from") or []])
+                               [str(w) for w in data.get("derived_from") or []],
+                               [str(w) for w in short.get("targets") or []],
+                               normalize.contractions)
         self._patterns = {t: self._compile(t) for c in self.concepts for t in all_terms(c)}
         self.not_signs = tuple(Term.parse(t) for t in data.get("not_signs") or [])
         self._patterns.update((t, self._compile(t))
@@ -155,7 +159,18 @@ class RedFlagDetector:
 
     def _words(self, text: str) -> list[str]:
         words = self.normalize(text).split() if isinstance(text, str) else []
-        return self._unsign(words if self.substring else [self.correct(w) for w in words])
+        if not self.substring:
+            words = " ".join(self._short(self.correct(w), words, i)
+                             for i, w in enumerate(words)).split()
+        return self._unsign(words)
+
+    def _short(self, word: str, words: Sequence[str], i: int) -> str:
+        """A three-letter slip where a sign word stands: after a linking word ("my foot is num",
+        "toes gone blu") or before a body part ("a num foot")."""
+        if len(word) != 3 or not (i > 0 and words[i - 1] in self.short_after
+                                  or words[i + 1:i + 2] and words[i + 1] in self.side_body):
+            return word
+        return self.correct.short(word)
 
     def _unsign(self, words: list[str]) -> list[str]:
         """The words of a phrase naming a thing, a title or a feeling ("a light fitting") become
