@@ -120,8 +120,11 @@ class Speller:
         if len(word) < _MIN_EDITED_LENGTH or not (word.isascii() and word.isalpha()):
             return None
         targets = self.targets()
-        found = [(cost, target) for target, cost in _slips(word).items() if target in targets]
-        return min(found)[1] if found else None
+        # between equally likely slips, a short sign word ("waek": "weak", not "wake"): when
+        # unsure, the reading that escalates
+        found = [(cost, target not in self.short_targets, target)
+                 for target, cost in _slips(word).items() if target in targets]
+        return min(found)[2] if found else None
 
     def _close(self, word: str) -> str | None:
         if len(word) < _MIN_CORRECTED_LENGTH:
