@@ -45,6 +45,8 @@ class RedFlagDetector:
     def __init__(self, data: Mapping[str, Any], normalize: Normalizer,
                  known_words: Iterable[str] = (), spelling_cutoff: float = 0.84) -> None:
         self.normalize = normalize
+        units = "|".join(re.escape(str(u)) for u in data.get("glued_units") or [])
+        self.glued = re.compile(rf"\b(\d+)({units})\b", re.IGNORECASE) if units else None
         self.substring = data.get("match") == "substring"
         self.default_level = check_level(data.get("default_level", "emergency"), "default_level")
         self.negators = frozenset(str(w) for w in data.get("negators") or [])
@@ -158,6 +160,8 @@ class RedFlagDetector:
     # -- matching
 
     def _words(self, text: str) -> list[str]:
+        if isinstance(text, str) and self.glued is not None:
+            text = self.glued.sub(r"\1 \2", text)  # "40mins": the normaliser's "40 mins"
         words = self.normalize(text).split() if isinstance(text, str) else []
         if not self.substring:
             words = " ".join(self._short(self.correct(w), words, i)
