@@ -83,15 +83,15 @@ class Speller:
             self._cache[word] = self.expansions.get(found, found) if found != word else word
         return self._cache[word]
 
-    def short(self, word: str) -> str:
+    def short(self, word: str, targets: frozenset[str] | None = None) -> str:
         """A short sign word one slip away from a three-letter word that is no real word ("num",
         "blu", "nmb", "cld"); the caller asks only where a sign word would stand ("my foot is
         num"), since three letters alone are too few to tell a slip from an abbreviation."""
         if (len(word) >= _MIN_EDITED_LENGTH or len(word) < 3 or word in self.known
                 or not (word.isascii() and word.isalpha()) or self._in_word_list(word)):
             return word
-        found = [(cost, target) for target, cost in _slips(word).items()
-                 if target in self.short_targets]
+        targets = self.short_targets if targets is None else targets
+        found = [(cost, target) for target, cost in _slips(word).items() if target in targets]
         return min(found)[1] if found else word
 
     def _is_real(self, word: str, found: str) -> bool:

@@ -77,6 +77,8 @@ class RedFlagDetector:
         real_words = real_word_sources(data.get("real_words"), "red_flags")
         short = data.get("short_slips") or {}
         self.short_after = frozenset(str(w) for w in short.get("after") or [])
+        self.body_after = frozenset(str(w) for w in short.get("body_after") or [])
+        self.body_targets = frozenset(str(w) for w in short.get("body_targets") or [])
         self.correct = Speller(lexicon, stems, known, real_words, spelling_cutoff,
                                [str(w) for w in data.get("derived_from") or []],
                                [str(w) for w in short.get("targets") or []],
@@ -171,10 +173,14 @@ class RedFlagDetector:
     def _short(self, word: str, words: Sequence[str], i: int) -> str:
         """A three-letter slip where a sign word stands: after a linking word ("my foot is num",
         "toes gone blu") or before a body part ("a num foot")."""
-        if len(word) != 3 or not (i > 0 and words[i - 1] in self.short_after
-                                  or words[i + 1:i + 2] and words[i + 1] in self.side_body):
+        if len(word) != 3:
             return word
-        return self.correct.short(word)
+        if i > 0 and words[i - 1] in self.body_after:  # "my fot is cold": a body part
+            return self.correct.short(word, self.body_targets)
+        if i > 0 and words[i - 1] in self.short_after or words[i + 1:i + 2] and (
+                words[i + 1] in self.side_body):
+            return self.correct.short(word)
+        return word
 
     def _unsign(self, words: list[str]) -> list[str]:
         """The words of a phrase naming a thing, a title or a feeling ("a light fitting") become
