@@ -24,7 +24,7 @@ from intents.red_flag_data import (
     parse_rule,
     template_words_of,
 )
-from intents.red_flag_spelling import Speller
+from intents.red_flag_spelling import ShortSlips, Speller
 
 __all__ = ["LEVELS", "RedFlag", "RedFlagDetector"]
 
@@ -75,13 +75,9 @@ class RedFlagDetector:
         known = frozenset(known_words) | frozenset(data.get("known_words") or [])
         # read only when a word would be corrected: each list takes ~0.3 s to load
         real_words = real_word_sources(data.get("real_words"), "red_flags")
-        short = data.get("short_slips") or {}
-        self.short_after = frozenset(str(w) for w in short.get("after") or [])
-        self.body_after = frozenset(str(w) for w in short.get("body_after") or [])
-        self.body_targets = frozenset(str(w) for w in short.get("body_targets") or [])
         self.correct = Speller(lexicon, stems, known, real_words, spelling_cutoff,
                                [str(w) for w in data.get("derived_from") or []],
-                               [str(w) for w in short.get("targets") or []],
+                               ShortSlips.parse(data.get("short_slips"), self.side_body),
                                normalize.contractions)
         self._patterns = {t: self._compile(t) for c in self.concepts for t in all_terms(c)}
         self.not_signs = tuple(Term.parse(t) for t in data.get("not_signs") or [])
@@ -108,6 +104,9 @@ class RedFlagDetector:
         cutoff = float((pack.meta.get("fuzzy") or {}).get("spelling_cutoff", 0.84))
         known = set(known_words) or template_words_of(pack)
         meta = dict(pack.meta)
+        # a sign said at the end of a long ramble must still be heard: a longer line than the
+        # templates read
+        meta.update({k: data[k] for k in ("max_tokens", "max_input_chars") if k in data})
         if data.get("keep_fillers"):
             meta["fillers"] = []  # a pack's filler can be a symptom word here (Korean "아파")
         return cls(data, Normalizer.from_meta(meta), known, cutoff)
@@ -165,22 +164,7 @@ class RedFlagDetector:
         if isinstance(text, str) and self.glued is not None:
             text = self.glued.sub(r"\1 \2", text)  # "40mins": the normaliser's "40 mins"
         words = self.normalize(text).split() if isinstance(text, str) else []
-        if not self.substring:
-            words = " ".join(self._short(self.correct(w), words, i)
-                             for i, w in enumerate(words)).split()
-        return self._unsign(words)
-
-    def _short(self, word: str, words: Sequence[str], i: int) -> str:
-        """A three-letter slip where a sign word stands: after a linking word ("my foot is num",
-        "toes gone blu") or before a body part ("a num foot")."""
-        if len(word) != 3:
-            return word
-        if i > 0 and words[i - 1] in self.body_after:  # "my fot is cold": a body part
-            return self.correct.short(word, self.body_targets)
-        if i > 0 and words[i - 1] in self.short_after or words[i + 1:i + 2] and (
-                words[i + 1] in self.side_body):
-            return self.correct.short(word)
-        return word
+        return self._unsign(words if self.substring else self.correct.line(words))
 
     def _unsign(self, words: list[str]) -> list[str]:
         """The words of a phrase naming a thing, a title or a feeling ("a light fitting") become
