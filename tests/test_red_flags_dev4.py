@@ -52,6 +52,15 @@ def test_dev4_floors(matcher: IntentMatcher) -> None:
     ("cramped solid the whole night and it wont let go", "urgent"),
     ("my friend is floundering in the lake with cramp", "emergency"),
     ("i feel like im going to pass out and my calf is swollen", "emergency"),
+    ("my ankle's the size of a cricket ball", "urgent"),   # a joint like a ball
+    ("cramp woke me at 3 its now 4.15 and its still going", "urgent"),
+    ("been cramping 40mins", "urgent"),                    # a number glued to its unit
+    ("i cant move my foot at all since the cramp", "urgent"),
+    ("im out too far and my leg cramped, im tiring", "emergency"),
+    ("my leg cramps started when i went on lisinopril", "doctor"),
+    ("so i was fast asleep and then around 2 i woke up with this really awful cramp in my right "
+     "calf and i have been stretching it and rubbing it and walking around the kitchen for ages "
+     "and it is still locked solid and now my calf is swollen and red", "urgent"),  # 51 words
 ])
 def test_short_typos_likenesses_and_clock_times_escalate(
     matcher: IntentMatcher, text: str, level: str
@@ -80,6 +89,12 @@ def test_short_typos_likenesses_and_clock_times_escalate(
     "the sky went a funny colour at sunset",
     "can cramps make your leg swell",
     "what does it mean if your leg goes numb",
+    "my calf is cramping, the size of a golf ball",   # a cramp's knot
+    "my calf feels like a bruise after the cramp",    # sore, not discoloured
+    "i've had a cramp in my calf since i woke up",    # since waking: perhaps minutes
+    "cramp in my calf, i rubbed it so hard it's gone red",
+    "cramp at 3am, now its 3.05 and easing",
+    "the washing has been on for 40 minutes now",
 ])
 def test_lookalikes_of_the_new_shapes_do_not_escalate(matcher: IntentMatcher, text: str) -> None:
     assert matcher.match(text).intent != "safety.red_flag"
