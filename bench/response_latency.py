@@ -222,8 +222,10 @@ class RealtimeFeed:
         self._closed.set()
 
 
-def korean_config(voice: list[str]) -> Config:
+def korean_config(voice: list[str], output_idle: float | None = None) -> Config:
     extra = "[voice]\n" + "\n".join(voice) + "\n" if voice else ""
+    if output_idle is not None:
+        extra += f"[speech]\noutput_idle_seconds = {output_idle}\n"
     config, _ = parse_config(CONFIG + extra)
     return config
 
@@ -308,8 +310,11 @@ def wav_runs(assistant: Assistant, feed: RealtimeFeed, probe: Probe, question: n
 
 
 def pulse_runs(config: Config, server: PulseServer, question_wav: Path, runs: int,
-               cache: SpeechCache, workdir: Path) -> tuple[list[float], list[Trace]]:
-    """Question played into the null sink; the assistant listens on its monitor."""
+               cache: SpeechCache, workdir: Path, closed: bool = False,
+               ) -> tuple[list[float], list[Trace]]:
+    """Question played into the null sink; the assistant listens on its monitor. `closed`: each
+    question only once the speaker's output stream has closed (output_idle_seconds), so the
+    reply needs the stream opened again (as the voice gate's warm-up does)."""
     probe = Probe()
     assistant = instrumented_assistant(config, probe, None, cache)
     assistant.start()
@@ -326,6 +331,8 @@ def pulse_runs(config: Config, server: PulseServer, question_wav: Path, runs: in
         for n in range(runs):
             settle(assistant)
             fresh_conversation(assistant)
+            if closed:
+                wait_closed(server)
             trace = probe.trace = Trace()
             recording = workdir / f"room{n}.wav"
             recorder = server.record(recording, 30)
@@ -346,6 +353,15 @@ def pulse_runs(config: Config, server: PulseServer, question_wav: Path, runs: in
     finally:
         assistant.stop()
     return measured, traces
+
+
+def wait_closed(server: PulseServer, timeout: float = 60.0) -> None:
+    """Until the sound server has no playback stream left (the speaker's output closed)."""
+    deadline = time.monotonic() + timeout
+    while server.playback_streams():
+        if time.monotonic() > deadline:
+            raise RuntimeError("the speaker's output stream did not close")
+        time.sleep(0.2)
 
 
 def watched(is_complete: Callable[[str], bool] | None,
@@ -424,6 +440,12 @@ def main() -> int:
     parser.add_argument("--cache", choices=("both", "warm"), default="both")
     parser.add_argument("--voice", nargs="+", default=[], metavar="KEY=VALUE",
                         help="[voice] overrides, e.g. hangover_ms=250 (default: the shipped ones)")
+    parser.add_argument("--question", default=QUESTION,
+                        help="what is asked (Korean; a short one leaves the output's warm-up "
+                             "less time)")
+    parser.add_argument("--output-idle", type=float, metavar="SECONDS",
+                        help="[speech] output_idle_seconds, and each PulseAudio question only "
+                             "once the output stream has closed (the reply reopens it)")
     parser.add_argument("--json", type=Path, help="write result rows here (for run_all)")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="coach-latency-"))
@@ -431,9 +453,10 @@ def main() -> int:
     server = PulseServer()
     server.start()
     os.environ.update(server.env)
-    config = korean_config(args.voice)
+    config = korean_config(args.voice, args.output_idle)
     setting = "".join(f", {v}" for v in args.voice)
-    question_wav = synth_wav(QUESTION, workdir / "question.wav", voice="ko")
+    closed = args.output_idle is not None
+    question_wav = synth_wav(args.question, workdir / "question.wav", voice="ko")
     question = read_pcm(question_wav)
     end_offset = speech_bounds(question)[1]
     cache = SpeechCache(workdir / "speech-cache")
@@ -461,7 +484,7 @@ def main() -> int:
         feed.close()
     try:
         pulse, pulse_traces = pulse_runs(config, server, question_wav, args.pulse_runs, cache,
-                                         workdir) if args.pulse_runs else ([], [])
+                                         workdir, closed) if args.pulse_runs else ([], [])
     finally:
         server.cleanup()
     print(f"\nPortAudio output latency after the first sample: {latency * 1000:.0f} ms "
@@ -487,7 +510,9 @@ def main() -> int:
         note = "no run was answered"
     print(f"PulseAudio loop (sink recording): {[round(p) for p in pulse]} ms")
     if args.pulse_runs:
-        rows.append(Row(1, "end of speech -> reply heard (PulseAudio loop)", "ms", pulse_spread,
+        label = ", output closed before each question" if closed else ""
+        rows.append(Row(1, f"end of speech -> reply heard (PulseAudio loop{label})", "ms",
+                pulse_spread,
                 f"median <= {TARGET_MS:.0f} ms",
                 pulse_spread.median <= TARGET_MS if pulse_spread.runs else False, cmd, note=note,
                 details={"stages": {k: s.__dict__ for k, s in stages.items()},

@@ -32,6 +32,10 @@ P95_TARGET_MS = 15.0
 RSS_TARGET_MB = 120.0
 ROOT = Path(__file__).resolve().parent.parent
 PARTS = ("tokenise", "onnx run", "pooling", "head", "rest of matcher")
+QUIET_OTHERS = 25.0
+"""A run is quiet when the rest of the machine used at most this much of a core meanwhile..."""
+QUIET_LOAD = 1.5
+"""...and the 1-minute load average stayed at or below this (2 cores)."""
 
 
 def mixed_lines(count: int) -> list[str]:
@@ -145,13 +149,18 @@ def _split(ms: dict[str, float], total: float) -> dict[str, float]:
 
 
 def machine_load(work: Callable[[], Any]) -> tuple[Any, str]:
-    """What `work` returns, and a note on what else ran meanwhile."""
+    """What `work` returns, and a note on what else ran meanwhile, ending in whether the run was
+    quiet enough for its wall times to stand (else they are upper bounds)."""
     before = (time.monotonic(), os.getloadavg()[0], machine_cpu_seconds(), time.process_time())
     result = work()
     seconds = time.monotonic() - before[0]
     others = max(0.0, machine_cpu_seconds() - before[2] - (time.process_time() - before[3]))
-    return result, (f"load avg {before[1]:.2f} -> {os.getloadavg()[0]:.2f}, rest of the machine "
-                    f"{others / seconds * 100:.0f} % of a core (2 cores)")
+    share = others / seconds * 100
+    after = os.getloadavg()[0]
+    quiet = share <= QUIET_OTHERS and max(before[1], after) <= QUIET_LOAD
+    return result, (f"load avg {before[1]:.2f} -> {after:.2f}, rest of the machine "
+                    f"{share:.0f} % of a core (2 cores): "
+                    + ("quiet run" if quiet else "busy run, wall times are upper bounds"))
 
 
 def main() -> int:
@@ -208,6 +217,8 @@ def latency_rows(args: argparse.Namespace, cmd: str) -> list[Row]:
                          *((f"  {n}, CPU", parts[n + " cpu"]) for n in PARTS)):
         s = Spread.of(values)
         print(f"{name:<30}{s.median:8.2f}{s.p95:8.2f}{s.high:8.2f}{statistics.mean(values):8.2f}")
+    print(f"whole matcher per utterance: wall p50 {spread.median:.2f} / p95 {spread.p95:.2f} ms, "
+          f"CPU p50 {cpu_spread.median:.2f} / p95 {cpu_spread.p95:.2f} ms; {load}")
     print(f"layer alone (tokenise..head), CPU, calls that reached it: median "
           f"{layer_cpu.median:.2f}, p95 {layer_cpu.p95:.2f}")
     print(f"build: templates only {plain_build:.2f} s; with the layer {blocking:.2f} s blocking, "

@@ -67,9 +67,16 @@ def bare_load(model: Path) -> tuple[float, float]:
     return elapsed, float(line.split()[1])
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds the process has used so far (its own threads, not children)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_ready(env: dict[str, str], config: Path, line: str = READY_LINE,
-              *extra: str) -> float:
-    """Seconds from spawn to the `line` (the 'listening' log line) of `cramp-coach run`."""
+              *extra: str, cpu: list[float] | None = None) -> float:
+    """Seconds from spawn to the `line` (the 'listening' log line) of `cramp-coach run`; the
+    CPU seconds it had used by then go to `cpu` (steadier than wall time on a busy machine)."""
     start = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, "-m", "skill", "--config", str(config), "run", "--port",
@@ -78,7 +85,10 @@ def run_ready(env: dict[str, str], config: Path, line: str = READY_LINE,
         text=True)
     try:
         wait_for_line(process, line, "stderr")
-        return time.monotonic() - start
+        took = time.monotonic() - start
+        if cpu is not None:
+            cpu.append(cpu_seconds(process.pid))
+        return took
     finally:
         process.send_signal(signal.SIGTERM)
         process.communicate(timeout=30)
@@ -102,16 +112,20 @@ def main() -> int:
     load_call: list[float] = []
     ready: list[float] = []
     english: dict[bool, list[float]] = {True: [], False: []}
+    english_cpu: dict[bool, list[float]] = {True: [], False: []}
     try:
         for n in range(args.english_repeats + 1 if args.english_repeats else 0):
             for on in (True, False) if n % 2 else (False, True):
                 config.write_text(ENGLISH.format(on=str(on).lower()), encoding="utf-8")
-                took = run_ready(env, config, RUNNING_LINE, "--no-listen")
+                spent: list[float] = []
+                took = run_ready(env, config, RUNNING_LINE, "--no-listen", cpu=spent)
                 if n:  # round 0 warms up
                     english[on].append(took)
+                    english_cpu[on] += spent
             if n:
-                print(f"english round {n}: layer on {english[True][-1]:.2f} s, "
-                      f"off {english[False][-1]:.2f} s")
+                print(f"english round {n}: layer on {english[True][-1]:.2f} s "
+                      f"({english_cpu[True][-1]:.2f} s CPU), off {english[False][-1]:.2f} s "
+                      f"({english_cpu[False][-1]:.2f} s CPU); load avg {os.getloadavg()[0]:.1f}")
         config.write_text('[general]\nlanguage = "ko"\n', encoding="utf-8")
         for n in range(args.repeats + 1 if args.repeats else 0):
             spawn_to_loaded, call = bare_load(model)
@@ -137,7 +151,7 @@ def main() -> int:
             f"<= {SLACK_SECONDS} s", Spread.of(extra).median <= SLACK_SECONDS, cmd),
     ]
     if english[True]:
-        rows += english_rows(english, cmd)
+        rows += english_rows(english, cmd) + english_cpu_rows(english_cpu, cmd)
     for row in rows:
         s = row.spread
         print(f"{row.measure}: median {s.median:.2f} s, p95 {s.p95:.2f}, "
@@ -162,6 +176,19 @@ def english_rows(english: dict[bool, list[float]], cmd: str) -> list[Row]:
             note=f"difference of the medians {on.median - off.median:.2f} s; the Korean rows "
                  "have no semantic layer (English only)"),
     ]
+
+def english_cpu_rows(cpu: dict[bool, list[float]], cmd: str) -> list[Row]:
+    """The same start measured in the process's CPU seconds until its 'running' line."""
+    on, off = Spread.of(cpu[True]), Spread.of(cpu[False])
+    growth = Spread.of([a - b for a, b in zip(cpu[True], cpu[False], strict=True)])
+    return [
+        Row(4, "CPU until running (en, semantic layer on)", "s", on, command=cmd,
+            note="the process's own threads; the niced training child is not counted"),
+        Row(4, "CPU until running (en, semantic layer off)", "s", off, command=cmd),
+        Row(4, "start CPU growth with the semantic layer (on - off, same round)", "s", growth,
+            command=cmd, note=f"difference of the medians {on.median - off.median:.2f} s"),
+    ]
+
 
 if __name__ == "__main__":
     raise SystemExit(main())

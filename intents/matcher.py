@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from hassil import Intents, RecognizeResult
 
+from cramp_common.paths import cache_dir
 from intents.cramp_now import CrampNow
 from intents.fuzzy import (
     NUMBER,
@@ -26,7 +27,7 @@ from intents.semantic import LazyLayer
 from intents.semantic.layer import SemanticLayer
 from intents.semantic.slots import SlotReader
 from intents.semantic.training import read_negatives
-from intents.template_index import TemplateIndex
+from intents.template_index import IndexCache, TemplateIndex
 
 __all__ = ["GENERAL_CRAMP", "FuzzySettings", "IntentMatcher"]
 
@@ -74,7 +75,8 @@ class IntentMatcher:
         self.normalize = Normalizer.from_meta(pack.meta)
         self.settings = FuzzySettings.from_meta(pack.meta)
         self.intents = Intents.from_dict(pack.sentences)
-        self.templates = TemplateIndex(self.intents, pack.language)
+        self.templates = TemplateIndex(self.intents, pack.language, IndexCache.for_templates(
+            pack.sentences, pack.language, cache_dir() / "templates"))
         self.slot_names: dict[str, str] = {
             str(k): str(v) for k, v in (pack.meta.get("slot_lists") or {}).items()
         }

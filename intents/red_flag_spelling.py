@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from intents.real_words import is_real
 
@@ -36,6 +37,38 @@ def _neighbours() -> dict[str, set[str]]:
 _NEAR_KEYS = _neighbours()
 
 
+@dataclass(frozen=True)
+class ShortSlips:
+    """Where a three-letter word that is no real word is read as a slip ("num", "blu", "fot"):
+    three letters alone are too few to tell a slip from an abbreviation ("my mum's num")."""
+
+    targets: frozenset[str] = frozenset()
+    """Short sign words, read after a word of `after` or before one of `before`."""
+    after: frozenset[str] = frozenset()
+    before: frozenset[str] = frozenset()
+    body_targets: frozenset[str] = frozenset()
+    """Body parts, read after an owner ("my fot is cold")."""
+    body_after: frozenset[str] = frozenset()
+
+    @classmethod
+    def parse(cls, data: Mapping[str, object] | None, before: Iterable[str]) -> ShortSlips:
+        def words(key: str) -> frozenset[str]:
+            value = (data or {}).get(key)
+            return frozenset(str(w) for w in value) if isinstance(value, list) else frozenset()
+
+        return cls(words("targets"), words("after"), frozenset(before), words("body_targets"),
+                   words("body_after"))
+
+    def targets_at(self, words: Sequence[str], i: int) -> frozenset[str]:
+        """The short words the word at `i` may be a slip of, by the words beside it."""
+        before = words[i - 1] if i > 0 else ""
+        if before in self.body_after:
+            return self.body_targets
+        if before in self.after or words[i + 1:i + 2] and words[i + 1] in self.before:
+            return self.targets
+        return frozenset()
+
+
 class Speller:
     """Corrects an unknown word to a lexicon word one typing slip away (a swapped, wrong, missing or
     extra letter; the first letter stays) or, for longer words, a close spelling; a real English
@@ -43,8 +76,15 @@ class Speller:
 
     def __init__(self, lexicon: Iterable[str], stems: Iterable[str], known: Iterable[str],
                  real_words: Sequence[Callable[[], frozenset[str]]], cutoff: float,
-                 derived_from: Iterable[str] = ()) -> None:
+                 derived_from: Iterable[str] = (), short: ShortSlips | None = None,
+                 expansions: Mapping[str, str] | None = None) -> None:
         self.lexicon = frozenset(lexicon)
+        self.short_slips = short or ShortSlips()
+        self.short_targets = self.short_slips.targets
+        # contractions written without the apostrophe ("cant" -> "cannot"): a slip of one of
+        # them ("cnat", "wnot") is the negation it spells, not an unknown word
+        self.expansions = {k: v for k, v in (expansions or {}).items()
+                           if k.isalpha() and len(k) >= _MIN_EDITED_LENGTH}
         self.derived_from = frozenset(derived_from)
         self.stems = tuple(stems)
         self.known = frozenset(known)
@@ -60,7 +100,8 @@ class Speller:
             forms = {s + e for s in self.stems if len(s) >= _MIN_EDITED_LENGTH for e in _ENDINGS}
             if self.real_words:
                 forms = {f for f in forms if self._in_word_list(f)}
-            self._targets = frozenset(w for w in self.lexicon | forms if w.isalpha())
+            self._targets = frozenset(w for w in self.lexicon | forms | set(self.expansions)
+                                      if w.isalpha())
         return self._targets
 
     def __call__(self, word: str) -> str:
@@ -73,8 +114,27 @@ class Speller:
             if found != word and self._is_real(word, found):
                 found = word
             found = self._base(word) or found
-            self._cache[word] = found
+            self._cache[word] = self.expansions.get(found, found) if found != word else word
         return self._cache[word]
+
+    def line(self, words: Sequence[str]) -> list[str]:
+        """Every word corrected; a three-letter one only where ShortSlips reads it ("my foot is
+        num"); a contraction's slip becomes its words ("cnat" -> "cannot")."""
+        out = []
+        for i, word in enumerate(words):
+            found = self(word)
+            if len(found) == 3:
+                found = self.short(found, self.short_slips.targets_at(words, i))
+            out.extend(found.split())
+        return out
+
+    def short(self, word: str, targets: frozenset[str]) -> str:
+        """The word of `targets` one slip away from a three-letter word that is no real word."""
+        if (not targets or len(word) != 3 or word in self.known
+                or not (word.isascii() and word.isalpha()) or self._in_word_list(word)):
+            return word
+        found = [(cost, target) for target, cost in _slips(word).items() if target in targets]
+        return min(found)[1] if found else word
 
     def _is_real(self, word: str, found: str) -> bool:
         """A real word, or one with an ending the word list leaves out ("weaned", "puffer"): not a
@@ -102,8 +162,11 @@ class Speller:
         if len(word) < _MIN_EDITED_LENGTH or not (word.isascii() and word.isalpha()):
             return None
         targets = self.targets()
-        found = [(cost, target) for target, cost in _slips(word).items() if target in targets]
-        return min(found)[1] if found else None
+        # between equally likely slips, a short sign word ("waek": "weak", not "wake"): when
+        # unsure, the reading that escalates
+        found = [(cost, target not in self.short_targets, target)
+                 for target, cost in _slips(word).items() if target in targets]
+        return min(found)[2] if found else None
 
     def _close(self, word: str) -> str | None:
         if len(word) < _MIN_CORRECTED_LENGTH:

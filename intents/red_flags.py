@@ -25,7 +25,7 @@ from intents.red_flag_data import (
     parse_rule,
     template_words_of,
 )
-from intents.red_flag_spelling import Speller
+from intents.red_flag_spelling import ShortSlips, Speller
 
 __all__ = ["LEVELS", "RedFlag", "RedFlagDetector"]
 
@@ -46,6 +46,8 @@ class RedFlagDetector:
     def __init__(self, data: Mapping[str, Any], normalize: Normalizer,
                  known_words: Iterable[str] = (), spelling_cutoff: float = 0.84) -> None:
         self.normalize = normalize
+        units = "|".join(re.escape(str(u)) for u in data.get("glued_units") or [])
+        self.glued = re.compile(rf"\b(\d+)({units})\b", re.IGNORECASE) if units else None
         self.substring = data.get("match") == "substring"
         self.default_level = check_level(data.get("default_level", "emergency"), "default_level")
         self.negators = frozenset(str(w) for w in data.get("negators") or [])
@@ -75,7 +77,9 @@ class RedFlagDetector:
         # read only when a word would be corrected: each list takes ~0.3 s to load
         real_words = real_word_sources(data.get("real_words"), "red_flags")
         self.correct = Speller(lexicon, stems, known, real_words, spelling_cutoff,
-                               [str(w) for w in data.get("derived_from") or []])
+                               [str(w) for w in data.get("derived_from") or []],
+                               ShortSlips.parse(data.get("short_slips"), self.side_body),
+                               normalize.contractions)
         self._patterns = {t: self._compile(t) for c in self.concepts for t in all_terms(c)}
         self.not_signs = tuple(Term.parse(t) for t in data.get("not_signs") or [])
         self._patterns.update((t, self._compile(t))
@@ -109,6 +113,9 @@ class RedFlagDetector:
         cutoff = float((pack.meta.get("fuzzy") or {}).get("spelling_cutoff", 0.84))
         known = set(known_words) or template_words_of(pack)
         meta = dict(pack.meta)
+        # a sign said at the end of a long ramble must still be heard: a longer line than the
+        # templates read
+        meta.update({k: data[k] for k in ("max_tokens", "max_input_chars") if k in data})
         if data.get("keep_fillers"):
             meta["fillers"] = []  # a pack's filler can be a symptom word here (Korean "아파")
         return cls(data, Normalizer.from_meta(meta), known, cutoff)
@@ -163,8 +170,10 @@ class RedFlagDetector:
     # -- matching
 
     def _words(self, text: str) -> list[str]:
+        if isinstance(text, str) and self.glued is not None:
+            text = self.glued.sub(r"\1 \2", text)  # "40mins": the normaliser's "40 mins"
         words = self.normalize(text).split() if isinstance(text, str) else []
-        return self._unsign(words if self.substring else [self.correct(w) for w in words])
+        return self._unsign(words if self.substring else self.correct.line(words))
 
     def _unsign(self, words: list[str]) -> list[str]:
         """The words of a phrase naming a thing, a title or a feeling ("a light fitting") become

@@ -185,12 +185,24 @@ class Assistant:
             source, recognizer, gate=build_gate(voice), speaking_tail=voice.speaking_tail,
             is_complete=complete_command(self.matcher, voice.early_commit_score),
             early_commit_ms=voice.early_commit_ms,
-            **listening_hooks(self.barge_in, self.speaker, self.handle_text),
+            **self._hooks(),
         )
         if self.barge_in is not None:
             self.barge_in.listening = self.listening
         self.listening.start()
         log.info("listening (%s, %s mode)", self.pack.language, voice.mode)
+
+    def _hooks(self) -> dict[str, Any]:
+        hooks = listening_hooks(self.barge_in, self.speaker, self.handle_text)
+        # Without barge-in the speaker's output closes when idle; opening it as the user
+        # starts to speak hides its start-up stall from the reply.
+        hooks.setdefault("on_voice", self._on_voice)
+        return hooks
+
+    def _on_voice(self, started: bool) -> None:
+        warm_up = getattr(self.speaker, "warm_up", None)
+        if started and warm_up is not None:
+            warm_up()
 
     def _tick_loop(self) -> None:
         while not self._stop.wait(self._tick_seconds()):

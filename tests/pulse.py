@@ -85,6 +85,12 @@ class PulseServer:
         """Play a WAV file into the null sink (heard by anyone recording the monitor)."""
         subprocess.run(["paplay", str(wav)], env={**os.environ, **self.env}, check=True, timeout=60)
 
+    def playback_streams(self) -> int:
+        """How many playback streams the server has now (the speaker's, while it is open)."""
+        out = subprocess.run(["pactl", "list", "short", "sink-inputs"], capture_output=True,
+                             text=True, check=True, env={**os.environ, **self.env}, timeout=30)
+        return len(out.stdout.splitlines())
+
     def record(self, path: Path, seconds: float) -> subprocess.Popen[bytes]:
         """Start recording the sink's monitor (everything played) to a 16 kHz mono WAV."""
         return subprocess.Popen(

@@ -22,9 +22,10 @@ KOREAN = '[general]\nlanguage = "ko"\n[reminders]\nenabled = false\n'
 class RunProcess:
     """`cramp-coach run` in Korean on a private sound server, its stderr lines timestamped."""
 
-    def __init__(self, home: Path, server: PulseServer, *args: str) -> None:
+    def __init__(self, home: Path, server: PulseServer, *args: str, config_extra: str = "",
+                 ) -> None:
         config = home / "config.toml"
-        config.write_text(KOREAN, encoding="utf-8")
+        config.write_text(KOREAN + config_extra, encoding="utf-8")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "skill", "--config", str(config), "run", *args],
             env={**os.environ, **server.env, "CRAMP_COACH_HOME": str(home)},

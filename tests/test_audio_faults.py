@@ -201,23 +201,30 @@ def private_server(tmp_path: Path) -> Iterator[PulseServer]:
     server.cleanup()
 
 
-@pytest.mark.parametrize("state", ["speaking"] * 5 + ["idle"])
+@pytest.mark.parametrize("state", ["speaking"] * 5 + ["idle, output open",
+                                                    "idle, output closed"])
 def test_question_after_a_sound_server_restart_is_answered_within_10_s(
     state: str, private_server: PulseServer, data_home: Path, korean_speech: KoreanSpeech,
     tmp_path: Path,
 ) -> None:
     """Speaking: killed 1 s into the first-aid reply (5 trials, the issue's test); idle: killed
-    while nothing plays (the output stream still runs, playing silence)."""
-    run = RunProcess(data_home, private_server, "--no-admin")
+    while nothing plays, once within [speech] output_idle_seconds (the output stream still runs,
+    playing silence) and once after it closed the stream (nothing of ours on the server but the
+    microphone)."""
+    closes = state == "idle, output closed"
+    run = RunProcess(data_home, private_server, "--no-admin",
+                     config_extra="[speech]\noutput_idle_seconds = 2\n" if closes else "")
     try:
         assert run.wait_line(r"listening \(ko", 0, 60), run.text
         time.sleep(2.5)  # a fresh monitor source may deliver nothing for about two seconds
         # Only the trigger of a long reply: repeated until understood.
         speaking = _ask_until_said(run, private_server, korean_speech, CALF * 4, r"said \[")
         assert speaking, run.text
-        if state == "idle":
+        if state.startswith("idle"):
             assert run.wait_line(r"said \[first_aid\.", speaking, 30), run.text
-            time.sleep(8.0)  # the reply has played; the stream plays silence
+            time.sleep(8.0)  # the reply has played
+            streams = 0 if closes else 1  # default output_idle_seconds: 30
+            assert _wait_streams(private_server, streams), f"not {streams} streams: {run.text}"
         else:
             time.sleep(1.0)
         private_server.kill()
@@ -244,6 +251,16 @@ def test_question_after_a_sound_server_restart_is_answered_within_10_s(
     assert voiced_seconds(tmp_path / "room.wav") > seconds(korean_speech(BETTER)) + 1.0
     assert code == 0, run.text
     assert "Traceback" not in run.text and "Assertion" not in run.text
+
+
+def _wait_streams(server: PulseServer, count: int, timeout: float = 60.0) -> bool:
+    """Wait until the sound server has `count` playback streams (the speaker's output)."""
+    deadline = time.monotonic() + timeout
+    while server.playback_streams() != count:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
 
 
 def _ask_until_said(run: RunProcess, server: PulseServer, speech: KoreanSpeech,

@@ -11,7 +11,7 @@ from bench.intent_accuracy import read_examples
 from intents.fuzzy import sample_templates
 from intents.language import load_pack
 from intents.normalize import Normalizer
-from intents.template_index import TemplateIndex
+from intents.template_index import IndexCache, TemplateIndex
 
 DATA = Path(__file__).parent / "data"
 
@@ -70,3 +70,29 @@ def test_punctuation_sends_the_line_to_every_template() -> None:
     assert index.candidates("xylophone hurts") == 0
     assert index.candidates("xylophone, hurts") == 1
     assert _key(index.recognize("my foot, hurts")) == ("demo", [])
+
+
+def test_index_read_from_its_cache_file_finds_what_the_built_one_finds(tmp_path: Path) -> None:
+    pack = load_pack("en")
+    intents = Intents.from_dict(pack.sentences)
+    cache = IndexCache.for_templates(pack.sentences, "en", tmp_path)
+    built = TemplateIndex(intents, "en", cache)
+    assert cache.path.exists()
+    cached = TemplateIndex(intents, "en", cache)
+    texts = [" ".join(s.words) for s in sample_templates(intents, 1, {}, {})][::3]
+    texts += ["my calf is cramping xylophone", "add bananas to my shopping list"]
+    assert [cached.candidates(t) for t in texts] == [built.candidates(t) for t in texts]
+    assert [_key(cached.recognize(t)) for t in texts] == [_key(built.recognize(t)) for t in texts]
+
+
+def test_damaged_cache_file_is_built_again_and_other_templates_get_their_own(
+    tmp_path: Path,
+) -> None:
+    small = {"language": "en", "intents": {"demo": {"data": [{"sentences": ["my foot hurts"]}]}}}
+    cache = IndexCache.for_templates(small, "en", tmp_path)
+    cache.path.write_text("{not json", encoding="utf-8")
+    index = TemplateIndex(Intents.from_dict(small), "en", cache)
+    assert _key(index.recognize("my foot hurts")) == ("demo", [])
+    assert IndexCache(cache.path).load() is not None
+    other = {**small, "intents": {"demo": {"data": [{"sentences": ["my knee hurts"]}]}}}
+    assert IndexCache.for_templates(other, "en", tmp_path).path != cache.path

@@ -38,6 +38,8 @@ class Playback:
         """Whether the last play ran to its end (not cut, not stalled)."""
         self.last_sound_end = 0.0
         """time.monotonic() when the last sound ended; 0 before any."""
+        self.keep_open = False
+        """idle() leaves the output open (barge-in: the echo canceller follows the stream)."""
         self._lock = threading.Lock()
 
     # -- barge-in (skill/barge_in.py) -----------------------------------------------------
@@ -47,6 +49,8 @@ class Playback:
         with self._lock:
             if not isinstance(self.player, HoldingPlayer):
                 self.player = HoldingPlayer(self.player)  # type: ignore[arg-type]
+            # Only barge-in holds, and its echo canceller re-learns the room on every new stream.
+            self.keep_open = True
             return self.player
 
     def hold(self) -> bool:
@@ -75,6 +79,20 @@ class Playback:
             log.warning("no audio output: %s", exc)
             return False
         return True
+
+    def warm(self) -> None:
+        """Open the output ahead of a reply: a fresh PulseAudio stream stalls ~1.5 s before
+        its first sound (PortAudio's ALSA poll times out once), so opening it only when the
+        reply is ready would hold the reply's first word back by that much."""
+        try:
+            self.player.open()
+        except PlaybackError as exc:  # said by the reply's own open, once
+            log.debug("warm-up: %s", exc)
+
+    def idle(self) -> None:
+        """Nothing was said for a while: close the output (its silence costs CPU all night)."""
+        if not self.keep_open:
+            self.player.close()
 
     def play(self, samples: Samples, rate: int, text: str, cut: threading.Event,
              watchdog: float) -> bool:

@@ -1,9 +1,11 @@
 """Stoppable playback on one long-lived PortAudio output stream (sounddevice, callback mode).
 
-The stream stays open between sentences and plays silence when idle: opening a new stream per
-sentence costs ~1.5 s before the first sample on PulseAudio (measured on the null sink), while a
-sentence handed to an open stream starts within one callback period. A cut drops the clip in the
-callback and aborts the stream, which discards what PortAudio had buffered.
+The stream stays open between sentences and plays silence meanwhile: a started stream is heard
+only ~1.5 s after its start on PulseAudio (PortAudio's ALSA backend waits out poll timeouts once;
+measured on the null sink), while a sentence handed to an open stream starts within one callback
+period. The speech queue closes it after `[speech] output_idle_seconds` without speech (its
+silence costs ~1.5 % of a core) and opens it again as soon as someone starts to speak. A cut
+drops the clip in the callback and aborts the stream, which discards what PortAudio had buffered.
 
 Every blocking PortAudio call has a deadline (skill.audio.portaudio): a stream whose sound server
 died mid-sentence stalls, is abandoned, and the next sentence opens a new one, after a short
@@ -29,8 +31,10 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 0.02
 """How often a playing sentence checks for a cut."""
 STALL_SECONDS = 2.0
-"""A sentence whose stream asked for no audio for this long has lost its device. A fresh pulse
-stream may take ~1 s before its first callback."""
+"""A sentence whose stream asked for no audio for this long has lost its device."""
+START_STALL_SECONDS = 4.0
+"""The same within this long of a stream's start: right after a start the pulse plugin asks for
+nothing for ~1.5-2 s (measured up to 2.0 s at load 15), which must not pass for a lost device."""
 DUCK_GAIN = 10 ** (-25 / 20)
 """Barge-in: a held sentence goes on this much quieter (-25 dB) instead of falling silent, so the
 sound server's echo canceller always has the assistant's voice to follow (after a silent hold it
@@ -97,6 +101,8 @@ class StreamPlayer:
         self._epoch = 0
         """Numbers each open; a stream from an abandoned open that returns late stays silent."""
         self._last_callback = 0.0
+        self._started = 0.0
+        """time.monotonic() of the stream's last start (open, or restart after a cut)."""
         self._failures = 0
         self._retry_at = 0.0
         self._problem = ""
@@ -180,7 +186,9 @@ class StreamPlayer:
         stream = self._stream
         if stream is None or self._generation != portaudio.generation() or not stream.active:
             return True
-        return time.monotonic() - self._last_callback > STALL_SECONDS
+        now = time.monotonic()
+        limit = START_STALL_SECONDS if now - self._started < START_STALL_SECONDS else STALL_SECONDS
+        return now - self._last_callback > limit
 
     def _cut(self) -> int:
         """Drop the clip and what PortAudio buffered; returns how many frames had gone out."""
@@ -193,6 +201,7 @@ class StreamPlayer:
         try:
             portaudio.call(stream.abort, what="abort output")
             portaudio.call(stream.start, what="restart output")
+            self._started = time.monotonic()
         except Exception as exc:
             log.warning("output stream failed on stop (%s); it will be reopened", exc)
             self._drop(hung=isinstance(exc, portaudio.PortAudioTimeout))
@@ -259,6 +268,7 @@ class StreamPlayer:
             raise PlaybackError(f"{self._problem}; next try in {wait:.1f} s")
         try:
             self._stream, self._generation = self._open_any()
+            self._started = time.monotonic()
         except PlaybackError as exc:
             self._failures += 1
             pause = BACKOFF_SECONDS[min(self._failures, len(BACKOFF_SECONDS)) - 1]

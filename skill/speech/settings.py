@@ -29,6 +29,10 @@ class SpeechSettings:
     """A soft chime before speaking during quiet hours."""
     watchdog_seconds: float = 10.0
     """A synthesis (or playback beyond the sound's length) taking longer than this is killed."""
+    output_idle_seconds: float = 30.0
+    """Close the speaker's output stream after this many seconds without speech (an open stream
+    plays silence: ~1.5-1.8 % of a core); 0 keeps it open. It reopens when someone starts to
+    speak, so the reply finds it running. Kept open while barge-in's echo canceller is on."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SpeechSettings:
@@ -43,4 +47,6 @@ class SpeechSettings:
             night_volume=get_float(data, "night_volume", cls.night_volume, 0.0, 1.0),
             night_chime=get_bool(data, "night_chime", cls.night_chime),
             watchdog_seconds=get_float(data, "watchdog_seconds", cls.watchdog_seconds, 1.0, 120.0),
+            output_idle_seconds=get_float(data, "output_idle_seconds", cls.output_idle_seconds,
+                                          0.0, 86400.0),
         )

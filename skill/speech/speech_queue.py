@@ -54,7 +54,9 @@ class SpeechQueue:
         self.spoken = SpokenLog(history, on_spoken)
         self.echo = echo
         """Where a sentence goes when it cannot be heard (no engine, no device); None: log only."""
-        self._worker = SpeechWorker(self._speak)
+        self._worker = SpeechWorker(self._speak, on_idle=self.playback.idle,
+                                    on_warm=self.playback.warm,
+                                    idle_after=settings.output_idle_seconds)
 
     # -- the Speaker protocol ------------------------------------------------------------
 
@@ -74,6 +76,10 @@ class SpeechQueue:
 
     def is_busy(self) -> bool:
         return self._worker.is_busy()
+
+    def warm_up(self) -> None:
+        """Someone started to speak: have the output open by the time the reply is ready."""
+        self._worker.warm()
 
     def wait_idle(self, timeout: float | None = None) -> bool:
         return self._worker.wait_idle(timeout)
@@ -121,11 +127,11 @@ class SpeechQueue:
               default_voice: str) -> None:
         """Everything that changes live: voice settings, quiet hours and the pack's voice."""
         old = self.voicing.apply(settings, quiet_hours=quiet_hours, default_voice=default_voice)
-        self._move_output(old, settings)
+        self._apply_output(old, settings)
 
     def apply_settings(self, settings: SpeechSettings) -> None:
         """Use new voice settings from the next sentence on (old cached audio no longer matches)."""
-        self._move_output(self.voicing.apply_settings(settings), settings)
+        self._apply_output(self.voicing.apply_settings(settings), settings)
 
     def precache(self, texts: Iterable[str], night: bool = True) -> int:
         """Synthesise `texts` into the cache now (day voice, and the night voice if enabled)."""
@@ -143,7 +149,9 @@ class SpeechQueue:
 
     # -- on the speech thread ------------------------------------------------------------
 
-    def _move_output(self, old: SpeechSettings, new: SpeechSettings) -> None:
+    def _apply_output(self, old: SpeechSettings, new: SpeechSettings) -> None:
+        """The output device and when it closes, from the next sentence on."""
+        self._worker.idle_after = new.output_idle_seconds
         if new.output_device != old.output_device:
             self.playback.move_to(new.output_device)
 

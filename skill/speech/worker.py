@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,10 +28,21 @@ Speak = Callable[[Item, threading.Event], bool]
 
 
 class SpeechWorker:
-    """Thread-safe enqueue from anywhere; one thread hands each item to `speak` in order."""
+    """Thread-safe enqueue from anywhere; one thread hands each item to `speak` in order.
 
-    def __init__(self, speak: Speak) -> None:
+    The same thread runs `on_warm` when warm() asks (before a reply is due) and `on_idle` once
+    `idle_after` seconds passed without an item or a warm-up (0: never), so the output device
+    is only ever opened and closed on the thread that plays on it."""
+
+    def __init__(self, speak: Speak, on_idle: Callable[[], None] | None = None,
+                 on_warm: Callable[[], None] | None = None, idle_after: float = 0.0) -> None:
         self._speak = speak
+        self._on_idle = on_idle
+        self._on_warm = on_warm
+        self.idle_after = idle_after
+        self._idle_due: float | None = None
+        """time.monotonic() when on_idle runs, unless an item or a warm-up comes first."""
+        self._warm = False
         self._cond = threading.Condition()
         self._items: deque[Item] = deque()
         self._current: Item | None = None
@@ -56,6 +68,12 @@ class SpeechWorker:
         """Cut `flow` ('' for everything): what is playing and what waits."""
         with self._cond:
             self._stop_locked(flow)
+
+    def warm(self) -> None:
+        """Have the speech thread run on_warm soon (someone started to speak to us)."""
+        with self._cond:
+            self._warm = True
+            self._cond.notify_all()
 
     def is_busy(self) -> bool:
         with self._cond:
@@ -87,13 +105,15 @@ class SpeechWorker:
             with self._cond:
                 self._current = None
                 self._cond.notify_all()
-                self._cond.wait_for(lambda: self._closed or bool(self._items or self._dropped))
+                idle = self._wait()
+                warm, self._warm = self._warm and not self._closed, False
                 dropped, self._dropped = self._dropped, []
                 item: Item | None = None
                 if not self._closed and self._items:
                     item = self._current = self._items.popleft()
                     self._cut.clear()
             _tell(dropped, False)
+            self._housekeep(idle, warm)
             if item is None:
                 if self._closed:
                     return
@@ -107,6 +127,33 @@ class SpeechWorker:
             except Exception:  # the queue must outlive any one sentence
                 log.exception("speech queue: failed on %r", item.text or f"pause {item.pause}s")
             _tell([item], done)
+            self._arm_idle()
+
+    def _wait(self) -> bool:
+        """Wait (lock held) for work; True when instead the idle time ran out."""
+        while not (self._closed or self._items or self._dropped or self._warm):
+            due = self._idle_due
+            if due is not None and due <= time.monotonic():
+                self._idle_due = None
+                return True
+            self._cond.wait(None if due is None else due - time.monotonic())
+        return False
+
+    def _housekeep(self, idle: bool, warm: bool) -> None:
+        """Run on_idle or on_warm on this thread; neither may stop the queue."""
+        call = self._on_warm if warm else self._on_idle if idle else None
+        if warm:
+            self._arm_idle()
+        if call is None:
+            return
+        try:
+            call()
+        except Exception:
+            log.exception("speech queue: %s failed", "warm-up" if warm else "idle close")
+
+    def _arm_idle(self) -> None:
+        with self._cond:
+            self._idle_due = time.monotonic() + self.idle_after if self.idle_after > 0 else None
 
 
 def _tell(items: list[Item], done: bool) -> None:
