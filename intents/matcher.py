@@ -120,12 +120,14 @@ class IntentMatcher:
         trying the near-miss layers: what the listening loop may commit to early."""
         if isinstance(text, str) and self.red_flags.detect(text) is not None:
             return True
-        return self._is_exact_template(text)
+        return self.is_template(text)
 
     def is_template(self, text: str) -> bool:
         """Whether `text` is a sentence of the pack's templates as it stands (no red-flag
-        concepts, no near-miss layers): barge-in's bar for a danger sign over its own voice."""
-        return isinstance(text, str) and self._is_exact_template(text)
+        concepts, no near-miss layers; what match() reports as 'exact'): barge-in's bar for a
+        danger sign over its own voice."""
+        normalized = self.normalize(text) if isinstance(text, str) else ""
+        return bool(normalized) and self._recognize(normalized) is not None
 
     def _match_layers(self, text: str) -> IntentMatch:
         """Exact template match, else a near-miss match, else intent None."""
@@ -150,12 +152,6 @@ class IntentMatcher:
     def _layer(self) -> SemanticLayer | None:
         """The semantic layer; None when off, or (live use) while it is still loading."""
         return self.semantic.get(self.wait_for_semantic) if self.semantic is not None else None
-
-    def _is_exact_template(self, text: str) -> bool:
-        """Whether `text` matches a template exactly (what match() reports as 'exact'), without
-        trying the near-miss layers."""
-        normalized = self.normalize(text) if isinstance(text, str) else ""
-        return bool(normalized) and self._recognize(normalized) is not None
 
     def _fuzzy(self, words: list[str], text: str) -> IntentMatch:
         if self.settings.veto.intersection(words):

@@ -84,21 +84,17 @@ class RedFlagDetector:
         self.not_signs = tuple(Term.parse(t) for t in data.get("not_signs") or [])
         self._patterns.update((t, self._compile(t))
                               for t in self.not_negating + self.answers + self.not_signs)
-        names = {c.name for c in self.concepts}
-        for rule in self.rules + self.not_reports:
-            unknown = set(rule.all + rule.any + rule.none) - names
-            if unknown:
-                raise PackError(f"red_flags rule {rule}: unknown concepts {sorted(unknown)}")
         # a sign word said alone ("hard", "weird") describes a noun: it names no thing itself
         signs = {w for c in self.concepts if c.hint for t in all_terms(c) if len(t.words) == 1
                  for w in t.words[0]}
         self.context = Referents.from_data(data.get("context"), signs,
                                            lambda word: is_real(word, real_words))
-        if self.context.concepts() - names:
-            raise PackError("red_flags context: unknown concepts "
-                            f"{sorted(self.context.concepts() - names)}")
-        if self.denials - names:
-            raise PackError(f"red_flags denials: unknown concepts {sorted(self.denials - names)}")
+        names = {c.name for c in self.concepts}
+        for where, used in [*((f"rule {r}", {*r.all, *r.any, *r.none})
+                              for r in self.rules + self.not_reports),
+                            ("context", self.context.concepts()), ("denials", self.denials)]:
+            if used - names:
+                raise PackError(f"red_flags {where}: unknown concepts {sorted(used - names)}")
 
     @classmethod
     def from_pack(cls, pack: LanguagePack, known_words: Iterable[str] = ()) -> RedFlagDetector:
@@ -113,8 +109,7 @@ class RedFlagDetector:
         cutoff = float((pack.meta.get("fuzzy") or {}).get("spelling_cutoff", 0.84))
         known = set(known_words) or template_words_of(pack)
         meta = dict(pack.meta)
-        # a sign said at the end of a long ramble must still be heard: a longer line than the
-        # templates read
+        # a sign at the end of a long ramble must still be heard: longer lines than templates
         meta.update({k: data[k] for k in ("max_tokens", "max_input_chars") if k in data})
         if data.get("keep_fillers"):
             meta["fillers"] = []  # a pack's filler can be a symptom word here (Korean "아파")
