@@ -51,9 +51,10 @@ class LayerSettings:
     named: frozenset[str] = frozenset()
     """Words of a two-word cramp name ("charley horse"): no `others` word there."""
     needs_person: frozenset[str] = frozenset()
-    """Families (routines) answered only to a line with one of `person`: a routine is started
-    for someone ("how much water should i drink"), not for a fact ("how much water is in a
-    cup", "a footstool for the lounge")."""
+    """Families (routines) answered only to a line with one of `person` or a leg or cramp word:
+    a routine is started for someone ("how much water should i drink") or for the legs ("a warm
+    foot soak before bed"), not for a fact ("how much water is in a cup", "a footstool for the
+    lounge")."""
     person: frozenset[str] = frozenset()
     idioms: frozenset[tuple[str, str]] = frozenset()  # "came back": no body part (topics.py)
     label_topic: Mapping[str, frozenset[str]] = field(default_factory=dict)  # "pickle": remedies
@@ -117,7 +118,8 @@ class LayerSettings:
             return True
         if family(label) in self.commands and len(words) < self.command_words:
             return True
-        if family(label) in self.needs_person and self.person.isdisjoint(words):
+        if (family(label) in self.needs_person and self.person.isdisjoint(words)
+                and self.topic.isdisjoint(words)):
             return True
         if family(label) in self.for_user and self._names_other(words):
             return True
