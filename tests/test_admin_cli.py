@@ -6,6 +6,7 @@ import os
 import re
 import signal
 import subprocess
+import threading
 import urllib.request
 from pathlib import Path
 
@@ -34,6 +35,8 @@ def test_serve_prints_a_one_time_setup_link_and_answers(data_home: Path) -> None
         text=True,
         env=os.environ.copy(),
     )
+    later: list[str] = []
+    reader = threading.Thread(target=lambda: later.extend(process.stderr or []), daemon=True)
     try:
         assert process.stderr is not None
         link = None
@@ -43,6 +46,8 @@ def test_serve_prints_a_one_time_setup_link_and_answers(data_home: Path) -> None
                 link = found.group(1)
                 break
         assert link is not None and f":{port}/" in link
+        # keep reading what it writes, so a full stderr pipe never blocks it (and its exit)
+        reader.start()
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as reply:
             assert reply.read() == b"ok\n"
             assert reply.headers["Server"] == "cramp-coach"
@@ -56,6 +61,8 @@ def test_serve_prints_a_one_time_setup_link_and_answers(data_home: Path) -> None
         finally:
             process.kill()  # never leave a server behind, even when the wait fails
             process.wait()
+            if reader.is_alive():
+                reader.join(10)  # the pipe ends with the process
             if process.stderr is not None:
                 process.stderr.close()
 
