@@ -10,6 +10,8 @@ import threading
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from skill.admin.security import PasswordStore
 from tests.admin_support import CLI, admin_cli, free_port
 
@@ -65,6 +67,29 @@ def test_serve_prints_a_one_time_setup_link_and_answers(data_home: Path) -> None
                 reader.join(10)  # the pipe ends with the process
             if process.stderr is not None:
                 process.stderr.close()
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_serve_stops_cleanly_when_started_as_a_background_job(
+    data_home: Path, stop_signal: signal.Signals
+) -> None:
+    """A shell's `&` job starts with SIGINT ignored; Ctrl-C (or a service manager's SIGTERM)
+    must still end the page with exit code 0, not leave it serving."""
+    command = " ".join([*CLI, "admin", "serve", "--port", str(free_port())])
+    process = subprocess.Popen(
+        ["sh", "-c", f"trap '' INT; exec {command}"], stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stderr is not None
+        for line in process.stderr:
+            if "Cramp Coach admin page:" in line:
+                break
+        process.send_signal(stop_signal)
+        stderr = process.communicate(timeout=60)[1]  # a guard, not a figure
+        assert process.returncode == 0, stderr
+    finally:
+        process.kill()
+        process.wait()
 
 
 def test_serve_without_an_action_prints_help(data_home: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import signal
 import sys
 
 from cramp_common.paths import data_dir
@@ -46,13 +47,22 @@ def run_serve(args: argparse.Namespace, config: Config) -> int:
             file=sys.stderr,
         )
         return 1
-    print(f"Cramp Coach admin page: {server.url}", file=sys.stderr)
-    if config.admin.allow_lan:
-        print("LAN access is on: any device on this network can reach the page.", file=sys.stderr)
-    message = server.setup_message()
-    if message:
-        print(message, file=sys.stderr, flush=True)
-    server.run()
+    # Ctrl-C and a service manager's SIGTERM both end waitress's loop cleanly. Set explicitly
+    # (a shell's background job inherits SIGINT ignored, and Python then never raises it) and
+    # before the first line is printed, since callers wait for that line.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        print(f"Cramp Coach admin page: {server.url}", file=sys.stderr)
+        if config.admin.allow_lan:
+            print("LAN access is on: any device on this network can reach the page.",
+                  file=sys.stderr)
+        message = server.setup_message()
+        if message:
+            print(message, file=sys.stderr, flush=True)
+        server.run()  # returns on SIGINT/SIGTERM once waitress's loop has started
+    except KeyboardInterrupt:  # the signal came before the loop started
+        server.stop()
     return 0
 
 
