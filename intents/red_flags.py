@@ -22,6 +22,7 @@ from intents.red_flag_data import (
     all_terms,
     check_level,
     parse_concept,
+    parse_lexicons,
     parse_rule,
     template_words_of,
 )
@@ -46,8 +47,6 @@ class RedFlagDetector:
     def __init__(self, data: Mapping[str, Any], normalize: Normalizer,
                  known_words: Iterable[str] = (), spelling_cutoff: float = 0.84) -> None:
         self.normalize = normalize
-        units = "|".join(re.escape(str(u)) for u in data.get("glued_units") or [])
-        self.glued = re.compile(rf"\b(\d+)({units})\b", re.IGNORECASE) if units else None
         self.substring = data.get("match") == "substring"
         self.default_level = check_level(data.get("default_level", "emergency"), "default_level")
         self.negators = frozenset(str(w) for w in data.get("negators") or [])
@@ -60,7 +59,9 @@ class RedFlagDetector:
         self.clause_starts = frozenset(str(w) for w in data.get("clause_starts") or [])
         self.answers = tuple(Term.parse(t) for t in data.get("answers") or [])
         self.denials = frozenset(str(c) for c in data.get("denials") or [])
-        self.concepts = tuple(parse_concept(n, b) for n, b in (data.get("concepts") or {}).items())
+        lexicons = parse_lexicons(data.get("lexicons"))
+        self.concepts = tuple(parse_concept(n, b, lexicons)
+                              for n, b in (data.get("concepts") or {}).items())
         self.rules = tuple(parse_rule(r) for r in data.get("rules") or [])
         # a rule's level is not used here: any of these firing means the line reports no sign
         self.not_reports = tuple(parse_rule({"level": LEVELS[-1], **r})
@@ -165,8 +166,6 @@ class RedFlagDetector:
     # -- matching
 
     def _words(self, text: str) -> list[str]:
-        if isinstance(text, str) and self.glued is not None:
-            text = self.glued.sub(r"\1 \2", text)  # "40mins": the normaliser's "40 mins"
         words = self.normalize(text).split() if isinstance(text, str) else []
         return self._unsign(words if self.substring else self.correct.line(words))
 
