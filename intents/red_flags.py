@@ -13,6 +13,7 @@ import yaml
 from intents.language import LanguagePack, PackError
 from intents.normalize import Normalizer
 from intents.real_words import is_real, real_word_sources
+from intents.red_flag_clauses import Gap
 from intents.red_flag_context import Referents
 from intents.red_flag_data import (
     LEVELS,
@@ -55,7 +56,7 @@ class RedFlagDetector:
         self.not_negating = tuple(Term.parse(t) for t in data.get("not_negating") or [])
         self.breaks = frozenset(str(w) for w in data.get("negation_breaks") or [])
         self.negation_window = int(data.get("negation_window", 3))
-        self.light_words = frozenset(str(w) for w in data.get("light_words") or [])
+        self.gap = Gap.from_data(data)
         self.clause_starts = frozenset(str(w) for w in data.get("clause_starts") or [])
         self.answers = tuple(Term.parse(t) for t in data.get("answers") or [])
         self.denials = frozenset(str(c) for c in data.get("denials") or [])
@@ -191,7 +192,7 @@ class RedFlagDetector:
                 # at most window - 1 words between the phrases, however long the phrases are;
                 # list words do not count: "full and heavy and hot" is as near as "heavy hot"
                 between = words[min(e for _, e in combo):max(s for s, _ in combo)]
-                gap = sum(w not in self.light_words for w in between)
+                gap = self.gap(between)
                 # each phrase has its own next words: "a hot day and my calf" is no warmth
                 followed = any(self._followed(concept, words, e) for _, e in combo)
                 if gap < concept.window and not followed and self._usable(
