@@ -53,6 +53,8 @@ def test_dev5_floors(matcher: IntentMatcher) -> None:
     ("chess pain and my leg cramp won't stop", "emergency"),           # a recogniser's slip
     ("my dad is coughing up pinkish stuff and his left leg is swollen", "emergency"),
     ("hacking up blood and calf pain", "emergency"),
+    ("blood in my phlegm and leg swollen", "emergency"),
+    ("the pain in my leg has moved up to my chest", "emergency"),   # a pain that travels
     ("the lifeguard isn't here and my friend is flapping in the water saying cramp", "emergency"),
     ("my leg cramped and then everything went black", "emergency"),
     ("i feel like i might faint and my calf is massive", "emergency"),
@@ -77,6 +79,8 @@ def test_new_shapes_escalate_at_their_level(matcher: IntentMatcher, text: str, l
     "i get a cramp every few months",
     "my legs feel chunky in these jeans",        # a body-image word, no sign
     "i was splashing in the pool with the kids",
+    "i blew my nose and there was blood in the tissue",
+    "the water was up to my chest and i got a cramp",
 ])
 def test_lookalikes_of_the_new_words_do_not_escalate(matcher: IntentMatcher, text: str) -> None:
     assert matcher.match(text).intent != "safety.red_flag"
