@@ -21,6 +21,14 @@ def _phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w'])(?:{alternation})(?![\w'])")
 
 
+def _glued_pattern(units: list[str]) -> re.Pattern[str] | None:
+    """A pattern for a number glued to one of `units` ("40mins"), or None when there are none."""
+    if not units:
+        return None
+    alternation = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+    return re.compile(rf"\b(\d+)({alternation})\b")
+
+
 def _s_before(words: list[str]) -> re.Pattern[str] | None:
     """A pattern for "'s " followed by one of `words`, or None when there are none."""
     if not words:
@@ -71,6 +79,9 @@ class Normalizer:
     """Input beyond this many characters is ignored, so a huge line stays cheap."""
     max_tokens: int = 40
     """Words beyond this many are ignored."""
+    glued_units: re.Pattern[str] | None = None
+    """A number glued to its unit ("40mins", "1hr"), split before anything else reads it, so
+    number and duration rules see "40 mins"; a clock time ("2am") is no unit and stays one word."""
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any]) -> Normalizer:
@@ -99,12 +110,15 @@ class Normalizer:
                                   key=len, reverse=True)),
             max_chars=int(meta.get("max_input_chars", 400)),
             max_tokens=int(meta.get("max_tokens", 40)),
+            glued_units=_glued_pattern([str(u) for u in meta.get("glued_units") or []]),
         )
 
     def __call__(self, text: str) -> str:
         """The normalised text: single spaces between lowercase words, possibly empty."""
         text = unicodedata.normalize("NFKC", text[: self.max_chars]).lower()
         text = text.replace("\u2019", "'").replace("\u2018", "'")
+        if self.glued_units is not None:
+            text = self.glued_units.sub(r"\1 \2", text)
         text = _LOOSE_APOSTROPHE.sub(" ", _NOT_WORD.sub(" ", text))
         words = [_ELONGATED.sub(r"\1", w) for w in text.split()[: self.max_tokens * 2]]
         words = [w for w in words

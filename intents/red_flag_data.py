@@ -21,8 +21,29 @@ class Term:
     words: tuple[tuple[str, ...], ...]
 
     @classmethod
-    def parse(cls, text: str) -> Term:
-        return cls(tuple(tuple(w.split("|")) for w in str(text).split()))
+    def parse(cls, text: str, lexicons: Mapping[str, tuple[str, ...]] | None = None) -> Term:
+        """'@name' stands for every word of the lexicon `name` ("@red": red, scarlet, pinkish)."""
+        return cls(tuple(_expand(w.split("|"), lexicons or {}) for w in str(text).split()))
+
+
+def _expand(alternatives: list[str], lexicons: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+    out: list[str] = []
+    for alt in alternatives:
+        if alt.startswith("@"):
+            if alt[1:] not in lexicons:
+                raise PackError(f"red_flags: unknown lexicon {alt!r}")
+            out.extend(lexicons[alt[1:]])
+        else:
+            out.append(alt)
+    return tuple(dict.fromkeys(out))
+
+
+def parse_lexicons(data: object) -> dict[str, tuple[str, ...]]:
+    """Word classes shared by the concepts (`lexicons:`): one list of colour, size or temperature
+    words, so a new word is heard by every concept that uses the class."""
+    if not isinstance(data, Mapping):
+        return {}
+    return {str(k): tuple(str(w) for w in v or []) for k, v in data.items()}
 
 
 @dataclass(frozen=True)
@@ -65,12 +86,13 @@ def all_terms(concept: Concept) -> list[Term]:
     return list(concept.terms) + [t for groups in concept.near for g in groups for t in g]
 
 
-def parse_concept(name: str, body: Mapping[str, Any]) -> Concept:
+def parse_concept(name: str, body: Mapping[str, Any],
+                  lexicons: Mapping[str, tuple[str, ...]] | None = None) -> Concept:
     hint = body.get("hint", "")
     return Concept(
         name=str(name),
-        terms=tuple(Term.parse(t) for t in body.get("terms") or []),
-        near=tuple(tuple(tuple(Term.parse(t) for t in group) for group in groups)
+        terms=tuple(Term.parse(t, lexicons) for t in body.get("terms") or []),
+        near=tuple(tuple(tuple(Term.parse(t, lexicons) for t in group) for group in groups)
                    for groups in body.get("near") or []),
         window=int(body.get("window", 4)),
         unless_next=frozenset(str(w) for w in body.get("unless_next") or []),

@@ -13,6 +13,7 @@ import yaml
 from intents.language import LanguagePack, PackError
 from intents.normalize import Normalizer
 from intents.real_words import is_real, real_word_sources
+from intents.red_flag_clauses import Gap
 from intents.red_flag_context import Referents
 from intents.red_flag_data import (
     LEVELS,
@@ -22,6 +23,7 @@ from intents.red_flag_data import (
     all_terms,
     check_level,
     parse_concept,
+    parse_lexicons,
     parse_rule,
     template_words_of,
 )
@@ -46,8 +48,6 @@ class RedFlagDetector:
     def __init__(self, data: Mapping[str, Any], normalize: Normalizer,
                  known_words: Iterable[str] = (), spelling_cutoff: float = 0.84) -> None:
         self.normalize = normalize
-        units = "|".join(re.escape(str(u)) for u in data.get("glued_units") or [])
-        self.glued = re.compile(rf"\b(\d+)({units})\b", re.IGNORECASE) if units else None
         self.substring = data.get("match") == "substring"
         self.default_level = check_level(data.get("default_level", "emergency"), "default_level")
         self.negators = frozenset(str(w) for w in data.get("negators") or [])
@@ -56,11 +56,13 @@ class RedFlagDetector:
         self.not_negating = tuple(Term.parse(t) for t in data.get("not_negating") or [])
         self.breaks = frozenset(str(w) for w in data.get("negation_breaks") or [])
         self.negation_window = int(data.get("negation_window", 3))
-        self.light_words = frozenset(str(w) for w in data.get("light_words") or [])
+        self.gap = Gap.from_data(data)
         self.clause_starts = frozenset(str(w) for w in data.get("clause_starts") or [])
         self.answers = tuple(Term.parse(t) for t in data.get("answers") or [])
         self.denials = frozenset(str(c) for c in data.get("denials") or [])
-        self.concepts = tuple(parse_concept(n, b) for n, b in (data.get("concepts") or {}).items())
+        lexicons = parse_lexicons(data.get("lexicons"))
+        self.concepts = tuple(parse_concept(n, b, lexicons)
+                              for n, b in (data.get("concepts") or {}).items())
         self.rules = tuple(parse_rule(r) for r in data.get("rules") or [])
         # a rule's level is not used here: any of these firing means the line reports no sign
         self.not_reports = tuple(parse_rule({"level": LEVELS[-1], **r})
@@ -165,8 +167,6 @@ class RedFlagDetector:
     # -- matching
 
     def _words(self, text: str) -> list[str]:
-        if isinstance(text, str) and self.glued is not None:
-            text = self.glued.sub(r"\1 \2", text)  # "40mins": the normaliser's "40 mins"
         words = self.normalize(text).split() if isinstance(text, str) else []
         return self._unsign(words if self.substring else self.correct.line(words))
 
@@ -192,7 +192,7 @@ class RedFlagDetector:
                 # at most window - 1 words between the phrases, however long the phrases are;
                 # list words do not count: "full and heavy and hot" is as near as "heavy hot"
                 between = words[min(e for _, e in combo):max(s for s, _ in combo)]
-                gap = sum(w not in self.light_words for w in between)
+                gap = self.gap(between)
                 # each phrase has its own next words: "a hot day and my calf" is no warmth
                 followed = any(self._followed(concept, words, e) for _, e in combo)
                 if gap < concept.window and not followed and self._usable(

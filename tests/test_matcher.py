@@ -212,6 +212,11 @@ def test_every_keyword_is_a_template_word(matcher: IntentMatcher) -> None:
         ("my wife's pregnant", "my wife is pregnant"),
         ("my wife's leg is cramping", "my wife's leg is cramping"),
         ("nothing's working", "nothing is working"),
+        # a number glued to its unit is split for every layer, then read as a duration
+        ("been cramping 40mins", "been cramping 40 minutes"),
+        ("remind me in 20MINS", "remind me in 20 minutes"),
+        ("for 1hr", "for 60 minutes"),
+        ("since 2am", "since 2am"),
     ],
 )
 def test_normalizer(text: str, normalized: str) -> None:
