@@ -66,6 +66,16 @@ def test_plain_korean_is_understood_at_every_speed(
         assert [r["intent"] for r in records] == [intent], (speed, records)
 
 
+def test_now_all_healed_with_both_adverbs_is_better_at_every_speed(
+    capsys: pytest.CaptureFixture[str], ko_model: LoadedModel, korean_speech: KoreanSpeech,
+) -> None:
+    """"이제 다 나았어요" (ko_dev5_clips): the template once took 이제 or 다, not both; the model
+    hears both ("이제 다 나았어") at 130, 170 and 210 wpm."""
+    for speed in (130, 170, 210):
+        _, records, _ = listen(capsys, "--wav", str(korean_speech("이제 다 나았어요", speed)))
+        assert [r["intent"] for r in records] == ["control.better"], (speed, records)
+
+
 @pytest.mark.parametrize("question", ["정지", "다음", "뭐라고요", "물 마셨어요"])
 def test_words_the_model_mishears_never_trigger_a_wrong_intent(
     capsys: pytest.CaptureFixture[str], ko_model: LoadedModel, korean_speech: KoreanSpeech,

@@ -17,6 +17,7 @@ from skill.asr.grammar import sample_sentences
 HEARD = Path(__file__).parent / "data" / "ko_vosk_heard.tsv"
 FRESH = Path(__file__).parent / "data" / "ko_fresh_clips.tsv"
 DEV3 = Path(__file__).parent / "data" / "ko_dev3_clips.tsv"
+DEV5 = Path(__file__).parent / "data" / "ko_dev5_clips.tsv"
 
 
 @pytest.fixture(scope="module")
@@ -128,10 +129,12 @@ def test_what_vosk_heard_on_espeak_clips(matcher: IntentMatcher, row: dict[str, 
     assert matcher.match(row["heard"]).intent == expect, row
 
 
-@pytest.mark.parametrize(("text", "meant"), read_sentences(FRESH) + read_sentences(DEV3),
+@pytest.mark.parametrize(("text", "meant"),
+                         read_sentences(FRESH) + read_sentences(DEV3) + read_sentences(DEV5),
                          ids=lambda v: str(v))
 def test_fresh_korean_phrasings_typed_reach_what_they_mean(matcher: IntentMatcher, text: str,
                                                            meant: str) -> None:
     """Banmal, formal and colloquial cramp reports (쥐 나써, 쥐났다, 났습니다, 종아리가 땡겨요),
-    bare controls, and everyday speech that must stay unanswered (짜증 났어, 아기가 이가 났어요)."""
+    bare controls ("이제 다 나았어요": both adverbs), and everyday speech that must stay
+    unanswered (짜증 났어, 아기가 이가 났어요, 쥐가 나타났어요: a mouse, 다리미: an iron)."""
     assert reached(meant, [matcher.match(text).intent]), (text, meant)
