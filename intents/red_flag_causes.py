@@ -50,6 +50,12 @@ class Causes:
     """Causes that explain the sign when linked to it: sun, shaving, kneeling, slippers..."""
     cosmetic: frozenset[str] = frozenset()
     """Causes that explain the sign anywhere in the line: tattoo, painted, fake tan..."""
+    complexion: frozenset[str] = frozenset()
+    """Concepts that, said only of both legs with no chill in the line, are a complexion."""
+    complexion_parts: frozenset[str] = frozenset()
+    """The words of both legs ("legs"): a pale leg or foot alone is still a sign."""
+    chill: frozenset[str] = frozenset()
+    """Words of a chill or another sign beside pallor ("cold", "numb", "blue")."""
     feelings: frozenset[str] = frozenset()
     """Concepts that, said of a person with no body part named, are a feeling or a blush."""
     weather: frozenset[str] = frozenset()
@@ -62,11 +68,12 @@ class Causes:
         data = data or {}
         return cls(_words(data, "explained"), _words(data, "links"), _words(data, "likeness"),
                    _words(data, "harmless"),
-                   _words(data, "cosmetic"), _words(data, "feelings"), _words(data, "weather"),
-                   _words(data, "forecast"))
+                   _words(data, "cosmetic"), _words(data, "complexion"),
+                   _words(data, "complexion_parts"), _words(data, "chill"),
+                   _words(data, "feelings"), _words(data, "weather"), _words(data, "forecast"))
 
     def concepts(self) -> set[str]:
-        return set(self.explained | self.feelings | self.weather)
+        return set(self.explained | self.complexion | self.feelings | self.weather)
 
     def explains(self, concept: str, words: Sequence[str], end: int) -> bool:
         """A harmless cause linked to the sign that ends at words[end], or a cosmetic word."""
@@ -81,6 +88,12 @@ class Causes:
                     _is(w, self.harmless) for w in words[i + 1:i + 1 + _CAUSE_PHRASE]):
                 return True
         return False
+
+    def a_complexion(self, concept: str, words: Sequence[str], legs: Sequence[str]) -> bool:
+        """Both legs pale, no one leg or foot named and no chill: "my legs look pale"."""
+        return (concept in self.complexion and bool(legs)
+                and all(w in self.complexion_parts for w in legs)
+                and not any(w in self.chill for w in words))
 
     def a_feeling(self, concept: str, body_named: bool) -> bool:
         """Said of a person, with no body part anywhere in the line: a feeling, not a sign."""

@@ -109,8 +109,10 @@ class Referents:
     def voids(self, concept: str, words: Sequence[str], start: int, end: int) -> bool:
         """Whether the sign of `concept` at words[start:end] is said of a referent that voids it:
         a thing, an animal, another body part, a whole person (per concept)."""
-        body_named = any(self._kind(w) in (LEG, OTHER_BODY) for w in words)
+        legs = [w for w in words if self._kind(w) == LEG]
+        body_named = bool(legs) or any(self._kind(w) == OTHER_BODY for w in words)
         if (self.causes.explains(concept, words, end)
+                or self.causes.a_complexion(concept, words, legs)
                 or self.causes.the_weather(concept, words, body_named)):
             return True  # "my legs are red from the sun", "swelling seas tomorrow"
         kinds = self.voided.get(concept)
@@ -211,7 +213,7 @@ class Referents:
         """A name's possessive opens a noun phrase as a determiner does ("england's middle order
         collapsed"); a pronoun's contraction ("it's", "he's") does not."""
         return (word.endswith("'s") and word[:-2] not in self.stops
-                and self._kind(word[:-2]) not in (PERSON, BODY))
+                and self._kind(word[:-2]) is None)
 
     def _governed(self, words: Sequence[str], start: int, end: int, places: bool) -> str | None:
         """The kind of the noun phrase the sign word governs: its object ("tore my jeans"), the
