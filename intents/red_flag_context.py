@@ -80,6 +80,9 @@ class Referents:
     """Whether a word is a real English word: a slip ("my clf") is no thing, it may be a leg."""
     causes: Causes = Causes()
     """Harmless causes, feelings and forecasts that explain a sign word (red_flag_causes.py)."""
+    news: frozenset[str] = frozenset()
+    """Words of the news ("in the news"): with no first-person word, a sign is someone else's in
+    a report ("the player collapsed on the pitch in the news")."""
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any] | None, adjectives: Iterable[str] = (),
@@ -100,7 +103,7 @@ class Referents:
                    _listed(data, "media"), _listed(data, "first_person"),
                    tuple(tuple(p.split()) for p in _listed(data, "history")),
                    _listed(data, "events"), frozenset(adjectives), real,
-                   Causes.from_data(data.get("causes")))
+                   Causes.from_data(data.get("causes")), _listed(data, "news"))
 
     def concepts(self) -> set[str]:
         return (set(self.voided) | self.placed | self.subject_only | self.events
@@ -120,7 +123,8 @@ class Referents:
             return False
         # "play drown by bring me the horizon": a "me" after "by" is the artist's
         asked = words[:words.index("by")] if "by" in words else words
-        if words[0] in self.media and not self.first_person.intersection(asked):
+        if (words[0] in self.media or self.news.intersection(words)) and not (
+                self.first_person.intersection(asked)):
             return True
         if concept in self.events and self._said(words, self.history):
             return True
