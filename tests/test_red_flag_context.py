@@ -17,17 +17,20 @@ LOOKALIKES = Path(__file__).parent / "data" / "en_everyday_rf_dev.txt"
 DEV4 = Path(__file__).parent / "data" / "en_everyday_dev4.txt"
 """The fourth lookalike corpus: even request lines tuned on, odd lines held out."""
 
-MAX_LOOKALIKE_FALSE_ACCEPTS = 52
+MAX_LOOKALIKE_FALSE_ACCEPTS = 35
 # Measured on the 1,100 lookalike lines (odd lines tuned on, even lines held out): the first run
 # gave 153 care answers (146 danger signs); after the referent rules of intents/red_flag_context.py
-# 25 on the tuning half (20 danger signs) and 27 on the held-out half (25 danger signs).
+# 25 on the tuning half (20 danger signs) and 27 on the held-out half (25 danger signs); after
+# the causes, feelings, forecasts and news of intents/red_flag_causes.py (precision6) 35: 10 on
+# the tuning half, 25 on the held-out half.
 
 
-MAX_DEV4_FALSE_ACCEPTS = {"tuned": 5, "held_out": 11}
+MAX_DEV4_FALSE_ACCEPTS = {"tuned": 3, "held_out": 11}
 # Measured on the 1,208 lines of en_everyday_dev4.txt, written before any run: the first run gave
 # 42 on the tuning half and 45 on the held-out half (74 danger signs, 12 cramp, 1 routine); after
 # the harmless-cause, feeling, forecast and complexion rules (intents/red_flag_causes.py), the
-# idioms and the off-topic cramps (intents/cramp_now.py), see bench/RESULTS.md.
+# idioms and the off-topic cramps (intents/cramp_now.py) 3 and 11 (8 danger signs, 5 cramp, 1
+# routine in all); see bench/RESULTS.md.
 
 
 @pytest.fixture(scope="module")
