@@ -66,6 +66,14 @@ class CrampNow:
     symptoms: frozenset[str] = frozenset()
     """Other words of a symptom ("sore", "aching", "swollen"): a question with none of them, no
     cramp word, state or pain asks about something else ("can i take this when pregnant")."""
+    news: frozenset[str] = frozenset()
+    """Words of a match report or the news ("who won", "the score"): with no word of the user's
+    own (`owners`), a cramp then is a player's, not the user's."""
+    owners: frozenset[str] = frozenset()
+    """Words of the user's own or their family's ("my", "i", "we")."""
+    machines: frozenset[str] = frozenset()
+    """Machines and devices, which lock up and seize: with no leg part and no cramp word, the
+    state is theirs ("the server locked up again")."""
     real_words: tuple[Callable[[], frozenset[str]], ...] = ()
     """Word lists read only when a word would be corrected: a real English word is never a
     slip of a cramp or leg word ("cramming" is not "cramping")."""
@@ -88,6 +96,8 @@ class CrampNow:
                    _words(section, "questions"), _words(section, "over"),
                    negators=_words(section, "negators"), symptoms=_words(section, "symptoms"),
                    spelling_cutoff=float(section.get("spelling_cutoff", 0.84)), known=known,
+                   news=_words(section, "news"), owners=_words(section, "owners"),
+                   machines=_words(section, "machines"),
                    real_words=real_word_sources(section.get("real_words"), "cramp_now"))
 
     def __call__(self, words: list[str]) -> bool:
@@ -110,7 +120,8 @@ class CrampNow:
 
     def off_topic(self, words: list[str], leg_counts: bool) -> bool:
         """Not about a leg cramp, for an answer no template gave: a cramp said of somewhere else
-        with no leg part ("writer's cramp", "period cramps"), or a question with no cramp, pain
+        with no leg part ("writer's cramp", "period cramps"), a player's cramp in a match report,
+        a machine's state, or a question with no cramp, pain
         or symptom in it (and, unless `leg_counts`, none however a leg is named: "what is the
         bone in the thigh called")."""
         fixed = [self._spelt(w) for w in words]
@@ -119,6 +130,10 @@ class CrampNow:
         cramp = bool(heard & (self.cramps | {"cramps", "cramped"}))
         if cramp and not leg and heard & self.elsewhere:
             return True
+        if heard & self.news and not heard & self.owners:
+            return True  # "he went down with cramp, what was the result"
+        if not cramp and (heard & self.things or not leg and heard & self.machines):
+            return True  # "my knee brace is too tight", "the server locked up again"
         # "will not go away", "do not know why": a statement, not a question
         asked = fixed[0] in self.questions and fixed[1:2] != ["not"] if fixed else False
         return asked and not self._told(fixed) and not (leg and leg_counts)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from intents.language import PackError
+from intents.red_flag_causes import Causes
 
 __all__ = ["Referents"]
 
@@ -18,6 +19,7 @@ BODY = "body"
 as a subject it keeps the sign; inside a sign's own words it names no referent."""
 THING = "thing"
 ANIMAL = "animal"
+OTHER_BODY = "other_body"
 PERSON = "person"
 """The kind of a noun no list names: by its place (after "the", "my", "a") it is a noun, and a
 noun that is no body part, person or animal is a thing ("the charger", "my password")."""
@@ -76,6 +78,11 @@ class Referents:
     """Sign words: before a sign word they describe it ("a hard cord"), they are no subject."""
     real: Callable[[str], bool] = lambda word: True
     """Whether a word is a real English word: a slip ("my clf") is no thing, it may be a leg."""
+    causes: Causes = Causes()
+    """Harmless causes, feelings and forecasts that explain a sign word (red_flag_causes.py)."""
+    news: frozenset[str] = frozenset()
+    """Words of the news ("in the news"): with no first-person word, a sign is someone else's in
+    a report ("the player collapsed on the pitch in the news")."""
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any] | None, adjectives: Iterable[str] = (),
@@ -95,24 +102,37 @@ class Referents:
                    _listed(data, "subject_only"), {c: frozenset(k) for c, k in voided.items()},
                    _listed(data, "media"), _listed(data, "first_person"),
                    tuple(tuple(p.split()) for p in _listed(data, "history")),
-                   _listed(data, "events"), frozenset(adjectives), real)
+                   _listed(data, "events"), frozenset(adjectives), real,
+                   Causes.from_data(data.get("causes")), _listed(data, "news"))
 
     def concepts(self) -> set[str]:
-        return set(self.voided) | self.placed | self.subject_only | self.events
+        return (set(self.voided) | self.placed | self.subject_only | self.events
+                | self.causes.concepts())
 
     def voids(self, concept: str, words: Sequence[str], start: int, end: int) -> bool:
         """Whether the sign of `concept` at words[start:end] is said of a referent that voids it:
         a thing, an animal, another body part, a whole person (per concept)."""
+        legs = [w for w in words if self._kind(w) == LEG]
+        body_named = bool(legs) or any(self._kind(w) == OTHER_BODY for w in words)
+        if (self.causes.explains(concept, words, end)
+                or self.causes.a_complexion(concept, words, legs)
+                or self.causes.the_weather(concept, words, body_named)):
+            return True  # "my legs are red from the sun", "swelling seas tomorrow"
         kinds = self.voided.get(concept)
         if not kinds:
             return False
-        if words[0] in self.media and not self.first_person.intersection(words):
+        # "play drown by bring me the horizon": a "me" after "by" is the artist's
+        asked = words[:words.index("by")] if "by" in words else words
+        if (words[0] in self.media or self.news.intersection(words)) and not (
+                self.first_person.intersection(asked)):
             return True
         if concept in self.events and self._said(words, self.history):
             return True
         named = [k for k in map(self._kind, words[start:end]) if k and k != BODY]
         first = self._kind(words[start])
         subject = first if first not in (None, BODY) else self._subject(words, start)
+        if subject == PERSON and self.causes.a_feeling(concept, body_named):
+            return True  # "i'm numb with boredom", "my mum went purple with rage"
         if subject == PERSON and self._governed(words, start, end, True) == LEG:
             return False  # "i can feel heat in my calf"
         if subject in kinds and subject != LEG:
@@ -179,16 +199,25 @@ class Referents:
         that follows a preposition ("the kid in THE POOL is") belongs to the noun before it."""
         k = i
         while k >= 0 and i - k < _MAX_NOUN_PHRASE:
-            if words[k] in openers:
+            if words[k] in openers or k < i and self._possessive(words[k]):
                 if k >= 2 and words[k - 1] in self.places | self.governs:
                     outer = self._kind(words[k - 2]) or self._noun_before(words, k - 2, openers)
+                    inner = self._phrase(words[k + 1:i + 1])
+                    if inner == LEG or outer == LEG and inner == THING and words[k - 1] == "of":
+                        return inner  # "the back of my leg"; "the knee of my jeans" is cloth
                     if outer:
-                        return LEG if self._phrase(words[k + 1:i + 1]) == LEG else outer
+                        return outer
                 return self._phrase(words[k + 1:i + 1])
             if words[k] in self.stops or words[k] in self.verbs:
                 return None
             k -= 1
         return None
+
+    def _possessive(self, word: str) -> bool:
+        """A name's possessive opens a noun phrase as a determiner does ("england's middle order
+        collapsed"); a pronoun's contraction ("it's", "he's") does not."""
+        return (word.endswith("'s") and word[:-2] not in self.stops
+                and self._kind(word[:-2]) is None)
 
     def _governed(self, words: Sequence[str], start: int, end: int, places: bool) -> str | None:
         """The kind of the noun phrase the sign word governs: its object ("tore my jeans"), the
