@@ -24,6 +24,14 @@ class Term:
     def parse(cls, text: str) -> Term:
         return cls(tuple(tuple(w.split("|")) for w in str(text).split()))
 
+    def needles(self, substring: bool) -> tuple[str, ...]:
+        """Text a line must hold one of for the phrase to be in it (what each alternative of
+        its first word spells out); () when a number may stand there: no such text."""
+        first = self.words[0] if self.words else ()
+        if not first or any(alt.startswith("#") for alt in first):
+            return ()
+        return tuple(alt.rstrip("*") if substring or alt.endswith("*") else alt for alt in first)
+
 
 @dataclass(frozen=True)
 class Concept:
