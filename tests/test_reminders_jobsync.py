@@ -28,7 +28,12 @@ def test_an_edit_from_another_process_is_seen_and_an_untouched_store_is_not_read
         reads: list[int] = []
         store = in_effect.store
         generation = store.generation
-        monkeypatch.setattr(store, "generation", lambda: reads.append(1) or generation())
+
+        def counted() -> int:
+            reads.append(1)
+            return generation()
+
+        monkeypatch.setattr(store, "generation", counted)
         assert not sync.changed()
         assert not sync.changed() and not sync.changed()
         assert len(reads) == 1, "an untouched store was queried again"
