@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from importlib import resources
 from importlib.resources.abc import Traversable
 
+from cramp_common.heap import release_freed_heap
 from intents.language import PackError
 
 __all__ = ["english_words", "is_real", "real_word_sources"]
@@ -52,7 +53,10 @@ def english_words() -> frozenset[str]:
         raise _missing("cannot be read") from None
     if not isinstance(counts, dict):
         raise _missing("is not a word count table")
-    return frozenset(str(word) for word, count in counts.items() if count >= _MIN_COUNT)
+    words = frozenset(str(word) for word, count in counts.items() if count >= _MIN_COUNT)
+    del counts
+    release_freed_heap()  # the table just dropped: ~11 MB of RSS beside the semantic layer
+    return words
 
 
 def real_word_sources(value: object, where: str) -> tuple[Callable[[], frozenset[str]], ...]:

@@ -45,6 +45,14 @@ def parse_lexicons(data: object) -> dict[str, tuple[str, ...]]:
         return {}
     return {str(k): tuple(str(w) for w in v or []) for k, v in data.items()}
 
+    def needles(self, substring: bool) -> tuple[str, ...]:
+        """Text a line must hold one of for the phrase to be in it (what each alternative of
+        its first word spells out); () when a number may stand there: no such text."""
+        first = self.words[0] if self.words else ()
+        if not first or any(alt.startswith("#") for alt in first):
+            return ()
+        return tuple(alt.rstrip("*") if substring or alt.endswith("*") else alt for alt in first)
+
 
 @dataclass(frozen=True)
 class Concept:

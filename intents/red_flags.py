@@ -203,8 +203,10 @@ class RedFlagDetector:
     def _hits(self, term: Term, words: Sequence[str]) -> list[tuple[int, int]]:
         """(first word, after last word) of every place `term` occurs; a regex over the joined
         words finds candidates (overlapping ones too), each then checked word by word."""
-        pattern = self._patterns[term]
+        pattern, needles = self._patterns[term]
         text = " ".join(words)
+        if needles and not any(needle in text for needle in needles):
+            return []  # its first word cannot be here: no regex run (most terms, most lines)
         size = len(term.words)
         hits = []
         for found in pattern.finditer(text):
@@ -214,7 +216,7 @@ class RedFlagDetector:
                 hits.append((i, i + size))
         return hits
 
-    def _compile(self, term: Term) -> re.Pattern[str]:
+    def _compile(self, term: Term) -> tuple[re.Pattern[str], tuple[str, ...]]:
         def word(alternatives: tuple[str, ...]) -> str:
             parts = []
             for alt in alternatives:
@@ -228,7 +230,8 @@ class RedFlagDetector:
                     parts.append(re.escape(alt))
             return "(?:" + "|".join(parts) + ")"
 
-        return re.compile(r"(?<!\S)(?=" + " ".join(word(a) for a in term.words) + r"(?!\S))")
+        return (re.compile(r"(?<!\S)(?=" + " ".join(word(a) for a in term.words) + r"(?!\S))"),
+                term.needles(self.substring))
 
     def _word_matches(self, alternatives: tuple[str, ...], word: str) -> bool:
         for alt in alternatives:

@@ -133,6 +133,22 @@ class DefinitionStore:
     def _bump(self, conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
 
+    def signature(self) -> tuple[int, ...] | None:
+        """The file's (and its WAL's) modification time, size and inode: unchanged files were
+        not written, so the poll needs no query (a few microseconds against ~0.5 ms of sqlite
+        every 2 s, all night). None when the files cannot tell (in memory, or read only)."""
+        if self._uri:
+            return None
+        parts: list[int] = []
+        for path in (self.path, self.path.with_name(self.path.name + "-wal")):
+            try:
+                info = path.stat()
+            except OSError:
+                parts += (0, 0, 0)
+                continue
+            parts += (info.st_mtime_ns, info.st_size, info.st_ino)
+        return tuple(parts)
+
     def generation(self) -> int:
         """Counter that changes with every edit; the running service polls it."""
         with self._connect() as conn:

@@ -24,6 +24,8 @@ SUMMARY_GRACE_SECONDS = 3 * 3600
 """The morning summary is still worth saying if the machine wakes up to three hours late."""
 SNOOZE_GRACE_SECONDS = 1800
 """Grace of a snooze whose reminder has meanwhile gone."""
+FULL_CHECK_EVERY = 15
+"""changed() asks the database at least this often (every 30 s at the service's 2 s poll)."""
 
 
 class JobSync:
@@ -35,14 +37,25 @@ class JobSync:
         self._lock = threading.Lock()
         self._generation = -1
         self._known: dict[str, Reminder] = {}
+        self._signature: tuple[int, ...] | None = None
+        self._checks = 0
 
     def find(self, reminder_id: str) -> Reminder | None:
         """The reminder `reminder_id` as of the last sync (enabled or not), None if gone."""
         return self._known.get(reminder_id)
 
     def changed(self) -> bool:
-        """Whether the definitions were edited (CLI, admin page) since the last sync."""
-        return self._current().store.generation() != self._generation
+        """Whether the definitions were edited (CLI, admin page) since the last sync.
+
+        Asks the database only when its files' signature moved, and every FULL_CHECK_EVERY-th
+        call anyway (a file system whose times are coarse may hide a second write)."""
+        store = self._current().store
+        signature = store.signature()
+        self._checks = (self._checks + 1) % FULL_CHECK_EVERY
+        if signature is not None and signature == self._signature and self._checks:
+            return False
+        self._signature = signature
+        return store.generation() != self._generation
 
     def sync(self, scheduler: BaseScheduler) -> None:
         """Make the job store hold exactly one job per enabled reminder (plus snoozes, summary).

@@ -214,8 +214,7 @@ def start_barge_in(voice: VoiceSettings, speaker: Any, matcher: IntentMatcher,
     inner = player.inner
     if isinstance(getattr(inner, "latency", None), float):
         inner.latency = max(inner.latency, OUTPUT_LATENCY)  # type: ignore[attr-defined]
-    if hasattr(inner, "flush_on_cut"):
-        inner.flush_on_cut = False  # type: ignore[attr-defined]
+    if hasattr(inner, "comfort_noise"):
         inner.comfort_noise(COMFORT_NOISE_DB)  # type: ignore[attr-defined]
     player.close()  # reopened on the canceller's sink by the next sentence
     played_rms = getattr(inner, "played_rms", None)

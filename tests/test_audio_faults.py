@@ -50,7 +50,7 @@ q.stop()
 print("idle" if q.wait_idle(30) else "busy", flush=True)
 q.close()
 """
-"""Stops speech right after the sound server died: PortAudio's abort of the stream may hang."""
+"""Stops speech right after the sound server died; closing the stream at exit may then hang."""
 
 
 LATE_SERVER = """
@@ -142,12 +142,15 @@ def test_stop_on_a_dead_sound_server_neither_hangs_the_queue_nor_aborts_the_exit
     finally:
         _reap(process)
     assert out == "idle\n", err
-    # PortAudio meets a dead server one of two ways, and which one is a race with the stop:
-    # the stop's abort hangs (abandoned), or the write fails first (the stream stopped).
-    hung = "hung for" in err and "abandoned" in err
-    failed = "no audio output: the output stream stopped" in err
-    assert hung or failed, f"the stop did not meet the dead sound server: {err}"
-    print("the stop met", "a hung abort" if hung else "a failed write")
+    # The stop itself does not touch the stream (the clip is dropped in its callback, which
+    # keeps running); the dead server is met by the stream's own thread (PortAudio's failed
+    # poll), by the sentence's write (the stream stopped) or by the close at exit (a hung
+    # abort, abandoned): whichever came first, the exit must be clean.
+    signs = {"a hung abort": "abandoned", "a failed write": "the output stream stopped",
+             "a failed poll": "pa_linux_alsa.c"}
+    met = [name for name, sign in signs.items() if sign in err]
+    assert met, f"the test did not meet the dead sound server: {err}"
+    print("the stop met", ", ".join(met))
     assert process.returncode == 0, err
 
 

@@ -257,17 +257,16 @@ def test_a_stop_with_barge_in_keeps_the_output_stream_running(
 ) -> None:
     inner = queue.holdable().inner
     assert isinstance(inner, StreamPlayer)
-    inner.flush_on_cut = False  # as start_barge_in sets it
     queue.say(LONG_TEXT)
     while not queue.last_spoken:
         time.sleep(0.01)
     time.sleep(0.5)
-    stream = inner._stream
+    stream = inner.output.stream
     queue.stop()
     assert queue.wait_idle(5)
     # A restarted stream is a new one for PulseAudio (ALSA's pulse plugin), which makes its
     # echo canceller let the assistant's voice through while it resynchronises.
-    assert stream is not None and inner._stream is stream and stream.active
+    assert stream is not None and inner.output.stream is stream and stream.active
 
 
 class _BusySpeaker:

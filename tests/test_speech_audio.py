@@ -184,6 +184,37 @@ def test_stop_cuts_speech_mid_sentence_within_200_ms(
     assert latency <= 0.2
 
 
+def test_sentence_after_a_stop_plays_in_full_on_the_same_running_stream(
+    queue: tuple[SpeechQueue, PlayLog], pulse_server: PulseServer, tmp_path: Path
+) -> None:
+    """A stop leaves the output stream running (a restarted pulse stream is silent for ~1.5 s
+    before its first sound), so the next reply is heard at once and whole."""
+    q, log = queue
+    text = "Point your toes up towards the ceiling and hold the stretch."
+    source, source_rate = reference(q, text)
+    q.say("Ready.")
+    assert q.wait_idle(60)
+    player = q.playback.player
+    assert isinstance(player, StreamPlayer)
+    q.say(LONG_TEXT, flow="test")
+    wait_until_speaking(q, LONG_TEXT)
+    time.sleep(1.0)
+    stream = player.output.stream
+    q.stop("test")
+    assert q.wait_idle(10)
+    recording = Recording(pulse_server, tmp_path / "heard.wav")
+    q.say(text)
+    assert q.wait_idle(60)
+    heard, rate = recording.finish()
+
+    assert not log.played[LONG_TEXT].completed and log.played[text].completed
+    assert stream is not None and player.output.stream is stream and stream.active
+    peak = envelope(source, source_rate).max()
+    src = sound_span(source, source_rate, THRESHOLD * peak)
+    got = sound_span(heard, rate, THRESHOLD * peak)
+    assert src is not None and got is not None, "no speech energy in the recording"
+    assert got[1] - got[0] == pytest.approx(src[1] - src[0], rel=0.1, abs=0.1)
+
 def test_night_profile_plays_a_soft_chime_then_slower_quieter_speech(
     pulse_server: PulseServer,
 ) -> None:
