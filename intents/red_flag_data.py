@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,32 @@ class Term:
         """'@name' stands for every word of the lexicon `name` ("@red": red, scarlet, pinkish)."""
         return cls(tuple(_expand(w.split("|"), lexicons or {}) for w in str(text).split()))
 
+    def needles(self, substring: bool) -> tuple[str, ...]:
+        """Text a line must hold one of for the phrase to be in it (what each alternative of
+        its first word spells out); () when a number may stand there: no such text."""
+        first = self.words[0] if self.words else ()
+        if not first or any(alt.startswith("#") for alt in first):
+            return ()
+        return tuple(alt.rstrip("*") if substring or alt.endswith("*") else alt for alt in first)
+
+    def compile(self, substring: bool) -> re.Pattern[str]:
+        """One regex finding where the phrase may start (overlapping starts too); each candidate
+        is then checked word by word."""
+        def word(alternatives: tuple[str, ...]) -> str:
+            parts = []
+            for alt in alternatives:
+                if alt.startswith("#"):
+                    parts.append(r"\d+")
+                elif substring:
+                    parts.append(rf"\S*{re.escape(alt.rstrip('*'))}\S*")
+                elif alt.endswith("*"):
+                    parts.append(rf"{re.escape(alt[:-1])}\S*")
+                else:
+                    parts.append(re.escape(alt))
+            return "(?:" + "|".join(parts) + ")"
+
+        return re.compile(r"(?<!\S)(?=" + " ".join(word(a) for a in self.words) + r"(?!\S))")
+
 
 def _expand(alternatives: list[str], lexicons: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
     out: list[str] = []
@@ -44,16 +71,6 @@ def parse_lexicons(data: object) -> dict[str, tuple[str, ...]]:
     if not isinstance(data, Mapping):
         return {}
     return {str(k): tuple(str(w) for w in v or []) for k, v in data.items()}
-
-    def needles(self, substring: bool) -> tuple[str, ...]:
-        """Text a line must hold one of for the phrase to be in it (what each alternative of
-        its first word spells out); () when a number may stand there: no such text."""
-        first = self.words[0] if self.words else ()
-        if not first or any(alt.startswith("#") for alt in first):
-            return ()
-        return tuple(alt.rstrip("*") if substring or alt.endswith("*") else alt for alt in first)
-
-
 @dataclass(frozen=True)
 class Concept:
     name: str

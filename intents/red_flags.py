@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import product
@@ -82,10 +81,10 @@ class RedFlagDetector:
                                [str(w) for w in data.get("derived_from") or []],
                                ShortSlips.parse(data.get("short_slips"), self.side_body),
                                normalize.contractions)
-        self._patterns = {t: self._compile(t) for c in self.concepts for t in all_terms(c)}
         self.not_signs = tuple(Term.parse(t) for t in data.get("not_signs") or [])
-        self._patterns.update((t, self._compile(t))
-                              for t in self.not_negating + self.answers + self.not_signs)
+        every = [t for c in self.concepts for t in all_terms(c)]
+        self._patterns = {t: (t.compile(self.substring), t.needles(self.substring))
+                          for t in every + [*self.not_negating, *self.answers, *self.not_signs]}
         # a sign word said alone ("hard", "weird") describes a noun: it names no thing itself
         signs = {w for c in self.concepts if c.hint for t in all_terms(c) if len(t.words) == 1
                  for w in t.words[0]}
@@ -215,23 +214,6 @@ class RedFlagDetector:
                    for alts, w in zip(term.words, words[i:i + size], strict=True)):
                 hits.append((i, i + size))
         return hits
-
-    def _compile(self, term: Term) -> tuple[re.Pattern[str], tuple[str, ...]]:
-        def word(alternatives: tuple[str, ...]) -> str:
-            parts = []
-            for alt in alternatives:
-                if alt.startswith("#"):
-                    parts.append(r"\d+")
-                elif self.substring:
-                    parts.append(rf"\S*{re.escape(alt.rstrip('*'))}\S*")
-                elif alt.endswith("*"):
-                    parts.append(rf"{re.escape(alt[:-1])}\S*")
-                else:
-                    parts.append(re.escape(alt))
-            return "(?:" + "|".join(parts) + ")"
-
-        return (re.compile(r"(?<!\S)(?=" + " ".join(word(a) for a in term.words) + r"(?!\S))"),
-                term.needles(self.substring))
 
     def _word_matches(self, alternatives: tuple[str, ...], word: str) -> bool:
         for alt in alternatives:
