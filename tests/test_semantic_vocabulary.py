@@ -40,7 +40,8 @@ def test_vocabulary_survives_the_head_cache() -> None:
 
 
 @pytest.mark.parametrize(("text", "intent"), [
-    ("please be quiet for a moment", "control.stop"),
+    ("i don't need any more help you can stop", "control.stop"),
+    ("done it already", "reminder.done"),
     ("no that's fine you can stop now", "control.stop"),
     ("yep i'm ready for the next one", "control.next"),
 ])
