@@ -169,7 +169,7 @@ def _known_command(prediction: Prediction, thresholds: Mapping[str, float],
     if (vocabulary is None or fam not in settings.commands
             or not vocabulary.covers(fam, text.split())
             or not _passes(label, prediction.best_in_family_confidence,
-                           {fam: thresholds.get(fam + KNOWN, 1.0)},
+                           {fam: max(settings.known_floor, thresholds.get(fam + KNOWN, 1.0))},
                            settings, text)):
         return None
     return SemanticResult(label, prediction.best_in_family_confidence, label, rule=fam + KNOWN,
