@@ -57,3 +57,9 @@ def test_command_to_something_else_still_needs_the_family_threshold(
     assert layer is not None
     for text in ("slow down the video", "skip this track", "stop the music"):
         assert layer.classify(matcher.normalize(text)).rule != "control" + KNOWN
+
+
+@pytest.mark.parametrize("text", ["are you a robot", "how do i set up reminders on my phone"])
+def test_question_in_a_command_familys_words_stays_below_the_known_floor(
+        matcher: IntentMatcher, text: str) -> None:
+    assert matcher.match(text).intent is None
