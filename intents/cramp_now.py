@@ -56,6 +56,9 @@ class CrampNow:
     """First words of a question: a question about cramps is not a cramp now."""
     over: frozenset[str]
     """Ended or not now ("stopped", "yesterday", "usually")."""
+    becoming: frozenset[str] = frozenset()
+    """`over` words that, a word or two before a state, say the muscle became it ("gone solid",
+    "gone completely rigid"): not over then."""
     negators: frozenset[str] = frozenset()
     """Deny a cramp word or state shortly after them ("not cramping", "no more spasms")."""
     spelling_cutoff: float = 0.84
@@ -94,7 +97,8 @@ class CrampNow:
                    _words(section, "near_elsewhere"),
                    _words(section, "things"), _words(section, "others"),
                    _words(section, "questions"), _words(section, "over"),
-                   negators=_words(section, "negators"), symptoms=_words(section, "symptoms"),
+                   negators=_words(section, "negators"), becoming=_words(section, "becoming"),
+                   symptoms=_words(section, "symptoms"),
                    spelling_cutoff=float(section.get("spelling_cutoff", 0.84)), known=known,
                    news=_words(section, "news"), owners=_words(section, "owners"),
                    machines=_words(section, "machines"),
@@ -153,7 +157,10 @@ class CrampNow:
         if not words or words[0] in self.questions:
             return False
         fixed = [self._spelt(w) for w in words]
-        return not (set(fixed) & self.over or self._negated(fixed))
+        states = self.states | self.pains
+        over = {w for i, w in enumerate(fixed) if w in self.over
+                and not (w in self.becoming and states.intersection(fixed[i + 1:i + 3]))}
+        return not (over or self._negated(fixed))
 
     def _near_elsewhere(self, words: list[str]) -> bool:
         told = self.cramps | self.states

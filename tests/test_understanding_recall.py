@@ -74,6 +74,7 @@ def test_everyday_lines_start_no_advice_on_any_unsealed_set(matcher: IntentMatch
     "i'm on the floor screaming with a cramp",
     "charley horse",
     "i was fast asleep and my calf just exploded with pain",
+    "my calf has just gone completely solid",
 ])
 def test_cramp_told_in_other_words_is_a_cramp_now(cramp_now: CrampNow,
                                                    templates_only: IntentMatcher,
@@ -96,6 +97,8 @@ def test_cramp_told_in_other_words_is_a_cramp_now(cramp_now: CrampNow,
     "oh no my cramp is easing",
     "my feet are killing me in these shoes",
     "my legs ache after the gym",
+    "the cramp has gone and my calf is not tight now",
+    "my calf was rock hard but it has gone",
 ])
 def test_lookalikes_and_questions_are_not_a_cramp_now(cramp_now: CrampNow,
                                                        templates_only: IntentMatcher,

@@ -94,14 +94,18 @@ class Budget:
 
 def calibrate(head: Head, validation: list[Example], by_text: Mapping[str, Matrix],
               keys: set[str], budget: Budget, decide: Decide,
-              strict: frozenset[str] = frozenset()) -> dict[str, float]:
+              strict: frozenset[str] = frozenset(),
+              more_positives: Mapping[str, Sequence[float]] | None = None) -> dict[str, float]:
     """One threshold per key, from the held-out lines of `validation` (see the module doc);
-    the keys in `strict` excuse no outlier."""
+    the keys in `strict` excuse no outlier; `more_positives`: held-out paraphrase scores of
+    keys the family and cramp rules do not cover (a command family's `.known` key)."""
     thresholds = dict.fromkeys(sorted(keys), budget.floor)
     # an ordinary cramp told as an emergency is a false accept too ("cramped in the dark")
     lines = [(e.text, head.predict(by_text[e.text]), family(e.label) == "cramp")
              for e in validation if e.label == NONE or family(e.label) == "cramp"]
     positives = _positive_scores(head, validation, by_text, keys)
+    for key, scores in (more_positives or {}).items():
+        positives[key].extend(scores)
     while True:
         accepted: dict[str, list[float]] = defaultdict(list)
         for text, prediction, is_cramp in lines:

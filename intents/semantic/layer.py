@@ -18,14 +18,15 @@ from intents.semantic.classifier import Head, Matrix, Prediction, family
 from intents.semantic.encoder import Encoder, locate
 from intents.semantic.layer_settings import LayerSettings
 from intents.semantic.training import NONE, Example, content_hash, load_examples, split
+from intents.semantic.vocabulary import Vocabulary
 
-__all__ = ["LayerSettings", "SemanticLayer", "SemanticResult", "cache_root", "head_path"]
+__all__ = ["KNOWN", "LayerSettings", "SemanticLayer", "SemanticResult", "cache_root", "head_path"]
 
 log = logging.getLogger(__name__)
 
 ENV_CACHE = "CRAMP_COACH_MODEL_CACHE"
 """Where vectors and trained heads are cached; default: <data dir>/cache/semantic."""
-_HEAD_VERSION = "head-11"
+_HEAD_VERSION = "head-12"
 """Bump when training or calibration changes, so old cached heads are not reused."""
 UNCLEAR = "cramp.unclear"
 """A cramp now, of no clear kind: the cramp labels together pass their own threshold."""
@@ -36,6 +37,11 @@ LEG_PAIN = "cramp.leg_pain"
 """Threshold key of the leg-pain rule: a leg part and a pain word ("my calf just exploded with
 pain"), the head leaning to a cramp; calibrated only on negatives that say so too ("i hurt my
 leg at football"), so an animal calf elsewhere cannot close it."""
+KNOWN = ".known"
+"""Suffix of a command family's second threshold key ("control.known"): a line every word of
+which the family's training sentences use (vocabulary.py); calibrated only on held-out
+negatives of the same kind, so "slow down the video" cannot close the family to "please be
+quiet for a moment"."""
 
 
 def cache_root() -> Path:
@@ -71,6 +77,7 @@ class _Trained:
     thresholds: dict[str, float]
     level_vectors: Matrix
     level_names: list[str]
+    vocabulary: Vocabulary
 
 
 class SemanticLayer:
@@ -102,7 +109,7 @@ class SemanticLayer:
     def classify(self, text: str) -> SemanticResult:
         vector = self.encoder.encode([text])[0]
         return _decide(self.head.predict(vector), self.thresholds, self.settings, text,
-                       lambda: self._level(vector))
+                       lambda: self._level(vector), self._trained.vocabulary)
 
     def _level(self, vector: Matrix) -> str:
         names = self._trained.level_names
@@ -118,7 +125,8 @@ def head_path(examples: list[Example], settings: LayerSettings,
 
 
 def _decide(prediction: Prediction, thresholds: Mapping[str, float], settings: LayerSettings,
-            text: str, level: Callable[[], str] = str) -> SemanticResult:
+            text: str, level: Callable[[], str] = str,
+            vocabulary: Vocabulary | None = None) -> SemanticResult:
     """The policy, shared by matching and by calibration so both judge alike."""
     label, confidence = prediction.label, prediction.confidence
     if label != NONE and family(label) not in settings.families:
@@ -131,6 +139,9 @@ def _decide(prediction: Prediction, thresholds: Mapping[str, float], settings: L
                    else None)
         return SemanticResult(label, confidence, label, level() if label == RED_FLAG else "",
                               family(label), prediction.kind_share(), instead)
+    known = _known_command(prediction, thresholds, settings, text, vocabulary)
+    if known is not None:
+        return known
     if family(prediction.best_in_family) == "cramp" and not settings.elsewhere_cramp(text):
         # a person in pain must not meet silence: a line that names a cramp is judged only
         # against held-out negatives that name one too (period, writer's, "cramped flat"), so
@@ -147,6 +158,24 @@ def _decide(prediction: Prediction, thresholds: Mapping[str, float], settings: L
                           share=prediction.kind_share())
 
 
+def _known_command(prediction: Prediction, thresholds: Mapping[str, float],
+                   settings: LayerSettings, text: str,
+                   vocabulary: Vocabulary | None) -> SemanticResult | None:
+    """A command in the family's own words passes the family's `.known` threshold: a line of
+    no word foreign to its family's sentences ("please be quiet for a moment") is judged only
+    against held-out everyday lines that are in those words too."""
+    label = prediction.best_in_family
+    fam = family(label)
+    if (vocabulary is None or fam not in settings.commands
+            or not vocabulary.covers(fam, text.split())
+            or not _passes(label, prediction.best_in_family_confidence,
+                           {fam: max(settings.known_floor, thresholds.get(fam + KNOWN, 1.0))},
+                           settings, text)):
+        return None
+    return SemanticResult(label, prediction.best_in_family_confidence, label, rule=fam + KNOWN,
+                          share=prediction.kind_share())
+
+
 def _passes(label: str, confidence: float, thresholds: Mapping[str, float],
             settings: LayerSettings, text: str) -> bool:
     return (label != NONE and confidence >= thresholds.get(family(label), 1.0)
@@ -155,11 +184,12 @@ def _passes(label: str, confidence: float, thresholds: Mapping[str, float],
 
 def _load(path: Path) -> _Trained:
     data = np.load(path)
+    vocabulary = Vocabulary.from_arrays(data["vocabulary_families"], data["vocabulary_words"])
     head = Head([str(x) for x in data["labels"]], data["w1"], data["b1"], data["w2"], data["b2"])
     thresholds = dict(zip((str(f) for f in data["families"]),
                           (float(t) for t in data["thresholds"]), strict=True))
     return _Trained(head, thresholds, data["level_vectors"],
-                    [str(x) for x in data["level_names"]])
+                    [str(x) for x in data["level_names"]], vocabulary)
 
 
 def _train(examples: list[Example], encoder: Encoder, settings: LayerSettings,
@@ -170,21 +200,26 @@ def _train(examples: list[Example], encoder: Encoder, settings: LayerSettings,
     train, validation = split(examples, settings.validation_share)
     head = Head.train(np.array([by_text[e.text] for e in train], np.float32),
                       [e.label for e in train])
-    keys = ({family(label) for label in head.labels} - {NONE}) | {UNCLEAR, SAID_CRAMP, LEG_PAIN}
+    vocabulary = Vocabulary.of(train, settings.commands)
+    keys = (({family(label) for label in head.labels} - {NONE}) | {UNCLEAR, SAID_CRAMP, LEG_PAIN}
+            | {f + KNOWN for f in settings.commands})
     budget = Budget(settings.floor, settings.margin, settings.ceiling, settings.outliers,
                     settings.min_gain)
     thresholds = calibrate(head, validation, by_text, keys, budget,
-                           lambda p, t, text: _decide(p, t, settings, text), STRICT)
+                           lambda p, t, text: _decide(p, t, settings, text, str, vocabulary),
+                           STRICT, vocabulary.positives(head, validation, by_text, KNOWN))
     flags = [e for e in examples if e.level]
     trained = _Trained(head, thresholds,
                        np.array([by_text[e.text] for e in flags], np.float32).reshape(-1, 384),
-                       [e.level for e in flags])
+                       [e.level for e in flags], vocabulary)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp.npz")
+    words: dict[str, Any] = vocabulary.arrays()  # np.savez's allow_pickle is no array
     np.savez(temporary, labels=np.array(head.labels), w1=head.w1, b1=head.b1, w2=head.w2,
              b2=head.b2, families=np.array(list(thresholds)),
              thresholds=np.array(list(thresholds.values())),
-             level_vectors=trained.level_vectors, level_names=np.array(trained.level_names))
+             level_vectors=trained.level_vectors, level_names=np.array(trained.level_names),
+             **words)
     temporary.replace(path)
     for stale in path.parent.glob("head-*.npz"):  # heads of older data or code
         if stale != path:

@@ -39,6 +39,9 @@ class LayerSettings:
     a shorter one ("yeah right") is too little for the head, and the templates know the
     short commands."""
     command_words: int = 3
+    known_floor: float = 0.85
+    """Lowest threshold for a command in its family's own words (layer.KNOWN): held-out
+    everyday lines in those words are too few for the budget rule to set one."""
     ceiling: float = 0.95
     outliers: int = 1
     min_gain: float = 0.1
@@ -73,7 +76,8 @@ class LayerSettings:
                    frozenset(str(w) for w in section.get("elsewhere") or []),
                    frozenset(str(w) for w in section.get("pain_words") or []),
                    frozenset(str(f) for f in section.get("commands") or []),
-                   int(section.get("command_words", 3)), float(section.get("ceiling", 0.95)),
+                   int(section.get("command_words", 3)),
+                   float(section.get("known_floor", 0.85)), float(section.get("ceiling", 0.95)),
                    int(section.get("outliers", 1)), float(section.get("min_gain", 0.1)),
                    frozenset(str(f) for f in section.get("for_user") or []),
                    frozenset(str(w) for w in cramp_now.get("others") or []),
@@ -88,8 +92,8 @@ class LayerSettings:
         return repr((self.per_template, self.validation_share, self.floor, self.margin,
                      sorted(self.topic), sorted(self.needs_topic), sorted(self.families),
                      sorted(self.cramp_words), sorted(self.elsewhere), sorted(self.pain_words),
-                     sorted(self.commands), self.command_words, self.ceiling, self.outliers,
-                     self.min_gain, sorted(self.for_user), sorted(self.others),
+                     sorted(self.commands), self.command_words, self.known_floor, self.ceiling,
+                     self.outliers, self.min_gain, sorted(self.for_user), sorted(self.others),
                      sorted(self.named), sorted(self.needs_person), sorted(self.person),
                      sorted(self.idioms),
                      sorted((k, sorted(v)) for k, v in self.label_topic.items())))
