@@ -45,7 +45,8 @@ class Causes:
     links: frozenset[str] = frozenset()
     """Words that link a sign to its cause: from, after, with, under, where..."""
     likeness: frozenset[str] = frozenset()
-    """Words of a likeness, after which no cause is read ("blue like i've been in the snow")."""
+    """Words of a likeness or a contrast, after which no cause is read ("blue like i've been in
+    the snow", "pale even under the duvet")."""
     harmless: frozenset[str] = frozenset()
     """Causes that explain the sign when linked to it: sun, shaving, kneeling, slippers..."""
     cosmetic: frozenset[str] = frozenset()
