@@ -133,7 +133,7 @@ class SemanticStep:
 
     def _unclear(self, result: SemanticResult | None, words: list[str], text: str,
                  score: float) -> IntentMatch:
-        named = self.cramp_now.kind(words) if self.cramp_now is not None else None
+        named = (self.cramp_now.kind(words) if self.cramp_now is not None else None) or ""
         intent = self._sure_kind(result) or (named if named in self.intents else GENERAL_CRAMP)
         return IntentMatch(intent, self.slot_reader.read(intent, words), text, score,
                            "cramp-unclear")
