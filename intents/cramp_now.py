@@ -21,6 +21,10 @@ def _pairs(section: Mapping[str, Any], key: str) -> frozenset[tuple[str, str]]:
     return frozenset((p[0], p[1]) for p in split if len(p) == 2)
 
 
+def _phrases(section: Mapping[str, Any], key: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(str(p).split()) for p in section.get(key) or [])
+
+
 @dataclass(frozen=True)
 class CrampNow:
     """The `cramp_now:` section of pack.yaml, as a detector over normalised words.
@@ -77,6 +81,22 @@ class CrampNow:
     machines: frozenset[str] = frozenset()
     """Machines and devices, which lock up and seize: with no leg part and no cramp word, the
     state is theirs ("the server locked up again")."""
+    gave_way: frozenset[str] = frozenset()
+    """A leg part giving way ("my calf's gone", "my leg just went"): a state, placed as below."""
+    gave_way_links: frozenset[str] = frozenset()
+    """Words between the leg part and `gave_way` ("has", "just")."""
+    gave_way_tails: tuple[tuple[str, ...], ...] = ()
+    """What may follow `gave_way` ("again", "on me"); else only the end of the line ("gone to
+    sleep", "went last week" are no cramp)."""
+    returning: tuple[tuple[str, ...], ...] = ()
+    """A cramp back after it ended ("came back", "is back"), after an `ended` word."""
+    ended: frozenset[str] = frozenset()
+    """A cramp ending ("went", "eased"), said of an `ended_subjects` word or a leg part."""
+    ended_subjects: frozenset[str] = frozenset()
+    """What ends as a cramp does ("it", "the pain"): not "the wifi went"."""
+    kinds: Mapping[str, str] = field(default_factory=dict, compare=False)
+    """Leg part -> cramp kind ("hamstring": cramp.thigh): the kind when only one is named and
+    the semantic head is not sure of one."""
     real_words: tuple[Callable[[], frozenset[str]], ...] = ()
     """Word lists read only when a word would be corrected: a real English word is never a
     slip of a cramp or leg word ("cramming" is not "cramping")."""
@@ -102,6 +122,13 @@ class CrampNow:
                    spelling_cutoff=float(section.get("spelling_cutoff", 0.84)), known=known,
                    news=_words(section, "news"), owners=_words(section, "owners"),
                    machines=_words(section, "machines"),
+                   gave_way=_words(section, "gave_way"),
+                   gave_way_links=_words(section, "gave_way_links"),
+                   gave_way_tails=_phrases(section, "gave_way_tails"),
+                   returning=_phrases(section, "returning"), ended=_words(section, "ended"),
+                   ended_subjects=_words(section, "ended_subjects"),
+                   kinds={str(part): str(kind) for kind, parts in
+                          (section.get("kinds") or {}).items() for part in parts},
                    real_words=real_word_sources(section.get("real_words"), "cramp_now"))
 
     def __call__(self, words: list[str]) -> bool:
@@ -119,7 +146,8 @@ class CrampNow:
             return False
         if heard & self.cramps or named:
             return True
-        stated = bool(heard & (self.states | self.pains) or pairs & self.state_pairs)
+        stated = bool(heard & (self.states | self.pains) or pairs & self.state_pairs
+                      or self._gave_way(fixed))
         return leg and stated and not {w.removesuffix("'s") for w in heard} & self.things
 
     def off_topic(self, words: list[str], leg_counts: bool) -> bool:
@@ -150,7 +178,32 @@ class CrampNow:
         heard = {w.removesuffix("'s") for w in fixed} | set(fixed)
         pairs = set(zip(fixed, fixed[1:], strict=False))
         return bool(heard & (self.cramps | self.states | self.pains | self.symptoms)
-                    or pairs & (self.state_pairs | self.cramp_pairs))
+                    or pairs & (self.state_pairs | self.cramp_pairs) or self._gave_way(fixed))
+
+    def gave_way_now(self, words: list[str]) -> bool:
+        """A cramp now told as a leg part giving way ("my calf has just gone")."""
+        return self(words) and bool(self._gave_way([self._spelt(w) for w in words]))
+
+    def kind(self, words: list[str]) -> str | None:
+        """The one cramp kind the leg parts named point to ("my toes have gone": cramp.foot)."""
+        named = {self.kinds[w] for w in map(self._spelt, words) if w in self.kinds}
+        return named.pop() if len(named) == 1 else None
+
+    def returned(self, words: list[str]) -> bool:
+        """A cramp that ended and is back ("it went and now it is back again", "my calf eased
+        off then it came back"): not a question, a denial, or something else's coming back."""
+        if not words or words[0] in self.questions:
+            return False
+        fixed = [self._spelt(w) for w in words]
+        heard = {w.removesuffix("'s") for w in fixed} | set(fixed)
+        if heard & (self.others | self.machines | self.things | self.elsewhere | self.news):
+            return False
+        subjects = self.ended_subjects | self.legs | self.cramps
+        ends = [i for i, w in enumerate(fixed)
+                if w in self.ended and subjects.intersection(fixed[max(0, i - 2):i])]
+        return any(tuple(fixed[j:j + len(p)]) == p and ends[0] < j
+                   and not self.negators.intersection(fixed[max(0, j - 2):j])
+                   for p in self.returning for j in range(len(fixed))) if ends else False
 
     def plain(self, words: list[str]) -> bool:
         """Told as happening now: not a question, not denied, over, habitual or past."""
@@ -158,9 +211,25 @@ class CrampNow:
             return False
         fixed = [self._spelt(w) for w in words]
         states = self.states | self.pains
-        over = {w for i, w in enumerate(fixed) if w in self.over
+        gave_way = self._gave_way(fixed)
+        over = {w for i, w in enumerate(fixed) if w in self.over and i not in gave_way
                 and not (w in self.becoming and states.intersection(fixed[i + 1:i + 3]))}
         return not (over or self._negated(fixed))
+
+    def _gave_way(self, fixed: list[str]) -> set[int]:
+        """Where a leg part gives way: "my calf has just gone", "my leg just went on me"."""
+        found = set()
+        for i, word in enumerate(fixed):
+            if word not in self.gave_way:
+                continue
+            j = i - 1
+            while j >= 0 and i - j <= 3 and fixed[j] in self.gave_way_links:
+                j -= 1
+            rest = tuple(fixed[i + 1:])
+            if j >= 0 and fixed[j] in self.legs and (not rest or any(
+                    rest[:len(tail)] == tail for tail in self.gave_way_tails)):
+                found.add(i)
+        return found
 
     def _near_elsewhere(self, words: list[str]) -> bool:
         told = self.cramps | self.states

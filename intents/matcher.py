@@ -138,7 +138,7 @@ class IntentMatcher:
             return IntentMatch(None, text=text)
         result = self._recognize(normalized)
         if result is not None:
-            return self._from_result(result, text, 1.0, "exact")
+            return self.step.exact(self._from_result(result, text, 1.0, "exact"), normalized)
         fuzzy = self._fuzzy(normalized.split(), text)
         if fuzzy.intent is not None:
             return self.step.refine(self._layer(), fuzzy, normalized)

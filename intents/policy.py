@@ -21,6 +21,10 @@ KIND_SHARE = 0.6
 """A cramp of unclear wording gets the head's kind (thigh, foot, child...) when that kind holds
 this share of the cramp family's probability; below it, the general flow: a wrong stretch is
 worse than the general one."""
+PERSISTENT = "cramp.persistent"
+"""A cramp that ended and came back, told in other words (CrampNow.returned)."""
+BETTER = "control.better"
+"""'It has passed': "my calf has gone" is said so too, but told alone it is a cramp coming on."""
 CONCEPT_SCORE = 0.6
 """Confidence reported when the cramp-now rule, not a probability, decided."""
 
@@ -41,6 +45,15 @@ class SemanticStep:
     red_flags: RedFlagDetector | None = None
     """A semantic red flag escalates only when this detector hears a danger sign in the line."""
 
+    def exact(self, found: IntentMatch, normalized: str) -> IntentMatch:
+        """A template's 'it has passed' to a leg part that gave way ("my calf has gone", "my
+        leg's gone again") is a cramp now: "it has gone", "my calf has gone now" stay over."""
+        words = normalized.split()
+        if found.intent == BETTER and self.cramp_now is not None and (
+                self.cramp_now.gave_way_now(words)):
+            return self._unclear(None, words, found.text, CONCEPT_SCORE)
+        return found
+
     def refine(self, layer: Classifier | None, found: IntentMatch,
                normalized: str) -> IntentMatch:
         """A near-miss cramp match takes the kind the semantic head is sure of: the edit that
@@ -49,6 +62,7 @@ class SemanticStep:
         template, so no family threshold applies here, only the kind's share."""
         if self._off_topic(found, normalized.split()):
             return IntentMatch(None, text=found.text, score=found.score)
+        found = self.exact(found, normalized)
         if layer is None or not (found.intent or "").startswith("cramp."):
             return found
         result = layer.classify(normalized)
@@ -86,12 +100,19 @@ class SemanticStep:
             # a cramp of unclear kind names a cramp, a pain or a symptom ("fix the bed leg" does
             # not); the leg-pain rule is weaker than a cramp word: not for a question or a past pain
             return self._unclear(result, words, text, round(result.confidence, 3))
+        if result is not None and result.label == BETTER and self.cramp_now is not None and (
+                self.cramp_now.gave_way_now(words)):
+            return self._unclear(None, words, text, CONCEPT_SCORE)
         if result is not None and result.label != NONE and result.label in self.intents:
             slots = self.slot_reader.read(result.label, words)
             if result.level:
                 slots["level"] = result.level
             return IntentMatch(result.label, slots, text, round(result.confidence, 3),
                                "semantic")
+        if self.cramp_now is not None and self.cramp_now.returned(words) and (
+                PERSISTENT in self.intents):
+            return IntentMatch(PERSISTENT, self.slot_reader.read(PERSISTENT, words), text,
+                               CONCEPT_SCORE, "cramp-unclear")
         if self.cramp_now is not None and self.cramp_now(words):
             return self._unclear(result, words, text, CONCEPT_SCORE)
         return IntentMatch(None, text=text, score=round(result.confidence, 3) if result else 0.0)
@@ -112,6 +133,7 @@ class SemanticStep:
 
     def _unclear(self, result: SemanticResult | None, words: list[str], text: str,
                  score: float) -> IntentMatch:
-        intent = self._sure_kind(result) or GENERAL_CRAMP
+        named = (self.cramp_now.kind(words) if self.cramp_now is not None else None) or ""
+        intent = self._sure_kind(result) or (named if named in self.intents else GENERAL_CRAMP)
         return IntentMatch(intent, self.slot_reader.read(intent, words), text, score,
                            "cramp-unclear")

@@ -17,10 +17,10 @@ UNSEALED = ["en_blind_spoken.tsv", "en_ordinary_cramps.tsv", "en_fresh.tsv", "en
             "en_fresh3.tsv", "en_holdout.tsv", "en_utterances.tsv"]
 ADVICE = ("cramp.", "safety.", "info.", "routine.")
 
-SILENT_ORDINARY_CRAMPS_AT_MOST = 1
-"""Measured: 1 of 114 after this change (15 before it): "the cramp eased and then came straight
-back", which the cramp-now concept leaves alone as over ("eased"). Lower it, never raise it
-without a reason written here."""
+SILENT_ORDINARY_CRAMPS_AT_MOST = 0
+"""Measured: 0 of 114 since a cramp that ended and came back is cramp.persistent (issue 11; 1
+before, "the cramp eased and then came straight back"; 15 before the cramp-now concept). Never
+raise it without a reason written here."""
 RIGHT_ORDINARY_CRAMPS_AT_LEAST = 100
 """Measured: 102-104 of 114 right (88 before this change); the floor leaves room for a head
 trained on other data or another seed."""
@@ -125,6 +125,41 @@ def test_unclear_cramp_gets_the_kind_when_the_head_is_sure_of_it(matcher: Intent
     # the head's own answer when the cramp family's threshold lets it through (calibrated per
     # training data and seed), else the cramp-unclear rule with the kind: either way the thigh
     assert (match.intent, match.method in ("semantic", "cramp-unclear")) == ("cramp.thigh", True)
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("my calf's gone", "cramp.calf"),
+    ("oh god my left calf's just gone", "cramp.calf"),
+    ("my hamstring's gone again", "cramp.thigh"),
+    ("my toes have gone", "cramp.foot"),
+    ("oh no my calf's going", "cramp.calf"),
+    ("there it goes again, my calf", "cramp.calf"),
+    ("um it went and now it's back again", "cramp.persistent"),
+    ("it eased off and now it's back again", "cramp.persistent"),
+])
+def test_leg_giving_way_or_a_cramp_coming_back_is_a_cramp_now(templates_only: IntentMatcher,
+                                                              text: str, intent: str) -> None:
+    assert templates_only.match(text).intent == intent
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("my calf's gone to the farm", None),
+    ("my leg's gone to sleep on the sofa, ha", None),
+    ("my phone just went", None),
+    ("it's back again on netflix", None),
+    ("the wifi went and now it's back again", None),
+    ("has it come back again", None),
+    ("my calf's gone, thank goodness", "control.better"),
+    ("the cramp's gone now", "control.better"),
+    ("it has gone", "control.better"),
+])
+def test_things_gone_or_back_and_a_cramp_that_passed_are_no_cramp_now(
+        templates_only: IntentMatcher, text: str, intent: str | None) -> None:
+    assert templates_only.match(text).intent == intent
+
+
+def test_leg_giving_way_outweighs_the_heads_it_has_passed(matcher: IntentMatcher) -> None:
+    assert matcher.match("my calf has just gone completely").intent == "cramp.calf"
 
 
 def test_longer_spoken_command_is_understood_but_a_two_word_guess_is_not(
