@@ -45,6 +45,7 @@ def test_dev6_floors(matcher: IntentMatcher) -> None:
     ("pain behind my breast bone and my calf is swollen", "emergency"),  # breastbone, two words
     ("pain in my breast born and my leg is swollen", "emergency"),     # a recogniser's slip
     ("chest pane and swollen calf", "emergency"),
+    ("it's like someone sitting on my ribs", "emergency"),            # a likeness of pressure
     ("the swimmer keeps dipping under, his leg has seized up", "emergency"),  # a person by role
     ("the river, keeps bobbing under", "emergency"),                   # the water is a place
     ("my daughter is struggling to keep her head above water, cramp in her leg", "emergency"),
@@ -68,6 +69,7 @@ def test_new_shapes_escalate_at_their_level(matcher: IntentMatcher, text: str, l
     "cramp in my hamstring, can't straighten it till it passes",  # held by the cramp, no fall
     "the river is swollen after the rain",          # the water is still no leg
     "the pool is too cold today",
+    "the baby was kneeling on my ribs",             # a real weight, no likeness
 ])
 def test_lookalikes_of_the_new_words_do_not_escalate(matcher: IntentMatcher, text: str) -> None:
     assert matcher.match(text).intent != "safety.red_flag"
