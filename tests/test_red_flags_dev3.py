@@ -10,8 +10,7 @@ import pytest
 from bench.intent_accuracy import read_examples
 from intents.language import load_pack
 from intents.matcher import IntentMatcher
-from intents.red_flags import LEVELS
-from tests.red_flag_support import escalates_at_or_above
+from tests.red_flag_support import check_dev_set
 
 DEV3 = read_examples(Path(__file__).parent / "data" / "en_redflag_dev3.tsv")
 
@@ -31,14 +30,7 @@ def test_dev3_floors(matcher: IntentMatcher) -> None:
     escalated at the right level or higher, 1/60 ordinary cramps and 5/40 lookalikes escalated;
     now 159, 0 and 3: missed a tender knot that won't go and a cramp from midnight to one o'clock;
     escalated a worry about leg swelling in general, a "numb skull" and a bee sting going down)."""
-    danger = [e for e in DEV3 if e.intent == "safety.red_flag"]
-    cramps = [e for e in DEV3 if (e.intent or "").startswith("cramp.")]
-    others = [e for e in DEV3 if e not in danger and e not in cramps]
-    assert (len(danger), len(cramps), len(others)) == (161, 60, 40)
-    assert {e.slots["level"] for e in danger} == set(LEVELS)
-    assert sum(escalates_at_or_above(matcher, e) for e in danger) >= 159
-    assert not [e.text for e in cramps if matcher.match(e.text).intent == "safety.red_flag"]
-    assert sum(matcher.match(e.text).intent == "safety.red_flag" for e in others) <= 3
+    check_dev_set(matcher, DEV3, (161, 60, 40), 159, 3)
 
 
 @pytest.mark.parametrize(("text", "level"), [

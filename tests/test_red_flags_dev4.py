@@ -10,8 +10,7 @@ import pytest
 from bench.intent_accuracy import read_examples
 from intents.language import load_pack
 from intents.matcher import IntentMatcher
-from intents.red_flags import LEVELS
-from tests.red_flag_support import escalates_at_or_above
+from tests.red_flag_support import check_dev_set
 
 DEV4 = read_examples(Path(__file__).parent / "data" / "en_redflag_dev4.tsv")
 
@@ -25,14 +24,7 @@ def test_dev4_floors(matcher: IntentMatcher) -> None:
     """Floors at the figures measured after the work (first run, written before any run: 119/143
     escalated at the right level or higher, 0/61 ordinary cramps and 5/41 lookalikes escalated;
     now 143, 0 and 0)."""
-    danger = [e for e in DEV4 if e.intent == "safety.red_flag"]
-    cramps = [e for e in DEV4 if (e.intent or "").startswith("cramp.")]
-    others = [e for e in DEV4 if e not in danger and e not in cramps]
-    assert (len(danger), len(cramps), len(others)) == (143, 61, 41)
-    assert {e.slots["level"] for e in danger} == set(LEVELS)
-    assert sum(escalates_at_or_above(matcher, e) for e in danger) >= 143
-    assert not [e.text for e in cramps if matcher.match(e.text).intent == "safety.red_flag"]
-    assert not [e.text for e in others if matcher.match(e.text).intent == "safety.red_flag"]
+    check_dev_set(matcher, DEV4, (143, 61, 41), 143, 0)
 
 
 @pytest.mark.parametrize(("text", "level"), [

@@ -11,7 +11,7 @@ from bench.intent_accuracy import read_examples
 from intents.language import load_pack
 from intents.matcher import IntentMatcher
 from intents.red_flags import LEVELS
-from tests.red_flag_support import escalates_at_or_above
+from tests.red_flag_support import check_dev_set
 
 DEV5 = read_examples(Path(__file__).parent / "data" / "en_redflag_dev5.tsv")
 DANGER_FLOOR = 159
@@ -27,15 +27,7 @@ def test_dev5_floors(matcher: IntentMatcher) -> None:
     """Floors at the figures measured after the work (first run, written before any run: 144/170
     escalated at the right level or higher, 0/60 ordinary cramps and 3/30 lookalikes escalated;
     now 159 (85/85 on the odd lines tuned on, 74/85 on the even lines held out), 0 and 3)."""
-    danger = [e for e in DEV5 if e.intent == "safety.red_flag"]
-    cramps = [e for e in DEV5 if (e.intent or "").startswith("cramp.")]
-    others = [e for e in DEV5 if e not in danger and e not in cramps]
-    assert (len(danger), len(cramps), len(others)) == (170, 62, 28)
-    assert {e.slots["level"] for e in danger} == set(LEVELS)
-    assert sum(escalates_at_or_above(matcher, e) for e in danger) >= DANGER_FLOOR
-    assert not [e.text for e in cramps if matcher.match(e.text).intent == "safety.red_flag"]
-    escalated = [e.text for e in others if matcher.match(e.text).intent == "safety.red_flag"]
-    assert len(escalated) <= LOOKALIKE_CEILING, escalated
+    check_dev_set(matcher, DEV5, (170, 62, 28), DANGER_FLOOR, LOOKALIKE_CEILING)
 
 
 @pytest.mark.parametrize(("text", "level"), [

@@ -11,7 +11,7 @@ from bench.intent_accuracy import read_examples
 from intents.language import load_pack
 from intents.matcher import IntentMatcher
 from intents.red_flags import LEVELS
-from tests.red_flag_support import escalates_at_or_above
+from tests.red_flag_support import check_dev_set
 
 DEV6 = read_examples(Path(__file__).parent / "data" / "en_redflag_dev6.tsv")
 DANGER_FLOOR = 69
@@ -27,15 +27,7 @@ def test_dev6_floors(matcher: IntentMatcher) -> None:
     """Floors at the figures measured after the work (first run, written before any run: 58/71
     escalated at the right level or higher, 0/16 ordinary cramps and 1/14 lookalikes escalated;
     now 69 (34/36 on the odd lines tuned on, 35/35 on the even lines held out), 0 and 1)."""
-    danger = [e for e in DEV6 if e.intent == "safety.red_flag"]
-    cramps = [e for e in DEV6 if (e.intent or "").startswith("cramp.")]
-    others = [e for e in DEV6 if e not in danger and e not in cramps]
-    assert (len(danger), len(cramps), len(others)) == (71, 16, 14)
-    assert {e.slots["level"] for e in danger} == set(LEVELS)
-    assert sum(escalates_at_or_above(matcher, e) for e in danger) >= DANGER_FLOOR
-    assert not [e.text for e in cramps if matcher.match(e.text).intent == "safety.red_flag"]
-    escalated = [e.text for e in others if matcher.match(e.text).intent == "safety.red_flag"]
-    assert len(escalated) <= LOOKALIKE_CEILING, escalated
+    check_dev_set(matcher, DEV6, (71, 16, 14), DANGER_FLOOR, LOOKALIKE_CEILING)
 
 
 @pytest.mark.parametrize(("text", "level"), [
