@@ -49,10 +49,14 @@ class SemanticStep:
         """A template's 'it has passed' to a leg part that gave way ("my calf has gone", "my
         leg's gone again") is a cramp now: "it has gone", "my calf has gone now" stay over."""
         words = normalized.split()
-        if found.intent == BETTER and self.cramp_now is not None and (
-                self.cramp_now.gave_way_now(words)):
+        if self._gave_way(found.intent, words):
             return self._unclear(None, words, found.text, CONCEPT_SCORE)
         return found
+
+    def _gave_way(self, intent: str | None, words: list[str]) -> bool:
+        """'It has passed' said of a leg part that gave way: a cramp coming on, not one over."""
+        return intent == BETTER and self.cramp_now is not None and (
+            self.cramp_now.gave_way_now(words))
 
     def refine(self, layer: Classifier | None, found: IntentMatch,
                normalized: str) -> IntentMatch:
@@ -100,8 +104,7 @@ class SemanticStep:
             # a cramp of unclear kind names a cramp, a pain or a symptom ("fix the bed leg" does
             # not); the leg-pain rule is weaker than a cramp word: not for a question or a past pain
             return self._unclear(result, words, text, round(result.confidence, 3))
-        if result is not None and result.label == BETTER and self.cramp_now is not None and (
-                self.cramp_now.gave_way_now(words)):
+        if result is not None and self._gave_way(result.label, words):
             return self._unclear(None, words, text, CONCEPT_SCORE)
         if result is not None and result.label != NONE and result.label in self.intents:
             slots = self.slot_reader.read(result.label, words)
