@@ -1,0 +1,81 @@
+"""Korean cramp reports in their other common endings and words, typed, and every template's
+words within reach of the speech grammar."""
+
+from __future__ import annotations
+
+import pytest
+
+from intents.language import load_pack
+from intents.matcher import IntentMatcher
+from skill.asr.grammar import sample_sentences
+
+
+@pytest.fixture(scope="module")
+def matcher() -> IntentMatcher:
+    return IntentMatcher(load_pack("ko"))
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("쥐났습니다", "cramp.calf"),
+    ("쥐 났습니다", "cramp.calf"),
+    ("쥐가 났는데요", "cramp.calf"),
+    ("저기 쥐가 났는데요", "cramp.calf"),
+    ("쥐 났나 봐요", "cramp.calf"),
+    ("쥐났네요", "cramp.calf"),
+    ("다리에 쥐가 나네", "cramp.calf"),
+    ("종아리에 쥐가 올라왔어요", "cramp.calf"),
+    ("쥐가 너무 심하게 났어요", "cramp.calf"),
+    ("종아리가 땡기네요", "cramp.calf"),
+    ("허벅지에 쥐가 났는데요", "cramp.thigh"),
+    ("발바닥에 쥐 났나 봐요", "cramp.foot"),
+])
+def test_other_endings_of_a_cramp_report_start_first_aid(
+        matcher: IntentMatcher, text: str, intent: str) -> None:
+    assert matcher.match(text).intent == intent
+
+
+@pytest.mark.parametrize(("text", "side"), [
+    ("왼발 쥐", "left"), ("오른발에 쥐 났어요", "right"), ("왼발이 당겨요", "left"),
+    ("오른발에 쥐났습니다", "right"),
+])
+def test_left_or_right_foot_in_one_word_is_a_foot_cramp_on_that_side(
+        matcher: IntentMatcher, text: str, side: str) -> None:
+    found = matcher.match(text)
+    assert (found.intent, found.slots.get("side")) == ("cramp.foot", side)
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("뭐라고 했어", "control.repeat"),
+    ("뭐라고 하셨어요", "control.repeat"),
+    ("쥐가 다 풀렸어요", "control.better"),
+    ("쥐 이제 풀렸네", "control.better"),
+    ("좀 더 천천히요", "control.slower"),
+])
+def test_controls_in_everyday_words_are_understood(
+        matcher: IntentMatcher, text: str, intent: str) -> None:
+    assert matcher.match(text).intent == intent
+
+
+@pytest.mark.parametrize("text", [
+    # pins and needles: numbness is a triage sign (CONTENT.md), not the cramp flow
+    "다리가 저려요",
+    # a present-tense "쥐가 나요" alone: grammar-mode Vosk hears espeak's "그만해요" so
+    "쥐가 나요",
+    # the animal, and other things that "came out"
+    "부엌에 쥐가 나왔어", "고양이가 쥐를 잡았어요", "쥐가 너무 많이 나왔어요",
+    # 저기 (um) is a filler, not the cramp
+    "저기 있는 거 줘",
+])
+def test_numbness_a_bare_present_tense_and_the_animal_start_no_first_aid(
+        matcher: IntentMatcher, text: str) -> None:
+    found = matcher.match(text).intent
+    assert found is None or not found.startswith("cramp."), found
+
+
+def test_every_template_gives_the_speech_grammar_its_plain_sentences() -> None:
+    """hassil expands templates in order and the first ones filled each intent's cap, so 경련
+    (a spasm) and "종아리가 당겨" were never in the grammar: Vosk could not output them."""
+    sentences = set(sample_sentences(load_pack("ko")))
+    assert {"다리 경련", "종아리가 당겨", "다리가 아파요", "왼발 쥐", "허벅지가 당겨요",
+            "쥐가 났어요", "종아리에 쥐가 났어요"} <= sentences
+    assert "왜 쥐가 나요" not in sentences
