@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
-from itertools import chain, islice
 
 from hassil.intents import Intents
-from hassil.sample import sample_intents, sample_sentence
+from hassil.sample import sample_intents
 
 from intents.language import LanguagePack
 
@@ -19,8 +18,6 @@ MAX_SENTENCES_PER_INTENT = 1000
 """Caps template expansion; the grammar stays small enough to compile in well under a second."""
 UNKNOWN = "[unk]"
 MAX_UNITS_PER_WORD = 4
-EXPANSION_CAP = 20000
-"""A template expands to at most this many sentences before its shortest are picked."""
 
 
 @dataclass(frozen=True)
@@ -53,38 +50,17 @@ class Grammar:
 
 
 def sample_sentences(pack: LanguagePack, limit: int = MAX_SENTENCES_PER_INTENT) -> list[str]:
-    """Every sentence the pack's templates can produce (up to `limit` per intent), deduplicated.
-
-    hassil expands an intent's templates in order, so the first ones fill `limit` and the later
-    ones never reached the grammar ("다리에 경련이 났어요", "종아리가 당겨": words Vosk could not
-    output). With `grammar_every_template: N` in pack.yaml each template also gives its N
-    shortest sentences (the plain forms, before those with a side or a particle)."""
+    """Every sentence the pack's templates can produce (up to `limit` per intent), deduplicated."""
     intents = Intents.from_dict(pack.sentences)
     left_out = tuple(str(p) for p in pack.meta.get("grammar_leaves_out") or [])
-    pairs = chain(sample_intents(intents, max_sentences_per_intent=limit),
-                  _shortest_of_each(intents, int(pack.meta.get("grammar_every_template") or 0)))
     seen: dict[str, None] = {}
-    for intent, text in pairs:
+    for intent, text in sample_intents(intents, max_sentences_per_intent=limit):
         if left_out and str(intent).startswith(left_out):
             continue
         cleaned = " ".join(text.lower().split())
         if cleaned:
             seen[cleaned] = None
     return list(seen)
-
-
-def _shortest_of_each(intents: Intents, count: int) -> Iterator[tuple[str, str]]:
-    """The `count` shortest sentences (fewest words, then characters) of every template."""
-    if count <= 0:
-        return
-    for name, intent in intents.intents.items():
-        for data in intent.data:
-            rules = {**intents.expansion_rules, **(data.expansion_rules or {})}
-            for template in data.sentences:
-                texts = dict.fromkeys(islice(
-                    sample_sentence(template, intents.slot_lists, rules), EXPANSION_CAP))
-                for text in sorted(texts, key=lambda t: (len(t.split()), len(t)))[:count]:
-                    yield name, text
 
 
 def _rank(pieces: list[str]) -> tuple[int, list[int]]:
