@@ -72,10 +72,11 @@ def test_numbness_a_bare_present_tense_and_the_animal_start_no_first_aid(
     assert found is None or not found.startswith("cramp."), found
 
 
-def test_every_template_gives_the_speech_grammar_its_plain_sentences() -> None:
-    """hassil expands templates in order and the first ones filled each intent's cap, so 경련
-    (a spasm) and "종아리가 당겨" were never in the grammar: Vosk could not output them."""
+def test_new_typed_endings_stay_out_of_the_speech_grammar() -> None:
+    """Each new grammar word is one more thing other speech is heard as: with every template's
+    shortest sentences in the grammar, "왔어" took espeak's "났어" (ko_fresh6 cramp 27 -> 22 of 78).
+    The new endings sit in the last templates, past the grammar's cap; the new controls use only
+    units the grammar already had."""
     sentences = set(sample_sentences(load_pack("ko")))
-    assert {"다리 경련", "종아리가 당겨", "다리가 아파요", "왼발 쥐", "허벅지가 당겨요",
-            "쥐가 났어요", "종아리에 쥐가 났어요"} <= sentences
-    assert "왜 쥐가 나요" not in sentences
+    assert not {"쥐났습니다", "쥐가 났는데요", "왼발 쥐", "다리 경련"} & sentences
+    assert {"뭐라고 했어", "쥐가 다 풀렸어요", "쥐가 났어요", "종아리에 쥐가 났어요"} <= sentences
