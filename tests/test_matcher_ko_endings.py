@@ -80,3 +80,20 @@ def test_new_typed_endings_stay_out_of_the_speech_grammar() -> None:
     sentences = set(sample_sentences(load_pack("ko")))
     assert not {"쥐났습니다", "쥐가 났는데요", "왼발 쥐", "다리 경련"} & sentences
     assert {"뭐라고 했어", "쥐가 다 풀렸어요", "쥐가 났어요", "종아리에 쥐가 났어요"} <= sentences
+
+
+@pytest.mark.parametrize("heard", [
+    "이 다리에", "다리에 이", "종아리 왼 어요", "종아리이", "종아리 요"])
+def test_leg_part_among_lost_units_is_a_cramp_whose_other_words_were_lost(
+        matcher: IntentMatcher, heard: str) -> None:
+    """What grammar-mode Vosk leaves of "으 다리에 쥐" or "종아리가 땡겨요": the leg, and around
+    it only one-syllable units or lone endings."""
+    assert matcher.match(heard).intent == "cramp.calf"
+
+
+@pytest.mark.parametrize("heard", ["종아리", "다리미 어요", "이 허벅지 있어요", "발이 고 있어요",
+                                   "다리를 건너요", "다리 종아리 어요", "왜 다리에 요"])
+def test_leg_part_alone_or_beside_real_words_is_no_cramp_report(
+        matcher: IntentMatcher, heard: str) -> None:
+    found = matcher.match(heard).intent
+    assert found is None or not found.startswith("cramp."), found

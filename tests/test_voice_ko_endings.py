@@ -1,4 +1,5 @@
-"""A formal Korean cramp report, new to the templates, spoken by espeak-ng and decoded for real."""
+"""Korean cramp reports newly understood in the sixth round, spoken by espeak-ng and decoded for
+real."""
 
 from __future__ import annotations
 
@@ -21,6 +22,20 @@ def test_formal_cramp_report_said_slowly_starts_first_aid(
     speed: int,
 ) -> None:
     wav = korean_speech("쥐났습니다", speed)
+    assert main(["listen", "--lang", "ko", "--json", "--silent", "--wav", str(wav)]) == 0
+    out, _ = capsys.readouterr()
+    intents = [json.loads(line)["intent"] for line in out.splitlines() if line.strip()]
+    assert intents == ["cramp.calf"], (speed, intents)
+
+
+# "으 다리에 쥐" (ugh, leg, cramp) comes through as "다리에 이" at 170 wpm and "이 다리에" at 210:
+# the leg and nothing but lost one-syllable units, now a cramp report (intents/keywords.py).
+@pytest.mark.parametrize("speed", [170, 210])
+def test_leg_heard_among_lost_units_starts_first_aid(
+    capsys: pytest.CaptureFixture[str], ko_model: LoadedModel, korean_speech: KoreanSpeech,
+    speed: int,
+) -> None:
+    wav = korean_speech("으 다리에 쥐", speed)
     assert main(["listen", "--lang", "ko", "--json", "--silent", "--wav", str(wav)]) == 0
     out, _ = capsys.readouterr()
     intents = [json.loads(line)["intent"] for line in out.splitlines() if line.strip()]
