@@ -36,7 +36,10 @@ def clip(text: str, speed: int) -> Path:
     path = CLIPS / f"{name}.wav"
     if not path.exists():
         CLIPS.mkdir(parents=True, exist_ok=True)
-        synth_wav(text, path, voice="ko", speed=speed)
+        # two runs may make the same clip at once: each writes its own file, then renames it
+        made = synth_wav(text, path.with_name(f"{name}.{os.getpid()}.wav"), voice="ko",
+                         speed=speed)
+        made.replace(path)
     return path
 
 
