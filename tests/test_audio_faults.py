@@ -239,7 +239,8 @@ def test_question_after_a_sound_server_restart_is_answered_within_10_s(
         trial = _restart_trial(state, private_server, data_home, korean_speech, room)
         if not trial.misheard:
             break
-        print(f"{state}: misheard after the restart, trial redone: {trial.text}")
+        heard = [line for line in trial.text.splitlines() if "heard: " in line]
+        print(f"{state}: misheard after the restart, trial redone: {heard}")
     assert trial.answered, trial.text
     print(f"{state}: hearing {(trial.hearing or 0) - trial.restarted:.1f} s, answer "
           f"{trial.answered - trial.restarted:.1f} s after the restart")
