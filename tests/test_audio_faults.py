@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -204,6 +205,25 @@ def private_server(tmp_path: Path) -> Iterator[PulseServer]:
     server.cleanup()
 
 
+MISHEARD_RETRIES = 2
+"""A restart trial is redone (a new `run`, killed again in the same state) when its only miss was
+Vosk mishearing espeak's Korean after the restart: that is random (about 1 in 5 under load) and
+no part of recovering from a restart. The bound is checked unchanged on the trial that heard."""
+
+
+@dataclass
+class RestartTrial:
+    """One kill and restart of the sound server around a `cramp-coach run`, and what followed."""
+
+    restarted: float = 0.0
+    hearing: float | None = None
+    answered: float | None = None
+    misheard: bool = False
+    """After the restart something was heard, yet no answer came within the bound."""
+    code: int = 0
+    text: str = ""
+
+
 @pytest.mark.parametrize("state", ["speaking"] * 5 + ["idle, output open",
                                                     "idle, output closed"])
 def test_question_after_a_sound_server_restart_is_answered_within_10_s(
@@ -214,46 +234,67 @@ def test_question_after_a_sound_server_restart_is_answered_within_10_s(
     while nothing plays, once within [speech] output_idle_seconds (the output stream still runs,
     playing silence) and once after it closed the stream (nothing of ours on the server but the
     microphone)."""
+    for attempt in range(1 + MISHEARD_RETRIES):
+        room = tmp_path / f"room-{attempt}.wav"
+        trial = _restart_trial(state, private_server, data_home, korean_speech, room)
+        if not trial.misheard:
+            break
+        heard = [line for line in trial.text.splitlines() if "heard: " in line]
+        print(f"{state}: misheard after the restart, trial redone: {heard}")
+    assert trial.answered, trial.text
+    print(f"{state}: hearing {(trial.hearing or 0) - trial.restarted:.1f} s, answer "
+          f"{trial.answered - trial.restarted:.1f} s after the restart")
+    assert trial.answered - trial.restarted <= ANSWER_SECONDS
+    assert voiced_seconds(room) > seconds(korean_speech(BETTER)) + 1.0
+    assert trial.code == 0, trial.text
+    assert "Traceback" not in trial.text and "Assertion" not in trial.text
+
+
+def _restart_trial(state: str, server: PulseServer, home: Path, speech: KoreanSpeech,
+                   room: Path) -> RestartTrial:
+    """Start `run`, bring it to `state`, kill and restart the server, ask a question."""
     closes = state == "idle, output closed"
-    run = RunProcess(data_home, private_server, "--no-admin",
+    run = RunProcess(home, server, "--no-admin",
                      config_extra="[speech]\noutput_idle_seconds = 2\n" if closes else "")
+    trial = RestartTrial()
     try:
         assert run.wait_line(r"listening \(ko", 0, 60), run.text
         time.sleep(2.5)  # a fresh monitor source may deliver nothing for about two seconds
         # Only the trigger of a long reply: repeated until understood.
-        speaking = _ask_until_said(run, private_server, korean_speech, CALF * 4, r"said \[")
+        speaking = _ask_until_said(run, server, speech, CALF * 4, r"said \[")
         assert speaking, run.text
         if state.startswith("idle"):
             assert run.wait_line(r"said \[first_aid\.", speaking, 30), run.text
             time.sleep(8.0)  # the reply has played
             streams = 0 if closes else 1  # default output_idle_seconds: 30
-            assert _wait_streams(private_server, streams), f"not {streams} streams: {run.text}"
+            assert _wait_streams(server, streams), f"not {streams} streams: {run.text}"
         else:
             time.sleep(1.0)
-        private_server.kill()
+        server.kill()
         killed = time.monotonic()
         if state == "speaking":
             assert run.wait_line("no audio output", killed, 8), "the kill missed the speech"
         time.sleep(max(0.0, killed + 3.0 - time.monotonic()))
-        private_server.start()
-        restarted = time.monotonic()
-        recorder = private_server.record(tmp_path / "room.wav", 0)
-        hearing = run.wait_line("microphone hears again", restarted, ANSWER_SECONDS)
-        assert hearing, run.text
-        answered = _ask_until_said(run, private_server, korean_speech, [(BETTER, 175)] * 3,
-                                   r"said \[aftercare\.", restarted + ANSWER_SECONDS)
+        server.start()
+        trial.restarted = time.monotonic()
+        recorder = server.record(room, 0)
+        trial.hearing = run.wait_line("microphone hears again", trial.restarted, ANSWER_SECONDS)
+        assert trial.hearing, run.text
+        trial.answered = _ask_until_said(run, server, speech, [(BETTER, 175)] * 3,
+                                         r"said \[aftercare\.", trial.restarted + ANSWER_SECONDS)
         time.sleep(4.0)  # let the answer play into the recording
         recorder.terminate()
         recorder.wait(10)
     finally:
-        code = run.terminate()
-    assert answered, run.text
-    print(f"{state}: hearing {hearing - restarted:.1f} s, answer {answered - restarted:.1f}"
-          " s after the restart")
-    assert answered - restarted <= ANSWER_SECONDS
-    assert voiced_seconds(tmp_path / "room.wav") > seconds(korean_speech(BETTER)) + 1.0
-    assert code == 0, run.text
-    assert "Traceback" not in run.text and "Assertion" not in run.text
+        trial.code = run.terminate()
+    trial.text = run.text
+    late = trial.answered is None or trial.answered - trial.restarted > ANSWER_SECONDS
+    # Utterances heard after the restart, up to the answer: more than the one answered means
+    # one was heard but not understood. A slow recovery alone is never redone.
+    end = trial.answered if trial.answered is not None else float("inf")
+    heard = [at for at, line in run.lines if trial.restarted <= at <= end and "heard: " in line]
+    trial.misheard = late and len(heard) > (trial.answered is not None)
+    return trial
 
 
 def _wait_streams(server: PulseServer, count: int, timeout: float = 60.0) -> bool:

@@ -87,9 +87,12 @@ def test_held_speech_ducks_and_resumes_where_it_paused(
     while not queue.last_spoken or queue.last_spoken[-1].text != LONG_TEXT:
         time.sleep(0.01)
     time.sleep(1.5)
+    held_at = time.monotonic()
     assert queue.hold() and not queue.hold()  # a second hold while held changes nothing
     time.sleep(HOLD_SECONDS)
     queue.resume()
+    # The hold as it really lasted: under load the sleep can overrun, which is not the player's.
+    held = time.monotonic() - held_at
     assert queue.wait_idle(60)
     heard, rate = recording.finish()
 
@@ -106,10 +109,10 @@ def test_held_speech_ducks_and_resumes_where_it_paused(
     source_span = np.flatnonzero(envelope(source, source_rate) > THRESHOLD * peak)
     source_length = (source_span[-1] - source_span[0] + 1) * WINDOW
     assert player.holds == 1
-    assert longest_gap == pytest.approx(HOLD_SECONDS, abs=0.35)
+    assert longest_gap == pytest.approx(held, abs=0.35)
     assert ducked.max() > THRESHOLD * DUCK_GAIN * peak, "the held sentence goes on, quietly"
     # All of the sentence is heard, plus the hold, plus the bit said again after it.
-    assert spoken == pytest.approx(source_length + HOLD_SECONDS + REWIND_SECONDS, abs=0.4)
+    assert spoken == pytest.approx(source_length + held + REWIND_SECONDS, abs=0.4)
 
 
 def test_stop_while_held_ends_the_sentence_and_the_next_waits_for_resume(

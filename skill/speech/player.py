@@ -8,9 +8,10 @@ to a running stream starts within one callback period. The speech queue closes i
 again as soon as someone starts to speak.
 
 A cut (stop) drops the clip in the callback and leaves the stream running: what it had already
-buffered plays out (the output latency, ~30 ms; a stop is heard within ~25-50 ms, measured from
-a recording of the null sink), and the next sentence starts at once. Aborting and restarting the
-stream instead flushed that buffer but put the ~1.5-2 s start gap before the next reply.
+buffered plays out (the output latency, ~60 ms; at 30 ms a stop was heard within ~25-50 ms,
+measured from a recording of the null sink), and the next sentence starts at once. Aborting and
+restarting the stream instead flushed that buffer but put the ~1.5-2 s start gap before the next
+reply.
 """
 
 from __future__ import annotations
@@ -40,11 +41,13 @@ let that voice back at about -7 dB, which no level check tells from the user's),
 user's command competes with 25 dB less of it. 0.0 would hold in silence."""
 PLAYED_LOG = 256
 """Callbacks remembered for played_rms (several seconds at any block size PulseAudio picks)."""
-OUTPUT_LATENCY = 0.03
-"""Speaker buffer (s): a reply starts this much after its first sample is handed over. 30 ms
-instead of 50: replies through PulseAudio ~70-160 ms sooner in interleaved runs (the null sink
-also renders in smaller blocks, so part of that is the test rig's microphone); the open stream's
-callback costs ~0.3 % of a core more while it runs (1.7 % against 1.4 %, measured alone)."""
+OUTPUT_LATENCY = 0.06
+"""Speaker buffer (s): a reply starts this much after its first sample is handed over, and a stop
+is heard this much later. Not 30 ms: on a busy machine (a second core burning, 2 cores) a 30 ms
+pulse stream underran several times a minute, and each underrun makes PortAudio's ALSA backend
+recover the stream, which the pulse plugin answers with ~1.9 s of silence: a hole in the middle
+of a sentence (7 such holes in 36 s of playback against none at 50, 80 and 100 ms, same load).
+Twice that is still well inside a stop heard within 200 ms."""
 
 
 @dataclass(frozen=True)
