@@ -79,29 +79,56 @@ def command_line(pid: int) -> str:
 
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-def test_stop_during_first_start_training_exits_promptly_and_cleanly(
-        tmp_path: Path, signum: signal.Signals) -> None:
+def start_cold(tmp_path: Path) -> tuple[subprocess.Popen[str], Path]:
+    """`run` with nothing trained (the head must be trained now), stderr piped."""
     config = tmp_path / "config.toml"
     config.write_text(ENGLISH, encoding="utf-8")
-    cold = tmp_path / "cold-cache"  # nothing trained: the head must be trained now
+    cold = tmp_path / "cold-cache"
     env = {**os.environ, "CRAMP_COACH_HOME": str(tmp_path / "home"),
            "CRAMP_COACH_MODEL_CACHE": str(cold)}
     process = subprocess.Popen(
         [sys.executable, "-m", "skill", "--config", str(config), "run", "--no-admin"],
         env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         text=True)
+    return process, cold
+
+
+def training_child(process: subprocess.Popen[str], cold: Path) -> int:
+    """The pid of the child training the head, once it is encoding."""
+    trainer: list[int] = []
+
+    def training() -> bool:
+        trainer[:] = [pid for pid in children(process.pid)
+                      if "intents.semantic.prepare" in command_line(pid)]
+        return bool(trainer)
+
+    assert wait_for(training, 120), "no training child started"
+    # let it get into the encoding, the part that used to keep the process from exiting
+    assert wait_for(lambda: (cold / "model-lean-4e891bb8c3256eae.onnx").exists(), 120)
+    return trainer[0]
+
+
+def test_a_killed_assistant_leaves_no_child_training_on(tmp_path: Path) -> None:
+    """kill -9 (or a crash) gives the assistant no chance to stop its child: the kernel must
+    (prctl PDEATHSIG), or it trains on for minutes holding the log pipe open."""
+    process, cold = start_cold(tmp_path)
     try:
-        trainer: list[int] = []
+        trainer = training_child(process, cold)
+        process.kill()
+        process.wait(30)
+        assert wait_for(lambda: command_line(trainer) == "", 30), "training child left running"
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=30)
 
-        def training() -> bool:
-            trainer[:] = [pid for pid in children(process.pid)
-                          if "intents.semantic.prepare" in command_line(pid)]
-            return bool(trainer)
 
-        assert wait_for(training, 120), "no training child started"
-        # let it get into the encoding, the part that used to keep the process from exiting
-        assert wait_for(lambda: (cold / "model-lean-4e891bb8c3256eae.onnx").exists(), 120)
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_stop_during_first_start_training_exits_promptly_and_cleanly(
+        tmp_path: Path, signum: signal.Signals) -> None:
+    process, cold = start_cold(tmp_path)
+    try:
+        trainer = training_child(process, cold)
         process.send_signal(signum)
         sent = time.monotonic()
         code = process.wait(stop_timeout())
@@ -113,5 +140,5 @@ def test_stop_during_first_start_training_exits_promptly_and_cleanly(
     assert code == 0, stderr
     assert took < stop_timeout()
     assert "Traceback" not in stderr and "Warning" not in stderr, stderr
-    assert wait_for(lambda: command_line(trainer[0]) == "", 5), "training child left running"
+    assert wait_for(lambda: command_line(trainer) == "", 5), "training child left running"
     assert not list(cold.glob("head-*.npz"))  # stopped, not finished

@@ -7,6 +7,7 @@ train it, without spending its own interpreter on the training data; it reads th
 from __future__ import annotations
 
 import argparse
+import ctypes
 import os
 import signal
 import sys
@@ -37,12 +38,32 @@ def prepare(language: str) -> Path:
     return path
 
 
+_PR_SET_PDEATHSIG = 1
+"""prctl(2) option: the signal this process gets when the thread that started it ends."""
+
+
+def die_with_parent(parent: int) -> None:
+    """A killed assistant (kill -9, a crash) must not leave its child training for minutes with
+    the log pipe held open: the kernel sends SIGTERM when the parent's starting thread ends (it
+    waits on this child, so it lives as long as the child is wanted). Linux only; elsewhere the
+    parent's own terminate() on exit is all there is."""
+    if not sys.platform.startswith("linux"):
+        return
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the line above: nobody wants the head
+        sys.exit(0)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--language", default="en", help="language pack (default: en)")
     parser.add_argument("--background", action="store_true",
                         help="as the assistant's child: low priority, and Ctrl-C ends it quietly")
+    parser.add_argument("--parent", type=int, default=0,
+                        help="the assistant's pid: this child ends when that process does")
     args = parser.parse_args(argv)
+    if args.parent:
+        die_with_parent(args.parent)
     if args.background:
         os.nice(10)  # the listening loop and speech of the parent come first
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # the parent reports; no traceback here
