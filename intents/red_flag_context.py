@@ -25,6 +25,9 @@ PERSON = "person"
 noun that is no body part, person or animal is a thing ("the charger", "my password")."""
 _SIDES = frozenset({"back", "front", "hind", "left", "right", "lower", "upper"})
 """Words between an owner and its leg part: "the dog's BACK legs" are still the dog's."""
+_PARTS = frozenset({"of", "on"})
+"""Prepositions after a leg word that make it a part of a thing: "the knee OF my jeans", "the
+heel ON my shoe snapped" (a garment's heel or knee, not the speaker's)."""
 _MAX_NOUN_PHRASE = 4
 """Words of a noun phrase before its verb ("my mum's old phone"); longer is no phrase."""
 
@@ -224,7 +227,7 @@ class Referents:
                 if k >= 2 and words[k - 1] in self.places | self.governs:
                     outer = self._kind(words[k - 2]) or self._noun_before(words, k - 2, openers)
                     inner = self._phrase(words[k + 1:i + 1])
-                    if inner == LEG or outer == LEG and inner == THING and words[k - 1] == "of":
+                    if inner == LEG or outer == LEG and inner == THING and words[k - 1] in _PARTS:
                         return inner  # "the back of my leg"; "the knee of my jeans" is cloth
                     if outer:
                         return outer
