@@ -145,3 +145,22 @@ def test_lips_stained_by_food_or_drink_are_no_sign(matcher: IntentMatcher, text:
 def test_blue_lips_from_cold_or_unexplained_still_an_emergency(matcher: IntentMatcher,
                                                               text: str) -> None:
     assert matcher.match(text).slots.get("level") == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "i collapsed on the bed after work",
+    "we crashed on the sofa after the party",
+    "i just want to collapse on the sofa tonight",
+])
+def test_own_tired_flop_onto_furniture_is_no_collapse(matcher: IntentMatcher, text: str) -> None:
+    assert not _escalates(matcher, text)
+
+
+@pytest.mark.parametrize("text", [
+    "my dad collapsed on the sofa",
+    "my mum collapsed on the bed and isn't responding",
+    "i collapsed in the kitchen",
+])
+def test_someone_elses_or_unexplained_collapse_still_an_emergency(matcher: IntentMatcher,
+                                                                 text: str) -> None:
+    assert matcher.match(text).slots.get("level") == "emergency"
