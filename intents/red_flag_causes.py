@@ -63,6 +63,11 @@ class Causes:
     """Concepts that, in a line with a forecast word and no body part, describe the weather."""
     forecast: frozenset[str] = frozenset()
     """Words of weather and forecasts: seas, wind, heatwave, forecast, warning..."""
+    stained: frozenset[str] = frozenset()
+    """Concepts only a stain explains, not the weather ("lips blue from the blueberry smoothie";
+    lips blue from the cold water are still a sign)."""
+    stains: frozenset[str] = frozenset()
+    """Foods, drinks and dyes that colour lips or skin: lolly, blueberries, ink, felt tip..."""
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any] | None) -> Causes:
@@ -71,22 +76,30 @@ class Causes:
                    _words(data, "harmless"),
                    _words(data, "cosmetic"), _words(data, "complexion"),
                    _words(data, "complexion_parts"), _words(data, "chill"),
-                   _words(data, "feelings"), _words(data, "weather"), _words(data, "forecast"))
+                   _words(data, "feelings"), _words(data, "weather"), _words(data, "forecast"),
+                   _words(data, "stained"), _words(data, "stains"))
 
     def concepts(self) -> set[str]:
-        return set(self.explained | self.complexion | self.feelings | self.weather)
+        return set(self.explained | self.complexion | self.feelings | self.weather | self.stained)
 
     def explains(self, concept: str, words: Sequence[str], end: int) -> bool:
         """A harmless cause linked to the sign that ends at words[end], or a cosmetic word."""
+        if concept in self.stained:
+            return self._linked(words, end, self.stains)
         if concept not in self.explained:
             return False
         if any(_is(w, self.cosmetic) for w in words):
             return True
+        return self._linked(words, end, self.harmless)
+
+    def _linked(self, words: Sequence[str], end: int, causes: frozenset[str]) -> bool:
+        """One of `causes` linked to the sign that ends at words[end] ("red FROM THE SUN"),
+        before any likeness ("blue LIKE i've been in the snow")."""
         for i in range(end, min(len(words), end + _AFTER_SIGN)):
             if words[i] in self.likeness:
                 return False
             if words[i] in self.links and any(
-                    _is(w, self.harmless) for w in words[i + 1:i + 1 + _CAUSE_PHRASE]):
+                    _is(w, causes) for w in words[i + 1:i + 1 + _CAUSE_PHRASE]):
                 return True
         return False
 

@@ -23,6 +23,11 @@ OTHER_BODY = "other_body"
 PERSON = "person"
 """The kind of a noun no list names: by its place (after "the", "my", "a") it is a noun, and a
 noun that is no body part, person or animal is a thing ("the charger", "my password")."""
+_SIDES = frozenset({"back", "front", "hind", "left", "right", "lower", "upper"})
+"""Words between an owner and its leg part: "the dog's BACK legs" are still the dog's."""
+_PARTS = frozenset({"of", "on"})
+"""Prepositions after a leg word that make it a part of a thing: "the knee OF my jeans", "the
+heel ON my shoe snapped" (a garment's heel or knee, not the speaker's)."""
 _MAX_NOUN_PHRASE = 4
 """Words of a noun phrase before its verb ("my mum's old phone"); longer is no phrase."""
 
@@ -83,6 +88,9 @@ class Referents:
     news: frozenset[str] = frozenset()
     """Words of the news ("in the news"): with no first-person word, a sign is someone else's in
     a report ("the player collapsed on the pitch in the news")."""
+    owners: frozenset[str] = frozenset({ANIMAL})
+    """Kinds whose word just before a leg part makes the leg theirs, possessive or not ("the
+    cow's leg", "the turkey leg", "the footballer's ankle"): the leg is no leg of the speaker's."""
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any] | None, adjectives: Iterable[str] = (),
@@ -103,7 +111,8 @@ class Referents:
                    _listed(data, "media"), _listed(data, "first_person"),
                    tuple(tuple(p.split()) for p in _listed(data, "history")),
                    _listed(data, "events"), frozenset(adjectives), real,
-                   Causes.from_data(data.get("causes")), _listed(data, "news"))
+                   Causes.from_data(data.get("causes")), _listed(data, "news"),
+                   _listed(data, "owners") or frozenset({ANIMAL}))
 
     def concepts(self) -> set[str]:
         return (set(self.voided) | self.placed | self.subject_only | self.events
@@ -129,6 +138,8 @@ class Referents:
         if concept in self.events and self._said(words, self.history):
             return True
         named = [k for k in map(self._kind, words[start:end]) if k and k != BODY]
+        if self._leg_owner(words, start, end) in kinds:
+            return True  # "the golfer's knee gave out", "the turkey leg is still pink"
         first = self._kind(words[start])
         subject = first if first not in (None, BODY) else self._subject(words, start)
         if subject == PERSON and self.causes.a_feeling(concept, body_named):
@@ -147,6 +158,18 @@ class Referents:
     @staticmethod
     def _said(words: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> bool:
         return any(tuple(words[i:i + len(p)]) == p for p in phrases for i in range(len(words)))
+
+    def _leg_owner(self, words: Sequence[str], start: int, end: int) -> str | None:
+        """The owner kind named just before a leg part inside the sign's words ("the golfer's
+        KNEE gave out", "the turkey LEG is pink"), past one side word ("my dog's back legs")."""
+        for i in range(start, end):
+            if self._kind(words[i]) != LEG:
+                continue
+            before = [w for w in words[max(0, i - 2):i] if w not in _SIDES][-1:]
+            kind = self._kind(before[0]) if before else None
+            if kind in self.owners:
+                return kind
+        return None
 
     def _kind(self, word: str) -> str | None:
         for form in (word, word[:-2] if word.endswith("'s") else "",
@@ -173,8 +196,9 @@ class Referents:
         if words[i] in self.joins:
             return self._clause_subject(words, i)
         kind = self._kind(words[i])
-        if kind == LEG and self._noun_before(words, i, self.determiners) == ANIMAL:
-            return ANIMAL  # "the cow's leg is swollen"
+        owner = self._noun_before(words, i, self.determiners) if kind == LEG else None
+        if owner in self.owners:
+            return owner  # "the cow's leg is swollen", "the footballer's ankle was swollen"
         if kind or skipped:
             return kind or self._noun_before(words, i, self.determiners)
         # a sign word that is a verb: "the cable snapped", "the crowd swelled" (but "a hard
@@ -203,7 +227,7 @@ class Referents:
                 if k >= 2 and words[k - 1] in self.places | self.governs:
                     outer = self._kind(words[k - 2]) or self._noun_before(words, k - 2, openers)
                     inner = self._phrase(words[k + 1:i + 1])
-                    if inner == LEG or outer == LEG and inner == THING and words[k - 1] == "of":
+                    if inner == LEG or outer == LEG and inner == THING and words[k - 1] in _PARTS:
                         return inner  # "the back of my leg"; "the knee of my jeans" is cloth
                     if outer:
                         return outer
@@ -250,8 +274,9 @@ class Referents:
         if not phrase:
             return None
         kinds = [self._kind(w) for w in phrase]
-        if any(k == ANIMAL and w.endswith("'s") for w, k in zip(phrase, kinds, strict=True)):
-            return ANIMAL  # "the cow's leg", "my dog's back legs"
+        for w, k in zip(phrase, kinds, strict=True):
+            if k in self.owners and w.endswith("'s"):
+                return k  # "the cow's leg", "my dog's back legs", "the striker's calf"
         if LEG in kinds:
             return LEG
         # the head is the last noun ("my mum's phone", "the neighbours music"); only sign words
