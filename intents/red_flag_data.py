@@ -88,8 +88,9 @@ class Concept:
     hint: str
     """Level when only this concept was found and another layer says red flag; '' for none."""
     alone: bool = False
-    """Heard only when every other word of the line is an `alone_words` word: a frequency said
-    as the whole answer ("five nights out of seven"), not of something else ("i run every night")."""
+    """Heard only when every other word of the line is an `alone_words` word or a number: a
+    frequency said as the whole answer ("five nights out of seven"), not of something else
+    ("i run every night")."""
 
 
 @dataclass(frozen=True)

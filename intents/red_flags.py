@@ -242,7 +242,8 @@ class RedFlagDetector:
                 inside: Iterable[int], negation: bool) -> bool:
         if self._followed(concept, words, end):
             return False
-        if concept.alone and not self.alone_words.issuperset([*words[:start], *words[end:]]):
+        if concept.alone and not all(w in self.alone_words or w.isdigit()
+                                     for w in [*words[:start], *words[end:]]):
             return False  # a frequency of something else: "i go running five nights out of seven"
         if self.context.voids(concept.name, words, start, end):
             return False  # said of a thing, an animal, another part (intents/red_flag_context.py)
