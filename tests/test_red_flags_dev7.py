@@ -102,3 +102,33 @@ def test_breathless_with_a_swollen_leg_is_an_emergency_whatever_the_cause(
 
 def test_a_size_said_with_more_is_swelling(matcher: IntentMatcher) -> None:
     assert _level(matcher, "my leg on one side is much more fat than the other one") == "urgent"
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("since september", "doctor"),                                  # a span since a month
+    ("they started a few weeks ago and haven't stopped", "doctor"),
+    ("they wake me most nights", "doctor"),
+    ("my friend is drowning", "emergency"),                         # a person, no idiom object
+    ("she's drowning in the canal", "emergency"),
+    ("been stretching for twenty odd minutes and it won't let go", "urgent"),  # a rough count
+    ("cramp for 20 or so minutes and it won't go", "urgent"),
+    ("my nan had a fall and her leg looks wrong", "urgent"),        # a leg part and a sign
+    ("the one leg is like twice as thick now", "urgent"),           # a size word class
+    ("i flew home yesterday and my calf is sore", "urgent"),
+])
+def test_generalised_shapes_escalate_at_their_level(
+        matcher: IntentMatcher, text: str, level: str) -> None:
+    assert _level(matcher, text) == level
+
+
+@pytest.mark.parametrize("text", [
+    "my mum is drowning in ironing",                # an idiom's object after drowning
+    "it's been going on for ages",                  # ages: minutes in a cramp that won't go
+    "give me 20 odd minutes to finish",
+    "my foot is twisted up in a cramp",             # a cramp's shape, no fall
+    "i fell over and my leg looks fine",
+    "since the summer i've been learning french",
+])
+def test_lookalikes_of_the_generalised_shapes_do_not_escalate(
+        matcher: IntentMatcher, text: str) -> None:
+    assert _level(matcher, text) is None
