@@ -128,6 +128,7 @@ def test_generalised_shapes_escalate_at_their_level(
     "my foot is twisted up in a cramp",             # a cramp's shape, no fall
     "i fell over and my leg looks fine",
     "since the summer i've been learning french",
+    "what does a blood clot in your leg actually feel like",  # asked in general, not a report
 ])
 def test_lookalikes_of_the_generalised_shapes_do_not_escalate(
         matcher: IntentMatcher, text: str) -> None:
