@@ -87,6 +87,10 @@ class Concept:
     """A hit preceded (within two words) by one of these is not the concept ('in 20 minutes')."""
     hint: str
     """Level when only this concept was found and another layer says red flag; '' for none."""
+    alone: bool = False
+    """Heard only when every other word of the line is an `alone_words` word or a number: a
+    frequency said as the whole answer ("five nights out of seven"), not of something else
+    ("i run every night")."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,7 @@ def parse_concept(name: str, body: Mapping[str, Any],
         next_stops=frozenset(str(w) for w in body.get("next_stops") or []),
         unless_before=frozenset(str(w) for w in body.get("unless_before") or []),
         hint=check_level(hint, f"concept {name} hint") if hint else "",
+        alone=bool(body.get("alone", False)),
     )
 
 

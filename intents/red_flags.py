@@ -59,6 +59,7 @@ class RedFlagDetector:
         self.clause_starts = frozenset(str(w) for w in data.get("clause_starts") or [])
         self.answers = tuple(Term.parse(t) for t in data.get("answers") or [])
         self.denials = frozenset(str(c) for c in data.get("denials") or [])
+        self.alone_words = frozenset(str(w) for w in data.get("alone_words") or [])
         lexicons = parse_lexicons(data.get("lexicons"))
         self.concepts = tuple(parse_concept(n, b, lexicons)
                               for n, b in (data.get("concepts") or {}).items())
@@ -241,6 +242,9 @@ class RedFlagDetector:
                 inside: Iterable[int], negation: bool) -> bool:
         if self._followed(concept, words, end):
             return False
+        if concept.alone and not all(w in self.alone_words or w.isdigit()
+                                     for w in [*words[:start], *words[end:]]):
+            return False  # a frequency of something else: "i go running five nights out of seven"
         if self.context.voids(concept.name, words, start, end):
             return False  # said of a thing, an animal, another part (intents/red_flag_context.py)
         if concept.unless_before.intersection(words[max(0, start - 2):start]):
