@@ -25,6 +25,7 @@ from intents.policy import GENERAL_CRAMP, SemanticStep
 from intents.red_flags import RedFlagDetector
 from intents.semantic import LazyLayer
 from intents.semantic.layer import SemanticLayer
+from intents.semantic.mishearing import Mishearings
 from intents.semantic.slots import SlotReader
 from intents.semantic.training import read_negatives
 from intents.template_index import IndexCache, TemplateIndex
@@ -94,6 +95,7 @@ class IntentMatcher:
         self.step = SemanticStep(SlotReader.from_meta(pack.meta),
                                  CrampNow.from_meta(pack.meta, self._known_words()),
                                  frozenset(self.intents.intents), self.red_flags)
+        self.mishearings = Mishearings.from_meta(pack.meta)
         self.semantic = (LazyLayer(pack.meta, self.intents, pack.directory / "training",
                                    self.normalize)
                          if semantic and "semantic" in pack.meta else None)
@@ -133,7 +135,8 @@ class IntentMatcher:
         """Exact template match, else a near-miss match, else intent None."""
         if not isinstance(text, str):
             return IntentMatch(None, text="")
-        normalized = self.normalize(text)
+        # a misheard key word ("my car's cramping") is put back before any layer reads the line
+        normalized = self.mishearings.repair(self.normalize(text))
         if not normalized:
             return IntentMatch(None, text=text)
         result = self._recognize(normalized)
