@@ -32,7 +32,6 @@ from intents.template_index import IndexCache, TemplateIndex
 
 __all__ = ["GENERAL_CRAMP", "FuzzySettings", "IntentMatcher"]
 
-
 _SAMPLES_PER_TEMPLATE = 120
 _MAX_LEAVE_ONE_OUT_WORDS = 14
 _MAX_LEAVE_ONE_OUT_WORDS_BESIDE_SEMANTIC = 8
@@ -95,7 +94,7 @@ class IntentMatcher:
         self.step = SemanticStep(SlotReader.from_meta(pack.meta),
                                  CrampNow.from_meta(pack.meta, self._known_words()),
                                  frozenset(self.intents.intents), self.red_flags)
-        self.mishearings = Mishearings.from_meta(pack.meta)
+        self.mishearings = Mishearings.from_meta(pack.meta)  # "my car's cramping": calf
         self.semantic = (LazyLayer(pack.meta, self.intents, pack.directory / "training",
                                    self.normalize)
                          if semantic and "semantic" in pack.meta else None)
@@ -135,7 +134,6 @@ class IntentMatcher:
         """Exact template match, else a near-miss match, else intent None."""
         if not isinstance(text, str):
             return IntentMatch(None, text="")
-        # a misheard key word ("my car's cramping") is put back before any layer reads the line
         normalized = self.mishearings.repair(self.normalize(text))
         if not normalized:
             return IntentMatch(None, text=text)

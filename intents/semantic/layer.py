@@ -73,6 +73,9 @@ class SemanticResult:
     instead: SemanticResult | None = None
     """For safety.red_flag: the head's best label of another family when that passes its own
     threshold; the matcher answers with it (or nothing) when no danger sign backs the flag."""
+    referred: bool = False
+    """An advice answer put on topic by a pronoun or a label's own word ("is there a tablet for
+    it"), not a cramp or leg word: the cramp-now question gate must not undo it."""
 
 
 @dataclass
@@ -142,7 +145,9 @@ def _decide(prediction: Prediction, thresholds: Mapping[str, float], settings: L
                    if label == RED_FLAG and _passes(other, score, thresholds, settings, text)
                    else None)
         return SemanticResult(label, confidence, label, level() if label == RED_FLAG else "",
-                              family(label), prediction.kind_share(), instead)
+                              family(label), prediction.kind_share(), instead,
+                              family(label) in settings.needs_topic
+                              and settings.topic.isdisjoint(text.split()))
     known = (_known_command(prediction, thresholds, settings, text, vocabulary)
              or _referred(prediction, thresholds, settings, text))
     if known is not None:
@@ -190,7 +195,8 @@ def _referred(prediction: Prediction, thresholds: Mapping[str, float],
             or confidence < max(settings.pronoun_floor, thresholds[key],
                                 thresholds.get(family(label), 1.0))):
         return None
-    return SemanticResult(label, confidence, label, rule=key, share=prediction.kind_share())
+    return SemanticResult(label, confidence, label, rule=key, share=prediction.kind_share(),
+                          referred=True)
 
 
 def _passes(label: str, confidence: float, thresholds: Mapping[str, float],

@@ -65,7 +65,7 @@ class LayerSettings:
     pronouns: frozenset[str] = frozenset()
     """Words that stand for the cramp in a question ("when should i get it checked"): in place
     of a topic word, but only above the family's `.pronoun` threshold (layer.PRONOUN)."""
-    pronoun_floor: float = 0.9
+    pronoun_floor: float = 0.97
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any]) -> LayerSettings:
@@ -92,7 +92,7 @@ class LayerSettings:
                    frozenset(str(w) for w in section.get("person") or []),
                    word_pairs(section.get("idioms") or []), label_words(section.get("label_topic")),
                    frozenset(str(w) for w in section.get("pronouns") or []),
-                   float(section.get("pronoun_floor", 0.9)))
+                   float(section.get("pronoun_floor", 0.97)))
 
     def fingerprint(self) -> str:
         """Stable across runs (a frozenset's repr is not), for the cache key."""

@@ -19,7 +19,7 @@ class Mishearings:
     The heard words are real words ("car", "camp"), so no spelling check reads them as slips;
     each is repaired only where the line already says the other half of a cramp: a misheard
     leg part after an owner ("my car's cramping") in a line with a cramp word, a misheard cramp
-    word next to a leg part ("camp in my leg"). "stop the car", "the camp site" stay as said."""
+    word placed in a leg part ("camp in my leg"; not "crab legs"). "stop the car", "the camp site" stay as said."""
 
     legs: Mapping[str, str]
     """Heard -> leg part ("car" -> "calf")."""
@@ -61,10 +61,10 @@ class Mishearings:
         return " ".join(fixed) if fixed != words else text
 
     def _leg_near(self, words: list[str], i: int) -> bool:
-        """A leg part just before the word ("calf camp"), or after it with only links between
-        ("camp in my leg")."""
-        if i > 0 and words[i - 1].removesuffix("'s") in self.leg_words:
-            return True
+        """A leg part after the word with only links, at least one, between ("camp in my leg");
+        right after it the pair may be a thing of its own ("crab legs" are food)."""
+        if words[i + 1:i + 2] and words[i + 1] not in self.links:
+            return False
         for word in words[i + 1:i + 1 + _NEAR]:
             if word.removesuffix("'s") in self.leg_words:
                 return True
