@@ -19,7 +19,8 @@ class Mishearings:
     The heard words are real words ("car", "camp"), so no spelling check reads them as slips;
     each is repaired only where the line already says the other half of a cramp: a misheard
     leg part after an owner ("my car's cramping") in a line with a cramp word, a misheard cramp
-    word placed in a leg part ("camp in my leg"; not "crab legs"). "stop the car", "the camp site" stay as said."""
+    word placed in a leg part ("camp in my leg"; not "crab legs"). "stop the car", "the camp
+    site" stay as said."""
 
     legs: Mapping[str, str]
     """Heard -> leg part ("car" -> "calf")."""
