@@ -72,7 +72,6 @@ def test_remedy_word_class_is_for_remedies_only(settings: LayerSettings) -> None
 
 
 @pytest.mark.parametrize(("text", "intent"), [
-    ("when should i get it checked", "info.doctor"),
     ("do i need to worry about it", "info.doctor"),
     ("should i rub some vinegar on it", "info.remedies"),
 ])
