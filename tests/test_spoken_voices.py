@@ -14,9 +14,10 @@ from intents.semantic.mishearing import Mishearings
 
 DATA = Path(__file__).parent / "data"
 
-DEV8_ODD_RIGHT_AT_LEAST = 0.0
-"""en_recall8_dev.tsv's odd lines (never tuned on): measured FILLED of 126 right; the floor
-leaves room for a head trained on other data or another seed."""
+DEV8_ODD_RIGHT_AT_LEAST = 0.88
+"""en_recall8_dev.tsv's odd lines (never tuned on): 110 of 126 on the first run, 116 with the
+recall8 data and gates (heads over this round's retrains: 112-116); the floor leaves room
+for a head trained on other data or another seed."""
 DEV8_ODD_FALSE_ACCEPTS_AT_MOST = 1
 """Measured: 0 of 27 everyday and lookalike lines answered."""
 
@@ -59,7 +60,7 @@ def test_real_word_outside_a_cramp_line_is_left_as_said(mishearings: Mishearings
 
 @pytest.mark.parametrize("text", [
     "does pickled juice work for it", "how many milligrams of magnesium should i take",
-    "are those tablets any good", "should i try quinine",
+    "are epsom salts any good", "should i try quinine",
 ])
 def test_remedy_named_in_any_form_puts_a_remedies_question_on_topic(settings: LayerSettings,
                                                                     text: str) -> None:
@@ -67,7 +68,8 @@ def test_remedy_named_in_any_form_puts_a_remedies_question_on_topic(settings: La
 
 
 def test_remedy_word_class_is_for_remedies_only(settings: LayerSettings) -> None:
-    assert settings.off_topic("info.causes", "are those tablets any good")
+    assert settings.off_topic("info.causes", "are epsom salts any good")
+    assert settings.off_topic("info.remedies", "can i take vitamin d with my other tablets")
     assert settings.off_topic("info.remedies", "what time does the shop shut")
 
 
