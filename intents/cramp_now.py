@@ -150,12 +150,14 @@ class CrampNow:
                       or self._gave_way(fixed))
         return leg and stated and not {w.removesuffix("'s") for w in heard} & self.things
 
-    def off_topic(self, words: list[str], leg_counts: bool) -> bool:
+    def off_topic(self, words: list[str], leg_counts: bool, referred: bool = False) -> bool:
         """Not about a leg cramp, for an answer no template gave: a cramp said of somewhere else
         with no leg part ("writer's cramp", "period cramps"), a player's cramp in a match report,
         a machine's state, or a question with no cramp, pain
         or symptom in it (and, unless `leg_counts`, none however a leg is named: "what is the
-        bone in the thigh called")."""
+        bone in the thigh called"); `referred`: a question the semantic layer placed on topic by
+        a pronoun or a remedy word ("when should i get it checked") is not asked of something
+        else."""
         fixed = [self._spelt(w) for w in words]
         heard = {w.removesuffix("'s") for w in fixed} | set(fixed)
         leg = bool(heard & self.legs)
@@ -168,7 +170,7 @@ class CrampNow:
             return True  # "my knee brace is too tight", "the server locked up again"
         # "will not go away", "do not know why": a statement, not a question
         asked = fixed[0] in self.questions and fixed[1:2] != ["not"] if fixed else False
-        return asked and not self._told(fixed) and not (leg and leg_counts)
+        return asked and not self._told(fixed) and not (leg and leg_counts) and not referred
 
     def told(self, words: list[str]) -> bool:
         """Names a cramp, a cramp state, a pain or another symptom ("fix the bed leg" does not)."""

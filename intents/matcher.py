@@ -25,12 +25,12 @@ from intents.policy import GENERAL_CRAMP, SemanticStep
 from intents.red_flags import RedFlagDetector
 from intents.semantic import LazyLayer
 from intents.semantic.layer import SemanticLayer
+from intents.semantic.mishearing import Mishearings
 from intents.semantic.slots import SlotReader
 from intents.semantic.training import read_negatives
 from intents.template_index import IndexCache, TemplateIndex
 
 __all__ = ["GENERAL_CRAMP", "FuzzySettings", "IntentMatcher"]
-
 
 _SAMPLES_PER_TEMPLATE = 120
 _MAX_LEAVE_ONE_OUT_WORDS = 14
@@ -94,6 +94,7 @@ class IntentMatcher:
         self.step = SemanticStep(SlotReader.from_meta(pack.meta),
                                  CrampNow.from_meta(pack.meta, self._known_words()),
                                  frozenset(self.intents.intents), self.red_flags)
+        self.mishearings = Mishearings.from_meta(pack.meta)  # "my car's cramping": calf
         self.semantic = (LazyLayer(pack.meta, self.intents, pack.directory / "training",
                                    self.normalize)
                          if semantic and "semantic" in pack.meta else None)
@@ -133,7 +134,7 @@ class IntentMatcher:
         """Exact template match, else a near-miss match, else intent None."""
         if not isinstance(text, str):
             return IntentMatch(None, text="")
-        normalized = self.normalize(text)
+        normalized = self.mishearings.repair(self.normalize(text))
         if not normalized:
             return IntentMatch(None, text=text)
         result = self._recognize(normalized)

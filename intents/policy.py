@@ -64,7 +64,8 @@ class SemanticStep:
         made the near-miss may have dropped the point ("cycling and my leg cramped up" is a
         near-miss of a calf template; cramp.exercise). That it is a cramp is settled by the
         template, so no family threshold applies here, only the kind's share."""
-        if self._off_topic(found, normalized.split()):
+        if self._off_topic(found, normalized.split()) and not self._referred(layer, found,
+                                                                             normalized):
             return IntentMatch(None, text=found.text, score=found.score)
         found = self.exact(found, normalized)
         if layer is None or not (found.intent or "").startswith("cramp."):
@@ -79,20 +80,29 @@ class SemanticStep:
     def match(self, layer: Classifier | None, normalized: str, text: str) -> IntentMatch:
         """The semantic layer's accepted intent; else a cramp now of unclear kind; else none.
         Without the layer (switched off, or still loading) the cramp-now rule still holds."""
-        found = self._match(layer, normalized, text)
-        if self._off_topic(found, normalized.split()):
+        result = layer.classify(normalized) if layer is not None else None
+        found = self._match(result, normalized, text)
+        referred = result is not None and result.referred and found.intent == result.label
+        if self._off_topic(found, normalized.split(), referred):
             return IntentMatch(None, text=text, score=found.score)
         return found
 
-    def _off_topic(self, found: IntentMatch, words: list[str]) -> bool:
+    @staticmethod
+    def _referred(layer: Classifier | None, found: IntentMatch, normalized: str) -> bool:
+        """The semantic layer puts this near-miss advice answer on topic by a pronoun or a
+        remedy word ("does pickled juice work for it")."""
+        result = layer.classify(normalized) if layer is not None else None
+        return result is not None and result.referred and result.label == found.intent
+
+    def _off_topic(self, found: IntentMatch, words: list[str], referred: bool = False) -> bool:
         """A cramp or advice answer that no template gave, to a line about something else
-        (intents/cramp_now.py, off_topic); a leg part named keeps an advice question."""
+        (intents/cramp_now.py, off_topic); a leg part named keeps an advice question, and so
+        does a pronoun or remedy word the semantic layer judged (`referred`)."""
         family = (found.intent or "").split(".", 1)[0]
         return (family in ("cramp", "info") and self.cramp_now is not None
-                and self.cramp_now.off_topic(words, leg_counts=family == "info"))
+                and self.cramp_now.off_topic(words, family == "info", referred))
 
-    def _match(self, layer: Classifier | None, normalized: str, text: str) -> IntentMatch:
-        result = layer.classify(normalized) if layer is not None else None
+    def _match(self, result: SemanticResult | None, normalized: str, text: str) -> IntentMatch:
         if result is not None and result.label == RED_FLAG and not self._sign_heard(text):
             # the head's word alone is not enough to send someone to A&E ("call the doctor's
             # surgery"): its best other answer, when that passes its own threshold, else nothing

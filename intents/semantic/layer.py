@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 ENV_CACHE = "CRAMP_COACH_MODEL_CACHE"
 """Where vectors and trained heads are cached; default: <data dir>/cache/semantic."""
-_HEAD_VERSION = "head-12"
+_HEAD_VERSION = "head-13"
 """Bump when training or calibration changes, so old cached heads are not reused."""
 UNCLEAR = "cramp.unclear"
 """A cramp now, of no clear kind: the cramp labels together pass their own threshold."""
@@ -42,6 +42,10 @@ KNOWN = ".known"
 which the family's training sentences use (vocabulary.py); calibrated only on held-out
 negatives of the same kind, so "slow down the video" cannot close the family to "please be
 quiet for a moment"."""
+PRONOUN = ".pronoun"
+"""Suffix of an advice family's threshold key for a question with "it" for the cramp ("when
+should i get it checked"): no topic word, so judged only against held-out everyday lines that
+the same gate lets through ("should i get it serviced"), and never below `pronoun_floor`."""
 
 
 def cache_root() -> Path:
@@ -69,6 +73,9 @@ class SemanticResult:
     instead: SemanticResult | None = None
     """For safety.red_flag: the head's best label of another family when that passes its own
     threshold; the matcher answers with it (or nothing) when no danger sign backs the flag."""
+    referred: bool = False
+    """An advice answer put on topic by a pronoun or a label's own word ("is there a tablet for
+    it"), not a cramp or leg word: the cramp-now question gate must not undo it."""
 
 
 @dataclass
@@ -138,8 +145,11 @@ def _decide(prediction: Prediction, thresholds: Mapping[str, float], settings: L
                    if label == RED_FLAG and _passes(other, score, thresholds, settings, text)
                    else None)
         return SemanticResult(label, confidence, label, level() if label == RED_FLAG else "",
-                              family(label), prediction.kind_share(), instead)
-    known = _known_command(prediction, thresholds, settings, text, vocabulary)
+                              family(label), prediction.kind_share(), instead,
+                              family(label) in settings.needs_topic
+                              and settings.topic.isdisjoint(text.split()))
+    known = (_known_command(prediction, thresholds, settings, text, vocabulary)
+             or _referred(prediction, thresholds, settings, text))
     if known is not None:
         return known
     if family(prediction.best_in_family) == "cramp" and not settings.elsewhere_cramp(text):
@@ -176,6 +186,19 @@ def _known_command(prediction: Prediction, thresholds: Mapping[str, float],
                           share=prediction.kind_share())
 
 
+def _referred(prediction: Prediction, thresholds: Mapping[str, float],
+              settings: LayerSettings, text: str) -> SemanticResult | None:
+    """An advice question with a pronoun for the cramp passes the family's `.pronoun` key."""
+    label, confidence = prediction.label, prediction.confidence
+    key = family(label) + PRONOUN
+    if (label == NONE or key not in thresholds or not settings.refers_back(label, text)
+            or confidence < max(settings.pronoun_floor, thresholds[key],
+                                thresholds.get(family(label), 1.0))):
+        return None
+    return SemanticResult(label, confidence, label, rule=key, share=prediction.kind_share(),
+                          referred=True)
+
+
 def _passes(label: str, confidence: float, thresholds: Mapping[str, float],
             settings: LayerSettings, text: str) -> bool:
     return (label != NONE and confidence >= thresholds.get(family(label), 1.0)
@@ -202,7 +225,7 @@ def _train(examples: list[Example], encoder: Encoder, settings: LayerSettings,
                       [e.label for e in train])
     vocabulary = Vocabulary.of(train, settings.commands)
     keys = (({family(label) for label in head.labels} - {NONE}) | {UNCLEAR, SAID_CRAMP, LEG_PAIN}
-            | {f + KNOWN for f in settings.commands})
+            | {f + KNOWN for f in settings.commands} | {f + PRONOUN for f in settings.needs_topic})
     budget = Budget(settings.floor, settings.margin, settings.ceiling, settings.outliers,
                     settings.min_gain)
     thresholds = calibrate(head, validation, by_text, keys, budget,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from intents.semantic.classifier import family
-from intents.semantic.topics import label_words, placed_elsewhere, word_pairs
+from intents.semantic.topics import label_words, placed_elsewhere, stem, word_pairs
 
 __all__ = ["LayerSettings"]
 
@@ -61,6 +61,11 @@ class LayerSettings:
     person: frozenset[str] = frozenset()
     idioms: frozenset[tuple[str, str]] = frozenset()  # "came back": no body part (topics.py)
     label_topic: Mapping[str, frozenset[str]] = field(default_factory=dict)  # "pickle": remedies
+    """Word classes per label, compared by stem ("pickled" is "pickle")."""
+    pronouns: frozenset[str] = frozenset()
+    """Words that stand for the cramp in a question ("when should i get it checked"): in place
+    of a topic word, but only above the family's `.pronoun` threshold (layer.PRONOUN)."""
+    pronoun_floor: float = 0.97
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any]) -> LayerSettings:
@@ -85,7 +90,9 @@ class LayerSettings:
                              for w in str(p).split()),
                    frozenset(str(f) for f in section.get("needs_person") or []),
                    frozenset(str(w) for w in section.get("person") or []),
-                   word_pairs(section.get("idioms") or []), label_words(section.get("label_topic")))
+                   word_pairs(section.get("idioms") or []), label_words(section.get("label_topic")),
+                   frozenset(str(w) for w in section.get("pronouns") or []),
+                   float(section.get("pronoun_floor", 0.97)))
 
     def fingerprint(self) -> str:
         """Stable across runs (a frozenset's repr is not), for the cache key."""
@@ -96,7 +103,8 @@ class LayerSettings:
                      self.outliers, self.min_gain, sorted(self.for_user), sorted(self.others),
                      sorted(self.named), sorted(self.needs_person), sorted(self.person),
                      sorted(self.idioms),
-                     sorted((k, sorted(v)) for k, v in self.label_topic.items())))
+                     sorted((k, sorted(v)) for k, v in self.label_topic.items()),
+                     sorted(self.pronouns), self.pronoun_floor))
 
     def says_cramp(self, text: str) -> bool:
         """Names a cramp, and not one elsewhere."""
@@ -116,7 +124,13 @@ class LayerSettings:
         legs = self.topic - self.cramp_words - {"muscle", "muscles", "knot", "knots"}
         return placed_elsewhere(text.split(), self.elsewhere, self.idioms) and not words & legs
 
-    def off_topic(self, label: str, text: str) -> bool:
+    def refers_back(self, label: str, text: str) -> bool:
+        """Off topic only for want of a topic word, with a pronoun in its place ("what should i
+        eat for it"): the family's `.pronoun` threshold judges it."""
+        return (bool(self.pronouns.intersection(text.split())) and self.off_topic(label, text)
+                and not self.off_topic(label, text, self.pronouns))
+
+    def off_topic(self, label: str, text: str, stand_ins: frozenset[str] = frozenset()) -> bool:
         words = text.split()
         if family(label) not in self.families:
             return True
@@ -128,9 +142,10 @@ class LayerSettings:
         if family(label) in self.for_user and self._names_other(words):
             return True
         # advice about a cramp elsewhere ("writer's cramp in my hand") is not about the legs
-        topic = self.topic | self.label_topic.get(label, frozenset())
-        return family(label) in self.needs_topic and (topic.isdisjoint(words)
-                                                      or self.elsewhere_cramp(text))
+        stems = self.label_topic.get(label, frozenset())
+        on_topic = (not (self.topic | stand_ins).isdisjoint(words)
+                    or any(stem(w) in stems for w in words))
+        return family(label) in self.needs_topic and (not on_topic or self.elsewhere_cramp(text))
 
     def _names_other(self, words: list[str]) -> bool:
         """An animal's or a thing's leg ("the dog's leg", "do horses get cramp"); "horse" in

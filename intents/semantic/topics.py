@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["label_words", "placed_elsewhere", "word_pairs"]
+__all__ = ["label_words", "placed_elsewhere", "stem", "word_pairs"]
+
+_SUFFIXES = ("ing", "ed", "es", "s")
+"""Endings a word class ignores ("pickled", "tablets", "potatoes")."""
 
 
 def word_pairs(items: Iterable[Any]) -> frozenset[tuple[str, str]]:
@@ -14,9 +17,19 @@ def word_pairs(items: Iterable[Any]) -> frozenset[tuple[str, str]]:
     return frozenset((p[0], p[1]) for p in split if len(p) == 2)
 
 
+def stem(word: str) -> str:
+    """A crude stem, enough to match a word class: "pickled", "pickles", "pickle" -> "pickl"."""
+    word = word.removesuffix("'s")
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[:-len(suffix)]
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 4 else word
+
+
 def label_words(section: Mapping[str, Any] | None) -> dict[str, frozenset[str]]:
-    """label -> words that put a line on topic for that label only."""
-    return {str(k): frozenset(str(w) for w in v or []) for k, v in (section or {}).items()}
+    """label -> stems of the words that put a line on topic for that label only."""
+    return {str(k): frozenset(stem(str(w)) for w in v or []) for k, v in (section or {}).items()}
 
 
 def placed_elsewhere(words: list[str], elsewhere: frozenset[str],
