@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 import threading
@@ -71,7 +72,7 @@ class LazyLayer:
         exits meanwhile (the child is stopped) or the child failed (it said why on stderr)."""
         child = subprocess.Popen(
             [sys.executable, "-m", "intents.semantic.prepare", "--background",
-             "--language", self._language],
+             "--language", self._language, "--parent", str(os.getpid())],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True)
         while True:
             try:
