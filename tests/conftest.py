@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from intents.language import load_pack
+from intents.matcher import IntentMatcher
 from tests.pulse import PulseServer
 
 pytest_plugins = ["tests.admin_support", "tests.voice_support"]
@@ -38,14 +40,18 @@ os.environ.setdefault("CRAMP_COACH_MODEL_CACHE", str(MODEL_CACHE))
 def semantic_cache() -> Path:
     """Train and cache the English semantic head once, in this process, before tests that start
     `cramp-coach` subprocesses (which would each otherwise train it under their timeout)."""
-    from intents.language import load_pack
-    from intents.matcher import IntentMatcher
-
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CRAMP_COACH_MODEL_CACHE", str(MODEL_CACHE))
         matcher = IntentMatcher(load_pack("en"))
         assert matcher.semantic is not None and matcher.semantic.get() is not None
     return MODEL_CACHE
+
+
+@pytest.fixture(scope="session")
+def matcher() -> IntentMatcher:
+    """The English matcher, built once for the session: matching keeps no state, and each build
+    loads the pack, its template index and the semantic layer again."""
+    return IntentMatcher(load_pack("en"))
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from intents.language import load_pack
 from intents.matcher import IntentMatcher
 
 CORPUS = Path(__file__).parent / "data" / "en_everyday.txt"
@@ -67,11 +66,6 @@ def summarise(found: Counter[str]) -> str:
     per_family = ", ".join(f"{name}.*={families[name]}" for name in CARE_FAMILIES)
     per_intent = ", ".join(f"{intent}={count}" for intent, count in sorted(found.items()))
     return f"{sum(found.values())} false accepts ({per_family}; {per_intent or 'none'})"
-
-
-@pytest.fixture(scope="module")
-def matcher() -> IntentMatcher:
-    return IntentMatcher(load_pack("en"))
 
 
 @pytest.mark.parametrize(("path", "size"), [(CORPUS, 3_000), (DEV2, 2_000), (DEV3, 1_500)],

@@ -13,11 +13,6 @@ from intents.real_words import english_words, real_word_sources
 CARE_FAMILIES = ("cramp", "safety", "info", "routine")
 
 
-@pytest.fixture(scope="module")
-def matcher() -> IntentMatcher:
-    return IntentMatcher(load_pack("en"))
-
-
 def _care(matcher: IntentMatcher, text: str) -> str | None:
     intent = matcher.match(text).intent
     return intent if intent is not None and intent.split(".")[0] in CARE_FAMILIES else None

@@ -15,11 +15,6 @@ from intents.normalize import Normalizer
 DATA = Path(__file__).parent / "data"
 
 
-@pytest.fixture(scope="module")
-def matcher() -> IntentMatcher:
-    return IntentMatcher(load_pack("en"))
-
-
 @pytest.mark.parametrize(
     ("text", "intent", "slots"),
     [

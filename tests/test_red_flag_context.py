@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from intents.language import PackError, load_pack
+from intents.language import PackError
 from intents.matcher import IntentMatcher
 from intents.normalize import Normalizer
 from intents.red_flags import RedFlagDetector
@@ -31,11 +31,6 @@ MAX_DEV4_FALSE_ACCEPTS = {"tuned": 3, "held_out": 11}
 # the harmless-cause, feeling, forecast and complexion rules (intents/red_flag_causes.py), the
 # idioms and the off-topic cramps (intents/cramp_now.py) 3 and 11 (8 danger signs, 5 cramp, 1
 # routine in all); see bench/RESULTS.md.
-
-
-@pytest.fixture(scope="module")
-def matcher() -> IntentMatcher:
-    return IntentMatcher(load_pack("en"))
 
 
 @pytest.fixture(scope="module")

@@ -48,11 +48,6 @@ class Heard:
             return list(self.keys)
 
 
-@pytest.fixture(scope="module")
-def matcher() -> IntentMatcher:
-    return IntentMatcher(load_pack("en"))
-
-
 @pytest.fixture
 def clock() -> Clock:
     return Clock()

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from intents.language import load_pack
 from intents.matcher import IntentMatcher
 
 DEV5 = Path(__file__).parent / "data" / "en_everyday_dev5.txt"
@@ -14,11 +13,6 @@ CARE = ("cramp", "safety", "info", "routine")
 HELD_OUT_CEILING = 18
 """Care answers on dev5's odd lines (held out): 19 of 424 on the first run, 17 after precision8,
 18 once merged with danger8's recall rules ("my wifi keeps collapsing" is heard as a collapse)."""
-
-
-@pytest.fixture(scope="module")
-def matcher() -> IntentMatcher:
-    return IntentMatcher(load_pack("en"))
 
 
 def _held_out() -> list[str]:

@@ -26,11 +26,6 @@ LEVEL_KEYS = (keys.ESCALATION, keys.ESCALATION_URGENT, keys.ESCALATION_URGENT_NU
 
 
 @pytest.fixture(scope="module")
-def matcher() -> IntentMatcher:
-    return IntentMatcher(load_pack("en"))
-
-
-@pytest.fixture(scope="module")
 def korean_matcher() -> IntentMatcher:
     return IntentMatcher(load_pack("ko"))
 

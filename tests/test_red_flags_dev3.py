@@ -16,11 +16,6 @@ DEV3 = read_examples(Path(__file__).parent / "data" / "en_redflag_dev3.tsv")
 
 
 @pytest.fixture(scope="module")
-def matcher() -> IntentMatcher:
-    return IntentMatcher(load_pack("en"))
-
-
-@pytest.fixture(scope="module")
 def korean() -> IntentMatcher:
     return IntentMatcher(load_pack("ko"))
 

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from bench.intent_accuracy import read_examples
-from intents.language import load_pack
 from intents.matcher import IntentMatcher
 from intents.red_flags import LEVELS
 from tests.red_flag_support import check_dev_set
@@ -16,11 +15,6 @@ from tests.red_flag_support import check_dev_set
 DEV5 = read_examples(Path(__file__).parent / "data" / "en_redflag_dev5.tsv")
 DANGER_FLOOR = 159
 LOOKALIKE_CEILING = 3  # a sign long past, a habit long past, red from rubbing (false alarms)
-
-
-@pytest.fixture(scope="module")
-def matcher() -> IntentMatcher:
-    return IntentMatcher(load_pack("en"))
 
 
 def test_dev5_floors(matcher: IntentMatcher) -> None:

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from bench.intent_accuracy import read_examples
-from intents.language import load_pack
 from intents.matcher import IntentMatcher
 from intents.red_flags import LEVELS
 from tests.red_flag_support import check_dev_set
@@ -16,11 +15,6 @@ from tests.red_flag_support import check_dev_set
 DEV6 = read_examples(Path(__file__).parent / "data" / "en_redflag_dev6.tsv")
 DANGER_FLOOR = 69
 LOOKALIKE_CEILING = 1  # "my chest is tight from the cold air when i run": a chest sign, kept
-
-
-@pytest.fixture(scope="module")
-def matcher() -> IntentMatcher:
-    return IntentMatcher(load_pack("en"))
 
 
 def test_dev6_floors(matcher: IntentMatcher) -> None:

@@ -8,18 +8,12 @@ from pathlib import Path
 import pytest
 
 from bench.intent_accuracy import read_examples
-from intents.language import load_pack
 from intents.matcher import IntentMatcher
 from tests.red_flag_support import check_dev_set
 
 DEV7 = read_examples(Path(__file__).parent / "data" / "en_redflag_dev7.tsv")
 DANGER_FLOOR = 170
 LOOKALIKE_CEILING = 0
-
-
-@pytest.fixture(scope="module")
-def matcher() -> IntentMatcher:
-    return IntentMatcher(load_pack("en"))
 
 
 def test_dev7_floors(matcher: IntentMatcher) -> None:

@@ -22,11 +22,6 @@ def _is_red(example: Example) -> bool:
     return example.intent == "safety.red_flag"
 
 
-@pytest.fixture(scope="module")
-def matcher() -> IntentMatcher:
-    return IntentMatcher(load_pack("en"))
-
-
 def test_dev_set_2_covers_every_level_and_enough_lines() -> None:
     danger = [e for e in DEV2 if _is_red(e)]
     assert len(danger) >= 150 and len(DEV2) - len(danger) >= 50

@@ -16,11 +16,6 @@ from skill.config import ConfigError, parse_config
 
 
 @pytest.fixture(scope="module")
-def matcher() -> IntentMatcher:
-    return IntentMatcher(load_pack("en"))
-
-
-@pytest.fixture(scope="module")
 def encoder() -> Encoder:
     return Encoder()
 

@@ -24,11 +24,6 @@ from intents.semantic.training import NONE, Example, load_examples, split
 
 
 @pytest.fixture(scope="module")
-def matcher() -> IntentMatcher:
-    return IntentMatcher(load_pack("en"))
-
-
-@pytest.fixture(scope="module")
 def layer(matcher: IntentMatcher) -> SemanticLayer:
     assert matcher.semantic is not None
     found = matcher.semantic.get()

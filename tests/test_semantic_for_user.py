@@ -17,11 +17,6 @@ def settings() -> LayerSettings:
     return LayerSettings.from_meta(load_pack("en").meta)
 
 
-@pytest.fixture(scope="module")
-def matcher() -> IntentMatcher:
-    return IntentMatcher(load_pack("en"))
-
-
 @pytest.mark.parametrize(("label", "text"), [
     ("info.causes", "do horses get cramp"),
     ("info.causes", "do dogs get muscle cramps"),

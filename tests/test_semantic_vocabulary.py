@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from intents.language import load_pack
 from intents.matcher import IntentMatcher
 from intents.semantic.layer import KNOWN
 from intents.semantic.training import Example
@@ -14,11 +13,6 @@ TRAINING = [Example("slow down please", "control.slower"),
             Example("say that again", "control.repeat"),
             Example("remind me in 20 minutes", "reminder.snooze"),
             Example("play the video", "none")]
-
-
-@pytest.fixture(scope="module")
-def matcher() -> IntentMatcher:
-    return IntentMatcher(load_pack("en"))
 
 
 def test_a_word_no_sentence_of_the_family_uses_is_foreign() -> None:

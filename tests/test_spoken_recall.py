@@ -9,11 +9,6 @@ from intents.matcher import IntentMatcher
 from intents.normalize import Normalizer
 
 
-@pytest.fixture(scope="module")
-def matcher() -> IntentMatcher:
-    return IntentMatcher(load_pack("en"))
-
-
 def test_recogniser_slip_crump_is_read_as_cramp() -> None:
     normalize = Normalizer.from_meta(load_pack("en").meta)
     assert normalize("i have the crump in my leg") == "i have the cramp in my leg"

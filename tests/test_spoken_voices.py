@@ -23,11 +23,6 @@ DEV8_ODD_FALSE_ACCEPTS_AT_MOST = 1
 
 
 @pytest.fixture(scope="module")
-def matcher() -> IntentMatcher:
-    return IntentMatcher(load_pack("en"))
-
-
-@pytest.fixture(scope="module")
 def mishearings() -> Mishearings:
     return Mishearings.from_meta(load_pack("en").meta)
 

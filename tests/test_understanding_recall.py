@@ -33,11 +33,6 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def matcher() -> IntentMatcher:
-    return IntentMatcher(load_pack("en"))
-
-
-@pytest.fixture(scope="module")
 def templates_only() -> IntentMatcher:
     return IntentMatcher(load_pack("en"), semantic=False)
 
