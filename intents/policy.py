@@ -64,13 +64,15 @@ class SemanticStep:
         made the near-miss may have dropped the point ("cycling and my leg cramped up" is a
         near-miss of a calf template; cramp.exercise). That it is a cramp is settled by the
         template, so no family threshold applies here, only the kind's share."""
-        if self._off_topic(found, normalized.split()) and not self._referred(layer, found,
-                                                                             normalized):
-            return IntentMatch(None, text=found.text, score=found.score)
+        result = None  # the head's view, asked for at most once (an encoder pass each)
+        if self._off_topic(found, normalized.split()):
+            result = layer.classify(normalized) if layer is not None else None
+            if not self._referred(result, found):
+                return IntentMatch(None, text=found.text, score=found.score)
         found = self.exact(found, normalized)
         if layer is None or not (found.intent or "").startswith("cramp."):
             return found
-        result = layer.classify(normalized)
+        result = result or layer.classify(normalized)
         if self._sure_kind(result) not in (None, found.intent):
             slots = {**found.slots, **self.slot_reader.read(result.best, normalized.split())}
             return IntentMatch(result.best, slots, found.text, round(result.confidence, 3),
@@ -82,16 +84,14 @@ class SemanticStep:
         Without the layer (switched off, or still loading) the cramp-now rule still holds."""
         result = layer.classify(normalized) if layer is not None else None
         found = self._match(result, normalized, text)
-        referred = result is not None and result.referred and found.intent == result.label
-        if self._off_topic(found, normalized.split(), referred):
+        if self._off_topic(found, normalized.split(), self._referred(result, found)):
             return IntentMatch(None, text=text, score=found.score)
         return found
 
     @staticmethod
-    def _referred(layer: Classifier | None, found: IntentMatch, normalized: str) -> bool:
-        """The semantic layer puts this near-miss advice answer on topic by a pronoun or a
-        remedy word ("does pickled juice work for it")."""
-        result = layer.classify(normalized) if layer is not None else None
+    def _referred(result: SemanticResult | None, found: IntentMatch) -> bool:
+        """The semantic layer puts this answer on topic by a pronoun or a remedy word ("does
+        pickled juice work for it"), and the answer is the layer's own."""
         return result is not None and result.referred and result.label == found.intent
 
     def _off_topic(self, found: IntentMatch, words: list[str], referred: bool = False) -> bool:
