@@ -3,13 +3,10 @@ real."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from skill.asr.models import LoadedModel
-from skill.cli.main import main
-from tests.voice_support import KoreanSpeech
+from tests.voice_support import KoreanSpeech, heard_intents
 
 
 # "쥐났습니다" (formal, written together) matched no template before the sixth round. Spoken, the
@@ -22,9 +19,7 @@ def test_formal_cramp_report_said_slowly_starts_first_aid(
     speed: int,
 ) -> None:
     wav = korean_speech("쥐났습니다", speed)
-    assert main(["listen", "--lang", "ko", "--json", "--silent", "--wav", str(wav)]) == 0
-    out, _ = capsys.readouterr()
-    intents = [json.loads(line)["intent"] for line in out.splitlines() if line.strip()]
+    intents = heard_intents(capsys, str(wav))
     assert intents == ["cramp.calf"], (speed, intents)
 
 
@@ -36,7 +31,5 @@ def test_leg_heard_among_lost_units_starts_first_aid(
     speed: int,
 ) -> None:
     wav = korean_speech("으 다리에 쥐", speed)
-    assert main(["listen", "--lang", "ko", "--json", "--silent", "--wav", str(wav)]) == 0
-    out, _ = capsys.readouterr()
-    intents = [json.loads(line)["intent"] for line in out.splitlines() if line.strip()]
+    intents = heard_intents(capsys, str(wav))
     assert intents == ["cramp.calf"], (speed, intents)

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from skill.asr.models import LoadedModel
-from skill.cli.main import main
-from tests.voice_support import KoreanSpeech
+from tests.voice_support import KoreanSpeech, heard_intents
 
 SPEEDS = (120, 160, 200)
 """espeak-ng words per minute, slow to fast; none of them were used to tune the pack."""
-
-
-def heard_intents(capsys: pytest.CaptureFixture[str], wav: str) -> list[str | None]:
-    assert main(["listen", "--lang", "ko", "--json", "--silent", "--wav", wav]) == 0
-    out, _ = capsys.readouterr()
-    return [json.loads(line)["intent"] for line in out.splitlines() if line.strip()]
 
 
 # "다리 쥐났어" (banmal, no particle) and "자는데 쥐가 났어" (while asleep) come through

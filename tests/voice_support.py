@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -10,10 +11,18 @@ from typing import TYPE_CHECKING
 import pytest
 
 from skill.asr.models import LoadedModel, load_model
+from skill.cli.main import main
 from tests.pulse import synth_wav
 
 if TYPE_CHECKING:
     from intents.matcher import IntentMatcher
+
+
+def heard_intents(capsys: pytest.CaptureFixture[str], wav: str) -> list[str | None]:
+    """The intents `cramp-coach listen --lang ko --json --silent --wav` reports, one per turn."""
+    assert main(["listen", "--lang", "ko", "--json", "--silent", "--wav", wav]) == 0
+    out, _ = capsys.readouterr()
+    return [json.loads(line)["intent"] for line in out.splitlines() if line.strip()]
 
 
 @pytest.fixture(scope="session")
