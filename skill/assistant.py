@@ -25,6 +25,7 @@ from skill.dialogue.retention import prune_quietly
 from skill.dialogue.wiring import open_conversation, open_matcher
 from skill.interfaces import AudioSource
 from skill.listening import ListeningService, complete_command, running_voice
+from skill.log_streams import stream_problems
 from skill.speech import close_speaker, create_speaker
 from skill.status import AssistantStatus, build_status
 
@@ -242,7 +243,7 @@ class Assistant:
             hearing=listening.status if listening is not None else None,
             notes=(self.listening_problem, microphone or "", self.barge_in_note,
                    self.speaker.problem,
-                   *self.storage_problems(), *self.config.problems),
+                   *self.storage_problems(), *self.config.problems, *stream_problems()),
         )
 
     def say(self, text: str) -> None:
