@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from cramp_common.paths import data_dir
+from cramp_common.paths import data_dir, data_dir_problem
 from intents.language import LanguagePack, load_pack
 from scheduler.lock import ServiceLock, ServiceLockedError
 from scheduler.service import JOB_STORE_FILE, DueReminder, ReminderService
@@ -139,7 +139,7 @@ class Assistant:
 
     def storage_problems(self) -> list[str]:
         """What the diary and the reminders are working around, one line each."""
-        found = [self.diary.problem, *self.reminders.problems]
+        found = [data_dir_problem(), self.diary.problem, *self.reminders.problems]
         return [line for line in found if line]
 
     def _warn_storage(self) -> None:
