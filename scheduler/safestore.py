@@ -131,9 +131,13 @@ def set_aside_if_corrupt(path: Path) -> Exception | None:
     if not path.exists():
         return None
     try:
+        # quick_check, not only the header: a store with damaged pages would otherwise fail
+        # its first query on every start and keep the schedule in memory for good
         with closing(sqlite3.connect(path)) as conn:
-            conn.execute("PRAGMA schema_version").fetchone()
-        return None
+            verdict = str(conn.execute("PRAGMA quick_check").fetchone()[0])
+        if verdict == "ok":
+            return None
+        damage = sqlite3.DatabaseError(verdict)
     except sqlite3.DatabaseError as exc:
         if is_locked(exc):  # in use by another process, not damaged: never moved aside
             return exc
