@@ -3,6 +3,7 @@ damaged and moved aside; reminders go on, and the one line says to close that pr
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from scheduler.ledger import LEDGER_FILE
 from scheduler.service import JOB_STORE_FILE, ReminderService
 from tests.test_reminders_service import (
     NO_DEFAULTS,
@@ -70,3 +72,16 @@ def test_a_locked_job_store_is_left_in_place_and_reminders_still_come(
     assert len(problems) == 1, problems
     assert f"close the program that holds {JOB_STORE_FILE} open" in problems[0]
     assert "kept in memory" in problems[0]
+
+
+def test_a_locked_delivery_record_is_said_once_and_shown_from_the_start(
+    data_home: Path, services: Callable[[], ReminderService], caplog: pytest.LogCaptureFixture
+) -> None:
+    with locked_by_another_process(data_home / LEDGER_FILE), caplog.at_level(logging.WARNING):
+        service = services()
+        service.start()
+        problems = service.problems
+        service.stop()
+    said = [r.getMessage() for r in caplog.records if "delivery record" in r.getMessage()]
+    assert said == problems, (said, problems)
+    assert len(said) == 1 and f"close the program that holds {LEDGER_FILE} open" in said[0]
