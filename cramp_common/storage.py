@@ -10,6 +10,8 @@ from pathlib import Path
 
 _READ_ONLY = (errno.EROFS, errno.EACCES, errno.EPERM)
 _FULL = (errno.ENOSPC, errno.EDQUOT)
+_BUSY = (5, 6)
+"""SQLITE_BUSY and SQLITE_LOCKED."""
 NEARLY_FULL_BYTES = 256 * 1024
 
 
@@ -29,7 +31,9 @@ def writable(directory: Path) -> bool:
 
 
 def kind_of(exc: BaseException, path: Path) -> str:
-    """'read-only', 'full', 'damaged' or 'other' for an error on the file `path`."""
+    """'read-only', 'full', 'locked', 'damaged' or 'other' for an error on the file `path`."""
+    if is_locked(exc):
+        return "locked"
     if isinstance(exc, OSError):
         if exc.errno in _FULL:
             return "full"
@@ -49,6 +53,14 @@ def kind_of(exc: BaseException, path: Path) -> str:
     return "full" if _nearly_full(path.parent) else "other"
 
 
+def is_locked(exc: BaseException) -> bool:
+    """Another process holds the SQLite file locked (a backup tool, the sqlite3 shell): the
+    file is fine and must be left where it is."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(exc, sqlite3.OperationalError) and (
+        code in _BUSY or "database is locked" in str(exc).lower())
+
+
 def _nearly_full(directory: Path) -> bool:
     try:
         return shutil.disk_usage(directory).free < NEARLY_FULL_BYTES
@@ -65,6 +77,8 @@ def advice(exc: BaseException, path: Path, what: str, damaged: str) -> str:
         todo = f"free space on {mount_point(path)}"
     elif kind == "read-only":
         todo = f"make {path.parent} writable"
+    elif kind == "locked":
+        todo = f"close the program that holds {path.name} open"
     elif kind == "damaged":
         todo = damaged
     else:

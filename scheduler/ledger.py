@@ -8,7 +8,6 @@ answered is said again on return within its grace.
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -16,8 +15,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cramp_common.storage import advice
-
-log = logging.getLogger(__name__)
 
 LEDGER_FILE = "reminder-deliveries.sqlite"
 KEEP_DAYS = 3
@@ -72,9 +69,7 @@ class DeliveryLedger:
         message = advice(exc, self.path, "reminder delivery record",
                          "it was left as it is; move it aside to start a new record") + (
             "; reminders cut by a crash may not be said again")
-        if message != self.problem:
-            log.warning("%s", message)
-        self.problem = message
+        self.problem = message  # said in the log (once) and shown by the tracker's Problems
 
     def _execute(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
         """Run one statement; on a storage error go on in memory with what could be read."""

@@ -21,6 +21,8 @@ from apscheduler.job import Job
 from apscheduler.jobstores.base import BaseJobStore, ConflictingIdError, JobLookupError
 from apscheduler.jobstores.memory import MemoryJobStore
 
+from cramp_common.storage import is_locked
+
 log = logging.getLogger(__name__)
 
 
@@ -118,9 +120,10 @@ class NotifyingExecutor(ThreadPoolExecutor):  # type: ignore[misc]
         super().submit_job(job, run_times)
 
 
-def set_aside_if_corrupt(path: Path) -> OSError | None:
+def set_aside_if_corrupt(path: Path) -> Exception | None:
     """A job store that is not a database is moved aside (never deleted) to be rebuilt; returns
-    the error when it cannot be moved (read-only directory), the file then left as it is.
+    the error when it cannot be moved (read-only directory) or is locked by another process,
+    the file then left as it is.
 
     The job store only mirrors the reminder definitions, so rebuilding it loses nothing but
     pending snoozes; the damaged file stays next to it for inspection.
@@ -128,10 +131,16 @@ def set_aside_if_corrupt(path: Path) -> OSError | None:
     if not path.exists():
         return None
     try:
+        # quick_check, not only the header: a store with damaged pages would otherwise fail
+        # its first query on every start and keep the schedule in memory for good
         with closing(sqlite3.connect(path)) as conn:
-            conn.execute("PRAGMA schema_version").fetchone()
-        return None
+            verdict = str(conn.execute("PRAGMA quick_check").fetchone()[0])
+        if verdict == "ok":
+            return None
+        damage = sqlite3.DatabaseError(verdict)
     except sqlite3.DatabaseError as exc:
+        if is_locked(exc):  # in use by another process, not damaged: never moved aside
+            return exc
         damage = exc
     moved = path.with_name(f"{path.name}.corrupt-{datetime.now():%Y%m%d-%H%M%S}")
     try:

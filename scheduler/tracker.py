@@ -23,6 +23,7 @@ class DeliveryTracker:
     def __init__(self, path: Path, problems: Problems) -> None:
         self.ledger = DeliveryLedger(path)
         self._problems = problems
+        self._noted()
         self._lock = threading.Lock()
         self._claimed: set[tuple[str, datetime]] = set()
         self._due_at: dict[str, datetime] = {}
@@ -38,7 +39,7 @@ class DeliveryTracker:
             self._due_at[job.id] = run_time
         kind = job.args[1] if len(job.args) > 1 else ""
         self.ledger.record_due(Occurrence(job.id, run_time, str(kind)))
-        self._problems.note("ledger", self.ledger.problem)
+        self._noted()
 
     def take_due(self, job_id: str) -> datetime | None:
         """The run time the job `job_id` was submitted for (once), None if not seen."""
@@ -56,6 +57,7 @@ class DeliveryTracker:
                 return False
             self._claimed.add(key)
         state = self.ledger.state(occurrence)
+        self._noted()
         if state is not None and state not in ("due", "cut"):
             log.info("reminder %s due %s was already %s; not said again", due.id,
                      occurrence.due, state)
@@ -70,9 +72,15 @@ class DeliveryTracker:
 
     def finish_occurrence(self, occurrence: Occurrence, state: str) -> None:
         self.ledger.finish(occurrence, state)
-        self._problems.note("ledger", self.ledger.problem)
+        self._noted()
 
     def unfinished(self, now: datetime) -> list[Occurrence]:
         """Occurrences not heard in full nor answered (older than the ledger keeps: dropped)."""
         self.ledger.prune(now)
-        return self.ledger.unfinished()
+        found = self.ledger.unfinished()
+        self._noted()
+        return found
+
+    def _noted(self) -> None:
+        """Pass the ledger's problem on (logged once there, shown on the status page)."""
+        self._problems.note("ledger", self.ledger.problem)

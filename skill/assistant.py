@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from cramp_common.paths import data_dir
+from cramp_common.paths import data_dir, data_dir_problem
 from intents.language import LanguagePack, load_pack
 from scheduler.lock import ServiceLock, ServiceLockedError
 from scheduler.service import JOB_STORE_FILE, DueReminder, ReminderService
@@ -25,6 +25,7 @@ from skill.dialogue.retention import prune_quietly
 from skill.dialogue.wiring import open_conversation, open_matcher
 from skill.interfaces import AudioSource
 from skill.listening import ListeningService, complete_command, running_voice
+from skill.log_streams import stream_problems
 from skill.speech import close_speaker, create_speaker
 from skill.status import AssistantStatus, build_status
 
@@ -138,7 +139,7 @@ class Assistant:
 
     def storage_problems(self) -> list[str]:
         """What the diary and the reminders are working around, one line each."""
-        found = [self.diary.problem, *self.reminders.problems]
+        found = [data_dir_problem(), self.diary.problem, *self.reminders.problems]
         return [line for line in found if line]
 
     def _warn_storage(self) -> None:
@@ -242,7 +243,7 @@ class Assistant:
             hearing=listening.status if listening is not None else None,
             notes=(self.listening_problem, microphone or "", self.barge_in_note,
                    self.speaker.problem,
-                   *self.storage_problems(), *self.config.problems),
+                   *self.storage_problems(), *self.config.problems, *stream_problems()),
         )
 
     def say(self, text: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import tempfile
 import threading
@@ -19,12 +20,20 @@ import tomlkit
 from cramp_common.storage import advice
 from cramp_common.validate import SettingError
 from skill.config import DEFAULT_CONFIG_PATH, Config, ConfigError, parse_config
-from skill.config_guard import keep_last_good
+from skill.config_guard import (
+    SHOWN,
+    keep_last_good,
+    last_good_path,
+    lost_settings,
+    read_last_good,
+    restore,
+)
 
 Changes = Mapping[str, Mapping[str, Any]]
 """{"speech": {"rate": 140}, "reminders": {"bedtime": "22:00"}}: section -> key -> new value."""
 
 _LOCK = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 class ConfigWriteError(Exception):
@@ -115,14 +124,29 @@ def save_settings(path: Path, changes: Changes) -> Config:
 
 def _edited(path: Path, changes: Changes) -> tuple[Config, str]:
     try:
-        new_text = apply_changes(read_current(path), changes)
+        new_text = apply_changes(_with_lost_restored(path, read_current(path)), changes)
     except Exception as exc:  # tomlkit raises several types for an unreadable file
-        raise ConfigWriteError({"": f"cannot edit {path.name}: {exc}"}) from None
+        raise ConfigWriteError({"": f"cannot edit {path.name}: {exc}; fix it, or copy "
+                                    f"{last_good_path(path).name} over it"}) from None
     try:
         config, _warnings = parse_config(new_text, str(path))
     except ConfigError as exc:
         raise ConfigWriteError({"": str(exc)}) from None
     return config, new_text
+
+
+def _with_lost_restored(path: Path, text: str) -> str:
+    """`text` with the settings it lost since the last good copy put back (a file cut by an
+    editor while the assistant ran): saving it as it is would make the loss the new last good
+    copy, and the emergency number would go back to the default for good."""
+    good = read_last_good(path)
+    lost = lost_settings(good, text) if good is not None else []
+    if not lost or good is None:
+        return text
+    log.warning("%s: %d settings it had before were missing (%s); this save put back their "
+                "last good values from %s", path, len(lost), ", ".join(lost[:SHOWN]),
+                last_good_path(path).name)
+    return restore(good, text)
 
 
 def write_atomic(path: Path, text: str) -> None:

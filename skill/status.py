@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
+from cramp_common.localtime import zone_note
+
 if TYPE_CHECKING:
     from skill.config import Config
 
@@ -68,7 +70,7 @@ def build_status(config: Config, *, running: bool, hearing: Hearing | None = Non
         rate=speech.rate,
         volume=speech.volume,
         output_device=speech.output_device,
-        notes=tuple(note for note in notes if note),
+        notes=tuple(note for note in (*notes, zone_note(config.reminders.timezone)) if note),
     )
 
 

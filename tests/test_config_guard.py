@@ -97,3 +97,27 @@ def test_saving_on_a_read_only_directory_says_make_it_writable(
     message = str(caught.value)
     assert f"make {view} writable" in message and "nothing was changed" in message
     assert 'emergency_number = "999"' in user_config.read_text()
+
+
+def test_an_admin_save_on_a_config_cut_while_running_keeps_the_emergency_number(
+    user_config: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    cut_before(user_config, "[safety]")  # a hand editor's write cut off; the assistant runs on
+    config = save_settings(user_config, {"speech": {"rate": 150}})
+    assert (config.safety.emergency_number, config.speech.rate) == ("999", 150)
+    restarted = load_config()
+    assert restarted.safety.emergency_number == "999" and restarted.problems == ()
+    assert 'emergency_number = "999"' in last_good_path(user_config).read_text()
+    (line,) = start_lines(caplog)
+    assert "missing" in line and "config.toml.last-good" in line
+
+
+def test_an_admin_save_on_an_unparsable_config_changes_nothing_and_says_how_to_fix(
+    user_config: Path,
+) -> None:
+    user_config.write_text(user_config.read_text() + "[dialogue\nx = ", encoding="utf-8")
+    before = user_config.read_bytes(), last_good_path(user_config).read_bytes()
+    with pytest.raises(ConfigWriteError) as error:
+        save_settings(user_config, {"speech": {"rate": 150}})
+    assert "copy config.toml.last-good over it" in str(error.value)
+    assert (user_config.read_bytes(), last_good_path(user_config).read_bytes()) == before

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+
+import pytest
 
 from skill.dialogue.diary import Diary
 from skill.dialogue.episode import EpisodeTracker
@@ -49,3 +52,21 @@ def test_a_damaged_diary_is_kept_and_the_session_goes_on_in_memory(tmp_path: Pat
         assert f"move it aside (e.g. to {path}.damaged)" in diary.problem
         assert [e.data for e in diary.recent_events()] == [{"text": "my calf"}]
     assert path.read_bytes() == garbage
+
+
+def test_a_full_disk_is_said_once_in_the_log_however_many_entries_wait(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with small_disk(tmp_path / "disk") as disk:
+        diary = Diary(disk / "history.db")
+        diary.log("heard", {"text": "my calf"}, 100.0)
+        filler = fill_up(disk)
+        with caplog.at_level(logging.WARNING):
+            for second in range(5):
+                diary.log("heard", {"text": BIG}, 110.0 + second)
+        assert diary.pending == 5 and "5 entries wait" in diary.problem
+        filler.unlink()
+        diary.log("heard", {"text": "better"}, 120.0)
+        diary.close()
+    said = [r.getMessage() for r in caplog.records if "cramp diary" in r.getMessage()]
+    assert len(said) == 1 and f"free space on {disk}" in said[0], said

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cramp_common.paths import cache_dir
+from cramp_common.storage import advice
 
 log = logging.getLogger(__name__)
 
@@ -124,31 +125,57 @@ def _overlay_conf(source: Path, overrides: dict[str, str]) -> str:
 
 
 def tuned_model_dir(path: Path, tuning: Tuning) -> Path:
-    """A cache directory that links to the model's parts but carries our conf overrides."""
+    """A cache directory that links to the model's parts but carries our conf overrides; the
+    model's own directory (its own endpointing) when that cannot be written (a full disk)."""
     model_conf = _overlay_conf(path / "conf" / "model.conf", tuning.model_conf())
     mfcc_conf = _overlay_conf(path / "conf" / "mfcc.conf", tuning.mfcc_conf())
     digest = hashlib.sha256(
         f"{path.resolve()}\0{model_conf}\0{mfcc_conf}".encode()
     ).hexdigest()[:16]
     target = cache_dir() / "vosk-tuned" / f"{path.name}-{digest}"
-    if (target / "conf" / "model.conf").is_file():
+    confs = {"model.conf": model_conf, "mfcc.conf": mfcc_conf}
+    if _holds(target, confs):
         return target
+    try:
+        _build_overlay(path, target, confs)
+    except OSError as exc:  # hearing must not depend on a cache: the model loads without it
+        log.warning("%s; until then the model's own endpointing is used, so answers come "
+                    "a little later", advice(exc, target, "tuned model settings", ""))
+        return path
+    return target
+
+
+def _holds(target: Path, confs: dict[str, str]) -> bool:
+    """Whether the overlay at `target` is whole: a power cut can leave its files empty."""
+    try:
+        return all((target / "conf" / name).read_text(encoding="utf-8") == text
+                   for name, text in confs.items())
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _build_overlay(path: Path, target: Path, confs: dict[str, str]) -> None:
     staging = target.with_name(target.name + f".tmp{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
-    (staging / "conf").mkdir(parents=True)
-    for entry in path.iterdir():
-        if entry.name != "conf":
-            (staging / entry.name).symlink_to(entry.resolve())
-    for entry in (path / "conf").iterdir():
-        if entry.name not in ("model.conf", "mfcc.conf"):
-            shutil.copy(entry, staging / "conf" / entry.name)
-    (staging / "conf" / "model.conf").write_text(model_conf, encoding="utf-8")
-    (staging / "conf" / "mfcc.conf").write_text(mfcc_conf, encoding="utf-8")
     try:
-        staging.rename(target)
-    except OSError:  # another process made it first
+        (staging / "conf").mkdir(parents=True)
+        for entry in path.iterdir():
+            if entry.name != "conf":
+                (staging / entry.name).symlink_to(entry.resolve())
+        for entry in (path / "conf").iterdir():
+            if entry.name not in confs:
+                shutil.copy(entry, staging / "conf" / entry.name)
+        for name, text in confs.items():
+            (staging / "conf" / name).write_text(text, encoding="utf-8")
+        if target.exists() and not _holds(target, confs):
+            shutil.rmtree(target, ignore_errors=True)  # a damaged overlay: only a cache
+        try:
+            staging.rename(target)
+        except OSError:  # another process made it first
+            if not _holds(target, confs):
+                raise
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return target
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,9 @@ def run(args: argparse.Namespace, config: Config) -> int:
     from intents.language import PackError
     from intents.semantic import EncoderError
     from skill.assistant import AlreadyRunningError, Assistant
+    from skill.log_streams import guard_streams
 
+    guard_streams()  # a journald restart or a closed terminal must not end the night's watch
     try:
         assistant = Assistant(config, listen=not args.no_listen)
     except (EncoderError, PackError) as exc:  # a damaged install: one line saying what to do

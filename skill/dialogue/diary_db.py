@@ -60,6 +60,8 @@ class DiaryConnection:
         self.path = path
         self.lock = threading.RLock()
         self.problem = ""
+        self._logged = ""
+        """The fault last said in the log (the problem without its count of waiting entries)."""
         self.in_memory = False
         """True when the diary file could not be opened: this session is kept in memory only."""
         self._pending: list[_Write] = []
@@ -108,10 +110,11 @@ class DiaryConnection:
         message = advice(exc, self.path, "cramp diary", _DAMAGED_ADVICE.format(path=self.path))
         if self.in_memory:
             message += "; this session is kept in memory only"
-        elif self._pending:
-            message += f"; {len(self._pending)} entries wait to be written"
-        if message != self.problem:
+        if message != self._logged:  # once per fault, not again for every entry that waits
+            self._logged = message
             log.warning("%s", message)
+        if self._pending and not self.in_memory:
+            message += f"; {len(self._pending)} entries wait to be written"
         self.problem = message
 
     def close(self) -> None:
@@ -196,7 +199,7 @@ class DiaryConnection:
             self._pending.pop(0)
             if not self._pending:
                 log.info("the cramp diary is written again")
-                self.problem = ""
+                self.problem = self._logged = ""
 
     def read(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with self.lock:

@@ -18,7 +18,11 @@ def read_wav(path: Path) -> tuple[Samples, int]:
             raise ValueError(f"{path}: only 16-bit PCM is supported")
         channels = wav.getnchannels()
         rate = wav.getframerate()
-        data = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
+        frames = wav.getnframes()
+        raw = wav.readframes(frames)
+    if len(raw) != frames * channels * 2:  # cut short: a sentence would end mid-word
+        raise ValueError(f"{path}: {len(raw) // (channels * 2)} of {frames} frames")
+    data = np.frombuffer(raw, dtype="<i2")
     if channels > 1:
         data = data.reshape(-1, channels).mean(axis=1).astype(np.int16)
     return data.astype(np.int16), rate

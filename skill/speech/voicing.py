@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import wave
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
@@ -95,16 +96,16 @@ class Voicing:
         if synth is None:
             return None
         path = self._cache.get(text, voice, synth.engine)
-        if path is None and self.health.usable():
-            path = self._render(synth, text, voice)
-        if path is None:
+        if path is not None:
+            cached = _readable(path)
+            if cached is not None:
+                return cached
+        # not cached, or the cached file was damaged (a power cut mid-write): made anew, so a
+        # first-aid step is never silent or cut short because of its cache file
+        if not self.health.usable():
             return None
-        try:
-            return read_wav(path)
-        except (OSError, EOFError, ValueError) as exc:
-            log.warning("unreadable speech audio %s (%s); removed", path, exc)
-            path.unlink(missing_ok=True)
-            return None
+        path = self._render(synth, text, voice)
+        return None if path is None else _readable(path)
 
     def precache(self, texts: Iterable[str], night: bool = True) -> int:
         """Synthesise `texts` into the cache now (day voice, and the night voice if enabled)."""
@@ -153,4 +154,14 @@ class Voicing:
             self.health.succeeded()
             return path
         staged.unlink(missing_ok=True)
+        return None
+
+
+def _readable(path: Path) -> tuple[Samples, int] | None:
+    """The samples of `path`; None (and the file removed) when it is damaged."""
+    try:
+        return read_wav(path)
+    except (OSError, EOFError, ValueError, wave.Error) as exc:
+        log.warning("unreadable speech audio %s (%s); removed", path, exc)
+        path.unlink(missing_ok=True)
         return None
