@@ -7,6 +7,7 @@ held out); with `--rematch` each clip's transcripts go through a fresh Conversat
 matcher instead, so a matcher change is measured on the same decodes (a grammar change is not:
 decode again).
     .venv/bin/python -m bench.korean_rescore decode --out FILE tests/data/ko_dev6_clips.tsv ...
+    (`--config FILE` with `[voice] mode = "open"` keeps what open-vocabulary Vosk heard)
     .venv/bin/python -m bench.korean_rescore score FILE [--rematch] [--misses]
 """
 
@@ -51,12 +52,13 @@ def sets(paths: list[str]) -> Iterator[tuple[str, int, str, str]]:
             yield Path(name).stem, index, text, meant
 
 
-def listen(path: Path) -> list[dict[str, Any]]:
+def listen(path: Path, config: Path | None = None) -> list[dict[str, Any]]:
     from skill.cli.main import main
 
     out = io.StringIO()
+    chosen = ["--config", str(config)] if config else []
     with contextlib.redirect_stdout(out):
-        main(["listen", "--lang", "ko", "--json", "--silent", "--wav", str(path)])
+        main([*chosen, "listen", "--lang", "ko", "--json", "--silent", "--wav", str(path)])
     return [json.loads(line) for line in out.getvalue().splitlines() if line.startswith("{")]
 
 
@@ -66,7 +68,7 @@ def decode(args: argparse.Namespace) -> None:
     with Path(args.out).open("w", encoding="utf-8") as handle:
         for name, index, text, meant in sets(args.sets):
             for speed in speeds:
-                records = listen(clip(text, speed))
+                records = listen(clip(text, speed), args.config)
                 row = {"set": name, "index": index, "text": text, "meant": meant,
                        "speed": speed, "heard": [r["heard"] for r in records],
                        "intents": [r["intent"] for r in records]}
@@ -123,6 +125,7 @@ def main() -> None:
     run = commands.add_parser("decode")
     run.add_argument("--out", required=True)
     run.add_argument("--speeds", default="130,170,210")
+    run.add_argument("--config", type=Path, help="config file ([voice] mode = \"open\": open mode)")
     run.add_argument("sets", nargs="+", help="sentence TSVs, or 'bench' for the bench's own")
     run.set_defaults(func=decode)
     tally = commands.add_parser("score")
