@@ -56,6 +56,38 @@ def test_controls_in_everyday_words_are_understood(
     assert matcher.match(text).intent == intent
 
 
+@pytest.mark.parametrize(("text", "intent"), [
+    ("뭐라고 하셨어요", "control.repeat"),
+    ("다시요", "control.repeat"),
+    ("다시 한번 말씀해 주세요", "control.repeat"),
+    ("다음 단계로 가 주세요", "control.next"),
+    ("다음 거 해 주세요", "control.next"),
+    ("다음 해 주세요", "control.next"),
+    ("이제 그만 말해도 돼요", "control.stop"),
+    ("그만 말해", "control.stop"),
+    ("이제 그만", "control.stop"),
+    ("이제 안 아파요", "control.better"),
+    ("하나도 안 아파요", "control.better"),
+    ("뭘 할 수 있어", "control.help"),
+])
+def test_controls_in_other_phrasings_and_endings_are_understood(
+        matcher: IntentMatcher, text: str, intent: str) -> None:
+    assert matcher.match(text).intent == intent
+
+
+@pytest.mark.parametrize("text", ["쥐가 나서 너무 아파요", "종아리에 쥐가 나서 죽겠어요",
+                                  "쥐 나서 진짜 아파요"])
+def test_a_cramp_and_how_much_it_hurts_starts_first_aid(matcher: IntentMatcher, text: str) -> None:
+    assert matcher.match(text).intent == "cramp.calf"
+
+
+@pytest.mark.parametrize("text", ["다음 해에 여행 가요", "다음 주에 봐요", "그만 먹어", "다리가 안 아파요"])
+def test_next_year_next_week_and_other_lines_sharing_a_control_word_are_no_control(
+        matcher: IntentMatcher, text: str) -> None:
+    found = matcher.match(text).intent
+    assert found is None or not found.startswith("control."), found
+
+
 @pytest.mark.parametrize("text", [
     # pins and needles: numbness is a triage sign (CONTENT.md), not the cramp flow
     "다리가 저려요",
@@ -80,6 +112,14 @@ def test_new_typed_endings_stay_out_of_the_speech_grammar() -> None:
     sentences = set(sample_sentences(load_pack("ko")))
     assert not {"쥐났습니다", "쥐가 났는데요", "왼발 쥐", "다리 경련"} & sentences
     assert {"뭐라고 했어", "쥐가 다 풀렸어요", "쥐가 났어요", "종아리에 쥐가 났어요"} <= sentences
+    assert not {"쥐가 나서 너무 아파요", "쥐가 나서 죽겠어요"} & sentences
+
+
+def test_new_control_phrasings_are_in_the_speech_grammar() -> None:
+    """A control Vosk cannot output is never heard: the new phrasings are grammar phrases."""
+    sentences = set(sample_sentences(load_pack("ko")))
+    assert {"뭐라고 하셨어요", "다음 단계로 가 주세요", "이제 그만 말해도 돼요", "이제 안 아파요",
+            "다시요"} <= sentences
 
 
 @pytest.mark.parametrize("heard", [
