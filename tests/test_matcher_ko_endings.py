@@ -81,7 +81,8 @@ def test_a_cramp_and_how_much_it_hurts_starts_first_aid(matcher: IntentMatcher, 
     assert matcher.match(text).intent == "cramp.calf"
 
 
-@pytest.mark.parametrize("text", ["다음 해에 여행 가요", "다음 주에 봐요", "그만 먹어", "다리가 안 아파요"])
+@pytest.mark.parametrize("text", ["다음 해에 여행 가요", "다음 주에 봐요", "그만 먹어",
+                                  "다리가 안 아파요"])
 def test_next_year_next_week_and_other_lines_sharing_a_control_word_are_no_control(
         matcher: IntentMatcher, text: str) -> None:
     found = matcher.match(text).intent
@@ -137,3 +138,19 @@ def test_leg_part_alone_or_beside_real_words_is_no_cramp_report(
         matcher: IntentMatcher, heard: str) -> None:
     found = matcher.match(heard).intent
     assert found is None or not found.startswith("cramp."), found
+
+
+@pytest.mark.parametrize("heard", ["다시 가 이 어요 말해 줘요", "다시 가 나고 어요",
+                                   "다시 다시 가 오른쪽 요"])
+def test_again_then_lost_units_is_a_repeat(matcher: IntentMatcher, heard: str) -> None:
+    """What grammar-mode Vosk makes of espeak's "다시 한번 말해줘" (한번 heard as 가)."""
+    assert matcher.match(heard).intent == "control.repeat"
+
+
+@pytest.mark.parametrize(("heard", "intent"), [
+    ("다시 쥐가 났어요", "cramp.calf"), ("다시 종아리에 쥐났어", "cramp.calf"),
+    ("다시 아파요", None), ("다시 이 쥐 수영", None), ("뒤에 다시 요", None),
+    ("다시 왜 나요", None)])
+def test_again_beside_a_cramp_pain_or_question_is_no_repeat(
+        matcher: IntentMatcher, heard: str, intent: str | None) -> None:
+    assert matcher.match(heard).intent == intent
