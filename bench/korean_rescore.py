@@ -8,7 +8,7 @@ matcher instead, so a matcher change is measured on the same decodes (a grammar 
 decode again).
     .venv/bin/python -m bench.korean_rescore decode --out FILE tests/data/ko_dev6_clips.tsv ...
     (`--config FILE` with `[voice] mode = "open"` keeps what open-vocabulary Vosk heard)
-    .venv/bin/python -m bench.korean_rescore score FILE [--rematch] [--misses]
+    .venv/bin/python -m bench.korean_rescore score FILE [--rematch] [--misses] [--any-cramp]
 """
 
 from __future__ import annotations
@@ -102,7 +102,9 @@ def score(args: argparse.Namespace) -> None:
     for line in Path(args.file).read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         intents = rematch(row["heard"]) if args.rematch else row["intents"]
-        ok = reached(row["meant"], intents)
+        # issue 15's bar: any cramp intent, not the kind (espeak's 발/허벅지 are rarely heard)
+        meant = "cramp" if args.any_cramp and row["meant"].startswith("cramp") else row["meant"]
+        ok = reached(meant, intents)
         half = "even" if row["index"] % 2 == 0 else "odd"
         tally[row["set"], half, kind(row["meant"]), ok] += 1
         if args.misses and not ok:
@@ -132,6 +134,8 @@ def main() -> None:
     tally.add_argument("file")
     tally.add_argument("--rematch", action="store_true")
     tally.add_argument("--misses", action="store_true")
+    tally.add_argument("--any-cramp", action="store_true",
+                       help="a cramp sentence counts when any cramp intent is reached")
     tally.set_defaults(func=score)
     args = parser.parse_args()
     args.func(args)
