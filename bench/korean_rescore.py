@@ -7,7 +7,8 @@ held out); with `--rematch` each clip's transcripts go through a fresh Conversat
 matcher instead, so a matcher change is measured on the same decodes (a grammar change is not:
 decode again).
     .venv/bin/python -m bench.korean_rescore decode --out FILE tests/data/ko_dev6_clips.tsv ...
-    .venv/bin/python -m bench.korean_rescore score FILE [--rematch] [--misses]
+    (`--config FILE` with `[voice] mode = "open"` keeps what open-vocabulary Vosk heard)
+    .venv/bin/python -m bench.korean_rescore score FILE [--rematch] [--misses] [--any-cramp]
 """
 
 from __future__ import annotations
@@ -51,12 +52,13 @@ def sets(paths: list[str]) -> Iterator[tuple[str, int, str, str]]:
             yield Path(name).stem, index, text, meant
 
 
-def listen(path: Path) -> list[dict[str, Any]]:
+def listen(path: Path, config: Path | None = None) -> list[dict[str, Any]]:
     from skill.cli.main import main
 
     out = io.StringIO()
+    chosen = ["--config", str(config)] if config else []
     with contextlib.redirect_stdout(out):
-        main(["listen", "--lang", "ko", "--json", "--silent", "--wav", str(path)])
+        main([*chosen, "listen", "--lang", "ko", "--json", "--silent", "--wav", str(path)])
     return [json.loads(line) for line in out.getvalue().splitlines() if line.startswith("{")]
 
 
@@ -66,7 +68,7 @@ def decode(args: argparse.Namespace) -> None:
     with Path(args.out).open("w", encoding="utf-8") as handle:
         for name, index, text, meant in sets(args.sets):
             for speed in speeds:
-                records = listen(clip(text, speed))
+                records = listen(clip(text, speed), args.config)
                 row = {"set": name, "index": index, "text": text, "meant": meant,
                        "speed": speed, "heard": [r["heard"] for r in records],
                        "intents": [r["intent"] for r in records]}
@@ -100,7 +102,9 @@ def score(args: argparse.Namespace) -> None:
     for line in Path(args.file).read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         intents = rematch(row["heard"]) if args.rematch else row["intents"]
-        ok = reached(row["meant"], intents)
+        # issue 15's bar: any cramp intent, not the kind (espeak's 발/허벅지 are rarely heard)
+        meant = "cramp" if args.any_cramp and row["meant"].startswith("cramp") else row["meant"]
+        ok = reached(meant, intents)
         half = "even" if row["index"] % 2 == 0 else "odd"
         tally[row["set"], half, kind(row["meant"]), ok] += 1
         if args.misses and not ok:
@@ -123,12 +127,15 @@ def main() -> None:
     run = commands.add_parser("decode")
     run.add_argument("--out", required=True)
     run.add_argument("--speeds", default="130,170,210")
+    run.add_argument("--config", type=Path, help="config file ([voice] mode = \"open\": open mode)")
     run.add_argument("sets", nargs="+", help="sentence TSVs, or 'bench' for the bench's own")
     run.set_defaults(func=decode)
     tally = commands.add_parser("score")
     tally.add_argument("file")
     tally.add_argument("--rematch", action="store_true")
     tally.add_argument("--misses", action="store_true")
+    tally.add_argument("--any-cramp", action="store_true",
+                       help="a cramp sentence counts when any cramp intent is reached")
     tally.set_defaults(func=score)
     args = parser.parse_args()
     args.func(args)

@@ -10,7 +10,7 @@ layer only ever returns a cramp intent; questions and controls stay with the tem
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["KeywordLayer", "KeywordRule"]
@@ -45,6 +45,11 @@ class KeywordLayer:
     lost_word_endings: frozenset[str] = frozenset()
     """Lone endings left where recognition lost the words before them ("어요"): after a leg part
     with a particle they report a cramp whose 쥐 was lost ("종아리에 어요")."""
+    lead_words: Mapping[str, str] = field(default_factory=dict)
+    """A line opening with one of these words is its intent ("다시": control.repeat) when the
+    rest names nothing the layer knows (see lead())."""
+    lead_word_blockers: tuple[str, ...] = ()
+    """Word starts that make a lead-word line something else ("다시 아파요": it hurts again)."""
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any]) -> KeywordLayer | None:
@@ -62,7 +67,23 @@ class KeywordLayer:
                    cramp_words=frozenset(str(w) for w in section.get("cramp_words") or []),
                    leg_particles=tuple(str(w) for w in section.get("leg_particles") or []),
                    lost_word_endings=frozenset(
-                       str(w) for w in section.get("lost_word_endings") or []))
+                       str(w) for w in section.get("lost_word_endings") or []),
+                   lead_words={str(k): str(v)
+                               for k, v in (section.get("lead_words") or {}).items()},
+                   lead_word_blockers=tuple(
+                       str(w) for w in section.get("lead_word_blockers") or []))
+
+    def lead(self, words: list[str]) -> str | None:
+        """The intent of a line opened by a lead word whose other words name no cramp, leg part,
+        situation, pain, veto or question: "다시 가 이 말해 줘요" (espeak's "다시 한번 말해줘",
+        한번 heard as 가) is a repeat; "다시 쥐가 났어요" (a cramp again) is not."""
+        if not words or words[0] not in self.lead_words:
+            return None
+        blocked = (*self.body, *self.cramp_words, *self.triggers, *self.veto, *self.questions,
+                   *self.lead_word_blockers, *(w for rule in self.rules for w in rule.words))
+        if any(w.startswith(blocked) for w in words[1:]):
+            return None
+        return self.lead_words[words[0]]
 
     def match(self, words: list[str], heard: list[str] | None = None) -> str | None:
         """The cramp intent these normalised words report, or None; `heard` is the line's words

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from intents.language import load_pack
+from intents.matcher import IntentMatcher
 from skill.asr.grammar import UNKNOWN, build_grammar, grammar_for_pack, sample_sentences, segment
 from skill.asr.models import LoadedModel
 
@@ -45,3 +48,13 @@ def test_korean_model_knows_every_spoken_template_word(ko_model: LoadedModel) ->
     # Only the digit spellings (for typed input) are beyond the model's vocabulary.
     assert set(grammar.missing) == {"5분", "10분", "15분", "20분", "30분", "1시간"}
     assert "종아리 에 쥐 가 났어요" in grammar.phrases
+
+
+def test_typed_only_blocks_are_matched_but_never_in_the_grammar() -> None:
+    pack = load_pack("ko")
+    sentences = {"language": "ko", "intents": {"control.stop": {"data": [
+        {"sentences": ["그만"]},
+        {"sentences": ["그만 말해"], "metadata": {"typed_only": True}}]}}}
+    only_stop = replace(pack, sentences=sentences, meta={})
+    assert sample_sentences(only_stop) == ["그만"]
+    assert IntentMatcher(only_stop, semantic=False).match("그만 말해").intent == "control.stop"

@@ -52,6 +52,11 @@ class Grammar:
 def sample_sentences(pack: LanguagePack, limit: int = MAX_SENTENCES_PER_INTENT) -> list[str]:
     """Every sentence the pack's templates can produce (up to `limit` per intent), deduplicated."""
     intents = Intents.from_dict(pack.sentences)
+    for each in intents.intents.values():
+        # a data block with `metadata: {typed_only: true}` is understood when typed (and in what
+        # is heard), but its words never join the grammar, where each one is something other
+        # speech may be heard as
+        each.data[:] = [d for d in each.data if not (d.metadata or {}).get("typed_only")]
     left_out = tuple(str(p) for p in pack.meta.get("grammar_leaves_out") or [])
     seen: dict[str, None] = {}
     for intent, text in sample_intents(intents, max_sentences_per_intent=limit):
