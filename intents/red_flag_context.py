@@ -158,10 +158,10 @@ class Referents:
         if subject not in (None, PERSON) or concept in self.subject_only:
             return False
         places = subject is None and concept in self.placed
-        if subject == PERSON and concept in self.placed and OTHER_BODY in kinds:
-            # a person's sign placed on another named part: "my son has a lump on his head"
-            return self._governed(words, start, end, True) == OTHER_BODY
-        return self._governed(words, start, end, places) in kinds
+        # or a person's sign on another named part ("a lump on his head"; not "in my groin")
+        other = subject == PERSON and concept in self.placed and OTHER_BODY in kinds
+        return self._governed(words, start, end, places) in kinds or (
+            other and self._governed(words, start, end, True) == OTHER_BODY)
 
     @staticmethod
     def _said(words: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> bool:

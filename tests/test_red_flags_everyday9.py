@@ -13,10 +13,10 @@ from tests.test_everyday_silence import care_accepts, read_corpus, summarise
 DEV6 = Path(__file__).parent / "data" / "en_everyday_dev6.txt"
 """The sixth lookalike corpus: its odd request lines were tuned on, its even lines held out."""
 
-MAX_DEV6_FALSE_ACCEPTS: dict[str, int] = {"tuned": 3, "held_out": 13}
+MAX_DEV6_FALSE_ACCEPTS: dict[str, int] = {"tuned": 3, "held_out": 10}
 # Measured: the first run (written before any run of the matcher) gave 13 on the tuning half
 # (11 danger signs, 2 cramp) and 13 on the held-out half; after this work 3 (1 danger sign,
-# 2 cramp: idioms the semantic layer reads as a cramp) on the tuned half.
+# 2 cramp: idioms the semantic layer reads as a cramp) and 10 (summary only: never looked at).
 
 
 def _level(matcher: IntentMatcher, text: str) -> str | None:
