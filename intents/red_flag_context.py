@@ -91,6 +91,9 @@ class Referents:
     owners: frozenset[str] = frozenset({ANIMAL})
     """Kinds whose word just before a leg part makes the leg theirs, possessive or not ("the
     cow's leg", "the turkey leg", "the footballer's ankle"): the leg is no leg of the speaker's."""
+    media_phrases: tuple[tuple[str, ...], ...] = ()
+    """Phrases of a request to play or a listing anywhere in the line ("... play it", "is blue
+    planet on tonight"): with no "my" or "i", its signs are a title, as after a media word."""
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any] | None, adjectives: Iterable[str] = (),
@@ -112,7 +115,8 @@ class Referents:
                    tuple(tuple(p.split()) for p in _listed(data, "history")),
                    _listed(data, "events"), frozenset(adjectives), real,
                    Causes.from_data(data.get("causes")), _listed(data, "news"),
-                   _listed(data, "owners") or frozenset({ANIMAL}))
+                   _listed(data, "owners") or frozenset({ANIMAL}),
+                   tuple(tuple(p.split()) for p in _listed(data, "media_phrases")))
 
     def concepts(self) -> set[str]:
         return (set(self.voided) | self.placed | self.subject_only | self.events
@@ -132,7 +136,8 @@ class Referents:
             return False
         # "play drown by bring me the horizon": a "me" after "by" is the artist's
         asked = words[:words.index("by")] if "by" in words else words
-        if (words[0] in self.media or self.news.intersection(words)) and not (
+        if (words[0] in self.media or self.news.intersection(words)
+                or self._said(words, self.media_phrases)) and not (
                 self.first_person.intersection(asked)):
             return True
         if concept in self.events and self._said(words, self.history):
@@ -153,7 +158,10 @@ class Referents:
         if subject not in (None, PERSON) or concept in self.subject_only:
             return False
         places = subject is None and concept in self.placed
-        return self._governed(words, start, end, places) in kinds
+        # or a person's sign on another named part ("a lump on his head"; not "in my groin")
+        other = subject == PERSON and concept in self.placed and OTHER_BODY in kinds
+        return self._governed(words, start, end, places) in kinds or (
+            other and self._governed(words, start, end, True) == OTHER_BODY)
 
     @staticmethod
     def _said(words: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> bool:

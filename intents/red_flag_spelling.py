@@ -140,6 +140,8 @@ class Speller:
         """A real word, or one with an ending the word list leaves out ("weaned", "puffer"): not a
         slip, unless it is the lexicon word's own plural or past ("calfs")."""
         stems = {word[:-len(e)] for e in _ENDINGS if e and word.endswith(e)}
+        if word.endswith("'s"):  # a real word's possessive ("steak's", "hoover's") is no slip
+            stems.add(word[:-2])
         return self._in_word_list(word) or any(
             s != found and self._in_word_list(s) for s in stems)
 
