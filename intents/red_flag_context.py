@@ -183,9 +183,13 @@ class Referents:
         return None
 
     def _skip_verbs(self, words: Sequence[str], i: int) -> int:
-        while i >= 0 and (words[i] in self.verbs
-                          or words[i] == "a" and words[i + 1:i + 2] in (["bit"], ["little"])):
-            i -= 1  # "the tin is a bit swollen"
+        while i >= 0:
+            if words[i] == "to" and i > 0 and words[i - 1] in self.adjectives:
+                i -= 2  # the sign said again: "my sourdough is swollen to twice the size"
+            elif words[i] in self.verbs or words[i:i + 2] in (["a", "bit"], ["a", "little"]):
+                i -= 1  # "the tin is a bit swollen"
+            else:
+                break
         return i
 
     def _subject(self, words: Sequence[str], start: int) -> str | None:
