@@ -55,6 +55,7 @@ class RedFlagDetector:
         self.not_negating = tuple(Term.parse(t) for t in data.get("not_negating") or [])
         self.breaks = frozenset(str(w) for w in data.get("negation_breaks") or [])
         self.negation_window = int(data.get("negation_window", 3))
+        self.phrase_opens = frozenset(str(w) for w in data.get("negation_phrase_opens") or [])
         self.gap = Gap.from_data(data)
         self.clause_starts = frozenset(str(w) for w in data.get("clause_starts") or [])
         self.answers = tuple(Term.parse(t) for t in data.get("answers") or [])
@@ -260,9 +261,11 @@ class RedFlagDetector:
     def _negated(self, words: Sequence[str], start: int, end: int, inside: set[int]) -> bool:
         """A negator shortly before the hit (no clause break between) or between its words:
         "no chest pain", "not swollen or red", "my chest does not hurt"."""
-        # a hit that opens a clause of its own ("since the cramp") is past any negator before it
-        for i in range(start - 1 if words[start] not in self.breaks else -1,
-                       max(-1, start - 1 - self.negation_window), -1):
+        # a hit that opens a clause ("since the cramp") or a sign word in a noun phrase ("will
+        # not fit on THE swollen foot", not "not the swollen one") is past a negator before it
+        past = words[start] in self.breaks or start > 1 and words[start - 1] in self.phrase_opens \
+            and words[start] in self.context.adjectives and words[start - 2] not in self.negators
+        for i in range(-1 if past else start - 1, max(-1, start - 1 - self.negation_window), -1):
             if words[i] in self.breaks:
                 break
             if self._is_negator(words, i):
