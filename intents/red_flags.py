@@ -78,8 +78,9 @@ class RedFlagDetector:
         stems = tuple(sorted(w[:-1] for w in alternatives if w.endswith("*") and w != "*"))
         self.not_signs = tuple(Term.parse(t) for t in data.get("not_signs") or [])
         # a word of a thing's name is a real word, whatever the word lists say: never a slip
-        # ("my wifi keeps collapsing" is no "wife")
-        named = {w for t in self.not_signs for alts in t.words for w in alts if w.isalpha()}
+        # ("my wifi keeps collapsing" is no "wife"; three letters are ShortSlips', by place)
+        named = {w for t in self.not_signs for alts in t.words for w in alts
+                 if w.isalpha() and len(w) > 3}
         known = frozenset(known_words) | frozenset(data.get("known_words") or []) | named
         # read only when a word would be corrected: each list takes ~0.3 s to load
         real_words = real_word_sources(data.get("real_words"), "red_flags")
