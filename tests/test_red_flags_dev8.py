@@ -110,3 +110,34 @@ def test_a_breath_that_hurts_is_an_emergency(matcher: IntentMatcher, text: str) 
 def test_a_week_of_pregnancy_or_a_things_size_is_no_sign(matcher: IntentMatcher,
                                                         text: str) -> None:
     assert _level(matcher, text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "my colleague collapsed and isn't responding",
+    "my twins are shaking and not responding",
+    "he went rigid and fell down shaking",
+])
+def test_a_person_no_list_named_before_is_no_thing(matcher: IntentMatcher, text: str) -> None:
+    assert _level(matcher, text) == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "my leg's a weird shade and sore",
+    "my leg has gone all patchy and cold",
+    "the skin on my calf looks angry",
+    "my calf feels like it's full of fluid",
+    "i can't believe how swollen my calf is",
+])
+def test_a_sign_said_vaguely_is_still_heard(matcher: IntentMatcher, text: str) -> None:
+    assert _level(matcher, text) == "urgent"
+
+
+@pytest.mark.parametrize("text", [
+    "cramp while walking the dog, stopped and stretched and it's better",
+    "my son is stuck on his maths homework",
+    "my pins and needles embroidery is coming along",
+    "the wifi is patchy",
+    "first cramp in months",
+])
+def test_everyday_lines_near_the_new_words_stay_silent(matcher: IntentMatcher, text: str) -> None:
+    assert _level(matcher, text) is None
