@@ -13,14 +13,15 @@ from intents.matcher import IntentMatcher
 from tests.red_flag_support import check_dev_set
 
 DEV8 = read_examples(Path(__file__).parent / "data" / "en_redflag_dev8.tsv")
-DANGER_FLOOR = 146
-LOOKALIKE_CEILING = 1
+DANGER_FLOOR = 147
+LOOKALIKE_CEILING = 0
 
 
 def test_dev8_floors(matcher: IntentMatcher) -> None:
     """Floors at the figures measured after the work (first run, written before any run: 146/151
     escalated at the right level or higher (74/75 on the even lines tuned on, 72/76 on the odd
-    lines held out), 0/60 ordinary cramps and 1/40 lookalikes escalated)."""
+    lines held out), 0/60 ordinary cramps and 1/40 lookalikes escalated; now 147 (75/75, 72/76
+    held out, never looked at), 0, 0)."""
     check_dev_set(matcher, DEV8, (151, 60, 40), DANGER_FLOOR, LOOKALIKE_CEILING)
 
 
