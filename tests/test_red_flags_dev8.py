@@ -142,3 +142,15 @@ def test_a_sign_said_vaguely_is_still_heard(matcher: IntentMatcher, text: str) -
 ])
 def test_everyday_lines_near_the_new_words_stay_silent(matcher: IntentMatcher, text: str) -> None:
     assert _level(matcher, text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "i dread going to bed because of the cramps",
+    "i've been suffering with cramps for ages now",
+    "it's every night without fail",
+    "this is the fifth night running i've woken up with cramp",
+    "i think my tablets are causing my cramps",
+])
+def test_a_pattern_said_in_other_words_is_a_doctor_sign(matcher: IntentMatcher,
+                                                        text: str) -> None:
+    assert _level(matcher, text) == "doctor"
