@@ -154,3 +154,16 @@ def test_everyday_lines_near_the_new_words_stay_silent(matcher: IntentMatcher, t
 def test_a_pattern_said_in_other_words_is_a_doctor_sign(matcher: IntentMatcher,
                                                         text: str) -> None:
     assert _level(matcher, text) == "doctor"
+
+
+@pytest.mark.parametrize("text", [
+    "she got cramp on the paddleboard fell in and isn't coming up",
+    "he's cramping in the water and swallowing lots of water",
+])
+def test_a_swimmer_who_does_not_come_up_is_an_emergency(matcher: IntentMatcher,
+                                                        text: str) -> None:
+    assert _level(matcher, text) == "emergency"
+
+
+def test_bread_that_is_not_coming_up_is_no_swimmer(matcher: IntentMatcher) -> None:
+    assert _level(matcher, "the bread dough is not coming up after an hour") is None
