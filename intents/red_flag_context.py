@@ -143,7 +143,8 @@ class Referents:
         if concept in self.events and self._said(words, self.history):
             return True
         named = [k for k in map(self._kind, words[start:end]) if k and k != BODY]
-        if self._leg_owner(words, start, end) in kinds:
+        if any(self._owner(words[max(0, i - 2):i + 1]) in kinds for i in range(start, end)
+               if self._kind(words[i]) == LEG):
             return True  # "the golfer's knee gave out", "the turkey leg is still pink"
         first = self._kind(words[start])
         subject = first if first not in (None, BODY) else self._subject(words, start)
@@ -167,16 +168,19 @@ class Referents:
     def _said(words: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> bool:
         return any(tuple(words[i:i + len(p)]) == p for p in phrases for i in range(len(words)))
 
-    def _leg_owner(self, words: Sequence[str], start: int, end: int) -> str | None:
-        """The owner kind named just before a leg part inside the sign's words ("the golfer's
-        KNEE gave out", "the turkey LEG is pink"), past one side word ("my dog's back legs")."""
-        for i in range(start, end):
-            if self._kind(words[i]) != LEG:
-                continue
-            before = [w for w in words[max(0, i - 2):i] if w not in _SIDES][-1:]
-            kind = self._kind(before[0]) if before else None
-            if kind in self.owners:
+    def _owner(self, phrase: Sequence[str]) -> str | None:
+        """The one place the owner of a leg part is found: the owner kind a noun phrase names
+        as its owner's possessive ("the cow's leg", "my dog's back legs", "the striker's calf"),
+        or just before its leg part, possessive or not, past one side word ("the turkey leg")."""
+        for i, word in enumerate(phrase):
+            kind = self._kind(word)
+            if kind in self.owners and word.endswith("'s"):
                 return kind
+            if kind == LEG:
+                before = [w for w in phrase[max(0, i - 2):i] if w not in _SIDES][-1:]
+                owner = self._kind(before[0]) if before else None
+                if owner in self.owners:
+                    return owner
         return None
 
     def _kind(self, word: str) -> str | None:
@@ -187,9 +191,13 @@ class Referents:
         return None
 
     def _skip_verbs(self, words: Sequence[str], i: int) -> int:
-        while i >= 0 and (words[i] in self.verbs
-                          or words[i] == "a" and words[i + 1:i + 2] in (["bit"], ["little"])):
-            i -= 1  # "the tin is a bit swollen"
+        while i >= 0:
+            if words[i] == "to" and i > 0 and words[i - 1] in self.adjectives:
+                i -= 2  # the sign said again: "my sourdough is swollen to twice the size"
+            elif words[i] in self.verbs or words[i:i + 2] in (["a", "bit"], ["a", "little"]):
+                i -= 1  # "the tin is a bit swollen"
+            else:
+                break
         return i
 
     def _subject(self, words: Sequence[str], start: int) -> str | None:
@@ -281,10 +289,10 @@ class Referents:
         kind of its last word, a thing when no list names it."""
         if not phrase:
             return None
+        owner = self._owner(phrase)
+        if owner:
+            return owner  # "the cow's leg", "my dog's back legs", "the striker's calf"
         kinds = [self._kind(w) for w in phrase]
-        for w, k in zip(phrase, kinds, strict=True):
-            if k in self.owners and w.endswith("'s"):
-                return k  # "the cow's leg", "my dog's back legs", "the striker's calf"
         if LEG in kinds:
             return LEG
         # the head is the last noun ("my mum's phone", "the neighbours music"); only sign words

@@ -55,6 +55,7 @@ class RedFlagDetector:
         self.not_negating = tuple(Term.parse(t) for t in data.get("not_negating") or [])
         self.breaks = frozenset(str(w) for w in data.get("negation_breaks") or [])
         self.negation_window = int(data.get("negation_window", 3))
+        self.phrase_opens = frozenset(str(w) for w in data.get("negation_phrase_opens") or [])
         self.gap = Gap.from_data(data)
         self.clause_starts = frozenset(str(w) for w in data.get("clause_starts") or [])
         self.answers = tuple(Term.parse(t) for t in data.get("answers") or [])
@@ -75,14 +76,18 @@ class RedFlagDetector:
                         for w in alts}
         lexicon = {w for w in alternatives if not w.endswith("*") and not w.startswith("#")}
         stems = tuple(sorted(w[:-1] for w in alternatives if w.endswith("*") and w != "*"))
-        known = frozenset(known_words) | frozenset(data.get("known_words") or [])
+        self.not_signs = tuple(Term.parse(t) for t in data.get("not_signs") or [])
+        # a word of a thing's name is a real word, whatever the word lists say: never a slip
+        # ("my wifi keeps collapsing" is no "wife"; three letters are ShortSlips', by place)
+        named = {w for t in self.not_signs for alts in t.words for w in alts
+                 if w.isalpha() and len(w) > 3}
+        known = frozenset(known_words) | frozenset(data.get("known_words") or []) | named
         # read only when a word would be corrected: each list takes ~0.3 s to load
         real_words = real_word_sources(data.get("real_words"), "red_flags")
         self.correct = Speller(lexicon, stems, known, real_words, spelling_cutoff,
                                [str(w) for w in data.get("derived_from") or []],
                                ShortSlips.parse(data.get("short_slips"), self.side_body),
                                normalize.contractions)
-        self.not_signs = tuple(Term.parse(t) for t in data.get("not_signs") or [])
         every = [t for c in self.concepts for t in all_terms(c)]
         self._patterns = {t: (t.compile(self.substring), t.needles(self.substring))
                           for t in every + [*self.not_negating, *self.answers, *self.not_signs]}
@@ -113,6 +118,7 @@ class RedFlagDetector:
         meta = dict(pack.meta)
         # a sign at the end of a long ramble must still be heard: longer lines than templates
         meta.update({k: data[k] for k in ("max_tokens", "max_input_chars") if k in data})
+        meta["slips"] = {**(meta.get("slips") or {}), **(data.get("slips") or {})}
         if data.get("keep_fillers"):
             meta["fillers"] = []  # a pack's filler can be a symptom word here (Korean "아파")
         return cls(data, Normalizer.from_meta(meta), known, cutoff)
@@ -167,8 +173,9 @@ class RedFlagDetector:
     # -- matching
 
     def _words(self, text: str) -> list[str]:
-        words = self.normalize(text).split() if isinstance(text, str) else []
-        return self._unsign(words if self.substring else self.correct.line(words))
+        words = self._unsign(self.normalize(text).split() if isinstance(text, str) else [])
+        # a thing's name is found as said, before any of its words is read as a slip
+        return words if self.substring else self._unsign(self.correct.line(words))
 
     def _unsign(self, words: list[str]) -> list[str]:
         """The words of a phrase naming a thing, a title or a feeling ("a light fitting") become
@@ -255,7 +262,11 @@ class RedFlagDetector:
     def _negated(self, words: Sequence[str], start: int, end: int, inside: set[int]) -> bool:
         """A negator shortly before the hit (no clause break between) or between its words:
         "no chest pain", "not swollen or red", "my chest does not hurt"."""
-        for i in range(start - 1, max(-1, start - 1 - self.negation_window), -1):
+        # a hit that opens a clause ("since the cramp") or a sign word in a noun phrase ("will
+        # not fit on THE swollen foot", not "not the swollen one") is past a negator before it
+        past = words[start] in self.breaks or start > 1 and words[start - 1] in self.phrase_opens \
+            and words[start] in self.context.adjectives and words[start - 2] not in self.negators
+        for i in range(-1 if past else start - 1, max(-1, start - 1 - self.negation_window), -1):
             if words[i] in self.breaks:
                 break
             if self._is_negator(words, i):
