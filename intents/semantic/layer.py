@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
+import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,8 @@ from intents.semantic.layer_settings import LayerSettings
 from intents.semantic.training import NONE, Example, content_hash, load_examples, split
 from intents.semantic.vocabulary import Vocabulary
 
-__all__ = ["KNOWN", "LayerSettings", "SemanticLayer", "SemanticResult", "cache_root", "head_path"]
+__all__ = ["KNOWN", "LayerSettings", "SemanticLayer", "SemanticResult", "cache_root", "head_path",
+           "load_intact"]
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +107,7 @@ class SemanticLayer:
         examples = load_examples(intents, directory, normalize, settings.per_template)
         path = head_path(examples, settings, encoder)
         encoder = encoder or Encoder(cache=cache_root())
-        trained = _load(path) if path.exists() else _train(examples, encoder, settings, path)
+        trained = load_intact(path) or _train(examples, encoder, settings, path)
         return cls(encoder, trained, settings)
 
     @classmethod
@@ -205,14 +208,41 @@ def _passes(label: str, confidence: float, thresholds: Mapping[str, float],
             and not settings.off_topic(label, text))
 
 
+_DAMAGED = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile)
+"""What np.load and the field reads raise on a cache file cut short or overwritten."""
+
+
+def _set_aside(path: Path, error: Exception) -> None:
+    """A damaged cache file is renamed (kept for a look) so it is rebuilt, not failed on at
+    every start: a power cut or a full disk must not cost the layer for good."""
+    moved = path.with_name(f"{path.name}.corrupt-{datetime.now():%Y%m%d-%H%M%S}")
+    log.warning("semantic layer: cache file %s is damaged (%s); set aside as %s, rebuilding",
+                path, error, moved.name)
+    path.replace(moved)
+
+
+def load_intact(path: Path) -> _Trained | None:
+    """The cached head, or None when there is none or it is damaged (then set aside)."""
+    if not path.exists():
+        return None
+    try:
+        return _load(path)
+    except _DAMAGED as error:
+        _set_aside(path, error)
+        return None
+
+
 def _load(path: Path) -> _Trained:
-    data = np.load(path)
-    vocabulary = Vocabulary.from_arrays(data["vocabulary_families"], data["vocabulary_words"])
-    head = Head([str(x) for x in data["labels"]], data["w1"], data["b1"], data["w2"], data["b2"])
-    thresholds = dict(zip((str(f) for f in data["families"]),
-                          (float(t) for t in data["thresholds"]), strict=True))
-    return _Trained(head, thresholds, data["level_vectors"],
-                    [str(x) for x in data["level_names"]], vocabulary)
+    # our own handle: np.load leaves the file it opened unclosed when the zip is damaged
+    with path.open("rb") as handle, np.load(handle) as data:
+        vocabulary = Vocabulary.from_arrays(data["vocabulary_families"],
+                                            data["vocabulary_words"])
+        head = Head([str(x) for x in data["labels"]], data["w1"], data["b1"], data["w2"],
+                    data["b2"])
+        thresholds = dict(zip((str(f) for f in data["families"]),
+                              (float(t) for t in data["thresholds"]), strict=True))
+        return _Trained(head, thresholds, data["level_vectors"],
+                        [str(x) for x in data["level_names"]], vocabulary)
 
 
 def _train(examples: list[Example], encoder: Encoder, settings: LayerSettings,
@@ -260,8 +290,12 @@ class _VectorCache:
     def vectors(self, texts: list[str]) -> Matrix:
         known: dict[str, Matrix] = {}
         if self.path.exists():
-            data = np.load(self.path)
-            known = dict(zip((str(t) for t in data["texts"]), data["vectors"], strict=True))
+            try:
+                with self.path.open("rb") as handle, np.load(handle) as data:
+                    known = dict(zip((str(t) for t in data["texts"]), data["vectors"],
+                                     strict=True))
+            except _DAMAGED as error:
+                _set_aside(self.path, error)
         missing = sorted({t for t in texts if t not in known})
         if missing:
             log.info("semantic layer: encoding %d new training sentences", len(missing))

@@ -20,7 +20,13 @@ from intents.language import load_pack
 from intents.normalize import Normalizer
 from intents.semantic import HEAD_LINE
 from intents.semantic.encoder import lean_model, locate
-from intents.semantic.layer import LayerSettings, SemanticLayer, cache_root, head_path
+from intents.semantic.layer import (
+    LayerSettings,
+    SemanticLayer,
+    cache_root,
+    head_path,
+    load_intact,
+)
 from intents.semantic.training import load_examples
 
 
@@ -33,7 +39,7 @@ def prepare(language: str) -> Path:
                              settings.per_template)
     path = head_path(examples, settings)
     lean_model(locate(), cache_root())
-    if not path.exists():
+    if load_intact(path) is None:  # none yet, or damaged (then set aside)
         SemanticLayer.build(pack.meta, intents, pack.directory / "training", normalize)
     return path
 
