@@ -59,7 +59,7 @@ class LayerSettings:
     foot soak before bed"), not for a fact ("how much water is in a cup", "a footstool for the
     lounge")."""
     person: frozenset[str] = frozenset()
-    idioms: frozenset[tuple[str, str]] = frozenset()  # "came back": no body part (topics.py)
+    idioms: frozenset[tuple[str, ...]] = frozenset()  # "came back": no body part (topics.py)
     label_topic: Mapping[str, frozenset[str]] = field(default_factory=dict)  # "pickle": remedies
     """Word classes per label, compared by stem ("pickled" is "pickle")."""
     pronouns: frozenset[str] = frozenset()
