@@ -70,3 +70,13 @@ def test_recall9_dev_odd_half_keeps_its_floor(matcher: IntentMatcher) -> None:
     false_accepts = sum(want is None and got is not None for want, got in found)
     assert right >= DEV9_ODD_RIGHT_AT_LEAST * len(rows)
     assert false_accepts <= DEV9_ODD_FALSE_ACCEPTS_AT_MOST
+
+
+def test_a_cramp_of_somewhere_else_gets_no_command(matcher: IntentMatcher) -> None:
+    assert matcher.match("my writer's cramp has come back with all this typing").intent is None
+
+
+def test_a_cramp_on_a_floor_somewhere_in_the_house_is_still_first_aid(
+        matcher: IntentMatcher) -> None:
+    found = matcher.match("i'm stuck on the kitchen floor with a cramp and can't get up")
+    assert (found.intent or "").startswith("cramp.")

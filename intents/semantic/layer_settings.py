@@ -134,8 +134,11 @@ class LayerSettings:
         words = text.split()
         if family(label) not in self.families:
             return True
-        if self.cramp_words.intersection(words) and self.elsewhere_cramp(text):
-            return True  # a cramp of somewhere else is out of domain: "my writer's cramp is back"
+        if (family(label) in self.commands and self.cramp_words.intersection(words)
+                and self.elsewhere_cramp(text)):
+            # "my writer's cramp is back" is no command; a cramp family answer is judged on
+            # its own ("on the bathroom floor with a cramp": a place, and a person in pain)
+            return True
         if family(label) in self.commands and len(words) < self.command_words:
             return True
         if (family(label) in self.needs_person and self.person.isdisjoint(words)
