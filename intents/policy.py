@@ -86,9 +86,16 @@ class SemanticStep:
         Without the layer (switched off, or still loading) the cramp-now rule still holds."""
         result = layer.classify(normalized) if layer is not None else None
         found = self._match(result, normalized, text)
-        if self._off_topic(found, normalized.split(), self._referred(result, found)):
+        if self._off_topic(found, normalized.split(), self._referred(result, found)) or (
+                self._sore(found, normalized.split())):
             return IntentMatch(None, text=text, score=found.score)
         return found
+
+    def _sore(self, found: IntentMatch, words: list[str]) -> bool:
+        """A cramp no template gave, to a line telling only of soreness: muscles that ache
+        after the gym are no cramp now (the cramp-now rule says so too)."""
+        return ((found.intent or "").startswith("cramp.") and self.cramp_now is not None
+                and self.cramp_now.aches_only(words))
 
     @staticmethod
     def _referred(result: SemanticResult | None, found: IntentMatch) -> bool:

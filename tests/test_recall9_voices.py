@@ -80,3 +80,16 @@ def test_a_cramp_on_a_floor_somewhere_in_the_house_is_still_first_aid(
         matcher: IntentMatcher) -> None:
     found = matcher.match("i'm stuck on the kitchen floor with a cramp and can't get up")
     assert (found.intent or "").startswith("cramp.")
+
+
+@pytest.mark.parametrize("text", [
+    "i'm stiff and achy all over after yesterday's circuit class",
+    "my legs are aching after the hike, add it to my diary",
+])
+def test_soreness_after_exercise_starts_no_cramp_flow(matcher: IntentMatcher, text: str) -> None:
+    assert not (matcher.match(text).intent or "").startswith("cramp.")
+
+
+def test_soreness_with_a_cramp_state_is_still_a_cramp(matcher: IntentMatcher) -> None:
+    assert (matcher.match("my calf is sore and it has gone rock hard").intent or "").startswith(
+        "cramp.")
