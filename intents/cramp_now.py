@@ -94,6 +94,8 @@ class CrampNow:
     """A cramp ending ("went", "eased"), said of an `ended_subjects` word or a leg part."""
     ended_subjects: frozenset[str] = frozenset()
     """What ends as a cramp does ("it", "the pain"): not "the wifi went"."""
+    aches: frozenset[str] = frozenset()
+    """Soreness ("sore", "aching", "stiff"): told alone, muscles that ache, not a cramp now."""
     kinds: Mapping[str, str] = field(default_factory=dict, compare=False)
     """Leg part -> cramp kind ("hamstring": cramp.thigh): the kind when only one is named and
     the semantic head is not sure of one."""
@@ -127,6 +129,7 @@ class CrampNow:
                    gave_way_tails=_phrases(section, "gave_way_tails"),
                    returning=_phrases(section, "returning"), ended=_words(section, "ended"),
                    ended_subjects=_words(section, "ended_subjects"),
+                   aches=_words(section, "aches"),
                    kinds={str(part): str(kind) for kind, parts in
                           (section.get("kinds") or {}).items() for part in parts},
                    real_words=real_word_sources(section.get("real_words"), "cramp_now"))
@@ -181,6 +184,14 @@ class CrampNow:
         pairs = set(zip(fixed, fixed[1:], strict=False))
         return bool(heard & (self.cramps | self.states | self.pains | self.symptoms)
                     or pairs & (self.state_pairs | self.cramp_pairs) or self._gave_way(fixed))
+
+    def aches_only(self, words: list[str]) -> bool:
+        """Soreness is all that is told: no cramp word, state or other pain ("i am sore all
+        over after the gym", "my legs ache after the run")."""
+        fixed = [self._spelt(w) for w in words]
+        heard = {w.removesuffix("'s") for w in fixed} | set(fixed)
+        return bool(heard & self.aches) and not self._told(
+            [w for w in fixed if w not in self.aches])
 
     def gave_way_now(self, words: list[str]) -> bool:
         """A cramp now told as a leg part giving way ("my calf has just gone")."""

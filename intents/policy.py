@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -21,6 +21,8 @@ KIND_SHARE = 0.6
 """A cramp of unclear wording gets the head's kind (thigh, foot, child...) when that kind holds
 this share of the cramp family's probability; below it, the general flow: a wrong stretch is
 worse than the general one."""
+CHILD = "cramp.child"
+"""Not for a line naming an adult and no child (SlotReader.adult)."""
 PERSISTENT = "cramp.persistent"
 """A cramp that ended and came back, told in other words (CrampNow.returned)."""
 BETTER = "control.better"
@@ -73,7 +75,7 @@ class SemanticStep:
         if layer is None or not (found.intent or "").startswith("cramp."):
             return found
         result = result or layer.classify(normalized)
-        if self._sure_kind(result) not in (None, found.intent):
+        if self._sure_kind(result, normalized.split()) not in (None, found.intent):
             slots = {**found.slots, **self.slot_reader.read(result.best, normalized.split())}
             return IntentMatch(result.best, slots, found.text, round(result.confidence, 3),
                                "semantic")
@@ -84,9 +86,16 @@ class SemanticStep:
         Without the layer (switched off, or still loading) the cramp-now rule still holds."""
         result = layer.classify(normalized) if layer is not None else None
         found = self._match(result, normalized, text)
-        if self._off_topic(found, normalized.split(), self._referred(result, found)):
+        if self._off_topic(found, normalized.split(), self._referred(result, found)) or (
+                self._sore(found, normalized.split())):
             return IntentMatch(None, text=text, score=found.score)
         return found
+
+    def _sore(self, found: IntentMatch, words: list[str]) -> bool:
+        """A cramp no template gave, to a line telling only of soreness: muscles that ache
+        after the gym are no cramp now (the cramp-now rule says so too)."""
+        return ((found.intent or "").startswith("cramp.") and self.cramp_now is not None
+                and self.cramp_now.aches_only(words))
 
     @staticmethod
     def _referred(result: SemanticResult | None, found: IntentMatch) -> bool:
@@ -116,6 +125,8 @@ class SemanticStep:
             return self._unclear(result, words, text, round(result.confidence, 3))
         if result is not None and self._gave_way(result.label, words):
             return self._unclear(None, words, text, CONCEPT_SCORE)
+        if result is not None and self._not_child(result.label, words):
+            return self._unclear(None, words, text, round(result.confidence, 3))
         if result is not None and result.label != NONE and result.label in self.intents:
             slots = self.slot_reader.read(result.label, words)
             if result.level:
@@ -137,16 +148,23 @@ class SemanticStep:
         signs = {c.name for c in self.red_flags.concepts if c.hint}
         return bool(self.red_flags.found_in(text) & signs)
 
-    def _sure_kind(self, result: SemanticResult | None) -> str | None:
-        """The kind of cramp the head is sure of, once it is settled that this is a cramp."""
+    def _sure_kind(self, result: SemanticResult | None,
+                   words: Sequence[str] = ()) -> str | None:
+        """The kind of cramp the head is sure of, once it is settled that this is a cramp; a
+        child's cramp never when an adult and no child is named (crying pulled the head there)."""
         if (result is None or not result.best.startswith("cramp.") or result.best == UNSPECIFIED
-                or result.share < KIND_SHARE or result.best not in self.intents):
+                or result.share < KIND_SHARE or result.best not in self.intents
+                or self._not_child(result.best, words)):
             return None
         return result.best
+
+    def _not_child(self, intent: str, words: Sequence[str]) -> bool:
+        return intent == CHILD and self.slot_reader.adult(list(words))
 
     def _unclear(self, result: SemanticResult | None, words: list[str], text: str,
                  score: float) -> IntentMatch:
         named = (self.cramp_now.kind(words) if self.cramp_now is not None else None) or ""
-        intent = self._sure_kind(result) or (named if named in self.intents else GENERAL_CRAMP)
+        intent = self._sure_kind(result, words) or (
+            named if named in self.intents else GENERAL_CRAMP)
         return IntentMatch(intent, self.slot_reader.read(intent, words), text, score,
                            "cramp-unclear")

@@ -59,7 +59,7 @@ class LayerSettings:
     foot soak before bed"), not for a fact ("how much water is in a cup", "a footstool for the
     lounge")."""
     person: frozenset[str] = frozenset()
-    idioms: frozenset[tuple[str, str]] = frozenset()  # "came back": no body part (topics.py)
+    idioms: frozenset[tuple[str, ...]] = frozenset()  # "came back": no body part (topics.py)
     label_topic: Mapping[str, frozenset[str]] = field(default_factory=dict)  # "pickle": remedies
     """Word classes per label, compared by stem ("pickled" is "pickle")."""
     pronouns: frozenset[str] = frozenset()
@@ -133,6 +133,11 @@ class LayerSettings:
     def off_topic(self, label: str, text: str, stand_ins: frozenset[str] = frozenset()) -> bool:
         words = text.split()
         if family(label) not in self.families:
+            return True
+        if (family(label) in self.commands and self.cramp_words.intersection(words)
+                and self.elsewhere_cramp(text)):
+            # "my writer's cramp is back" is no command; a cramp family answer is judged on
+            # its own ("on the bathroom floor with a cramp": a place, and a person in pain)
             return True
         if family(label) in self.commands and len(words) < self.command_words:
             return True

@@ -18,6 +18,8 @@ class SlotReader:
     """Words naming a child ("son", "toddler")."""
     not_a_side_before: frozenset[str] = frozenset()
     """A side word followed by one of these is no side ("right now", "right away")."""
+    said_of_children: frozenset[str] = frozenset()
+    """`partner` words said of a child as well ("he", "her"): they name no adult."""
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any]) -> SlotReader:
@@ -25,7 +27,13 @@ class SlotReader:
         return cls(frozenset(str(w) for w in section.get("side") or []),
                    frozenset(str(w) for w in section.get("partner") or []),
                    frozenset(str(w) for w in section.get("child") or []),
-                   frozenset(str(w) for w in section.get("not_a_side_before") or []))
+                   frozenset(str(w) for w in section.get("not_a_side_before") or []),
+                   frozenset(str(w) for w in section.get("said_of_children") or []))
+
+    def adult(self, words: list[str]) -> bool:
+        """An adult other than the speaker is named ("my boyfriend's calf") and no child."""
+        heard = {w.removesuffix("'s") for w in words} | set(words)
+        return bool(heard & (self.partner - self.said_of_children)) and not heard & self.child
 
     def read(self, intent: str, words: list[str]) -> dict[str, str]:
         slots: dict[str, str] = {}

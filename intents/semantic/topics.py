@@ -11,10 +11,11 @@ _SUFFIXES = ("ing", "ed", "es", "s")
 """Endings a word class ignores ("pickled", "tablets", "potatoes")."""
 
 
-def word_pairs(items: Iterable[Any]) -> frozenset[tuple[str, str]]:
-    """"came back" -> ("came", "back"); anything not of two words is ignored."""
-    split = (str(item).split() for item in items)
-    return frozenset((p[0], p[1]) for p in split if len(p) == 2)
+def word_pairs(items: Iterable[Any]) -> frozenset[tuple[str, ...]]:
+    """"came back" -> ("came", "back"), "on my back" -> ("on", "my", "back"); a single word
+    is ignored."""
+    split = (tuple(str(item).split()) for item in items)
+    return frozenset(p for p in split if len(p) >= 2)
 
 
 def stem(word: str) -> str:
@@ -33,9 +34,9 @@ def label_words(section: Mapping[str, Any] | None) -> dict[str, frozenset[str]]:
 
 
 def placed_elsewhere(words: list[str], elsewhere: frozenset[str],
-                     idioms: frozenset[tuple[str, str]]) -> bool:
+                     idioms: frozenset[tuple[str, ...]]) -> bool:
     """An `elsewhere` word that places something ("a cramp in my back"), not one that only
-    ends an idiom ("it came back": it returned)."""
-    ending = {i + 1 for i, pair in enumerate(zip(words, words[1:], strict=False))
-              if pair in idioms}
+    ends an idiom ("it came back": it returned; "floating on my back": a posture)."""
+    ending = {i + len(idiom) - 1 for idiom in idioms for i in range(len(words))
+              if tuple(words[i:i + len(idiom)]) == idiom}
     return any(w in elsewhere and i not in ending for i, w in enumerate(words))
