@@ -91,7 +91,8 @@ class ReminderService:
         self._poller: threading.Thread | None = None
         self._redo: threading.Thread | None = None
         self._jobs = JobSync(lambda: self._in_effect)
-        self._tracker = DeliveryTracker(self.store_path.with_name(LEDGER_FILE), self._problems)
+        self._tracker = DeliveryTracker(self.store_path.with_name(LEDGER_FILE), self._problems,
+                                        deferred=defer_storage)
         events = ReminderEvents(on_event, self._clock)
         self._window = ReminderWindow(self._clock, self._tracker, events)
         self._delivery = Delivery(

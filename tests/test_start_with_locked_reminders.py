@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from scheduler.definitions import DEFINITIONS_FILE, DefinitionStore
+from scheduler.ledger import LEDGER_FILE
 from scheduler.service import JOB_STORE_FILE
 from skill.assistant import Assistant
 from skill.config import parse_config
@@ -49,7 +50,7 @@ def _spoken_keys(home: Path) -> list[str]:
 
 
 def _locked_storage(stack: ExitStack, home: Path) -> None:
-    for name in (DEFINITIONS_FILE, JOB_STORE_FILE):
+    for name in (DEFINITIONS_FILE, JOB_STORE_FILE, LEDGER_FILE):
         stack.enter_context(locked_by_another_process(home / name))
 
 
@@ -58,21 +59,25 @@ def test_a_locked_reminder_list_leaves_first_aid_at_once_and_is_shown_until_free
 ) -> None:
     custom = _custom_reminder(data_home)
     config, _ = parse_config(TEXT_SPEECH)
-    assistant = Assistant(config, listen=False)
+    assistant: Assistant | None = None
     try:
         with ExitStack() as locks:
             _locked_storage(locks, data_home)
+            assistant = Assistant(config, listen=False)
             assistant.start()
             said = assistant.handle_text("my calf is cramping")
             keys = [item.key for item in assistant.speaker.last_spoken]
             assert any(key.startswith("first_aid.calf") for key in keys) and said
-            assert wait_for(lambda: any(WAITING in note for note in assistant.status().notes))
+            status = assistant.status
+            assert wait_for(lambda: any(WAITING in note for note in status().notes))
             notes = [note for note in assistant.status().notes if DEFINITIONS_FILE in note]
             assert not assistant.reminders.running
-        assert wait_for(lambda: custom in assistant.reminders.scheduled(), 60)
+        scheduled = assistant.reminders.scheduled
+        assert wait_for(lambda: custom in scheduled(), 60)
         after = assistant.status().notes
     finally:
-        assistant.stop()
+        if assistant is not None:
+            assistant.stop()
     assert len(notes) == 1 and f"close the program that holds {DEFINITIONS_FILE}" in notes[0]
     assert not any(DEFINITIONS_FILE in note for note in after), after
 
