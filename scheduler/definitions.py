@@ -7,15 +7,21 @@ file, and a change counter tells the running service to re-sync its jobs.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
 
-from cramp_common.storage import advice
+from cramp_common.storage import advice, is_locked
 
 DEFINITIONS_FILE = "reminders.sqlite"
+BUSY_SECONDS = 10.0
+"""How long one statement waits for another program's lock before failing."""
+PROBE_BUSY_SECONDS = 0.5
+"""The same while the running assistant waits for a locked file: it retries, it must not hang."""
+RETRY_SECONDS = 2.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS custom_reminders (
@@ -43,6 +49,9 @@ _DAMAGED = (
 
 class ReminderStoreError(Exception):
     """The definitions file cannot be used; the message names the file and what to do."""
+
+    locked = False
+    """Another program holds the file locked (it will likely be free again later)."""
 
 
 @dataclass(frozen=True)
@@ -78,8 +87,10 @@ def _num(reminder_id: str) -> int | None:
 class DefinitionStore:
     """Custom reminders, switched-off defaults, the change counter and the quiet-hours backlog."""
 
-    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False,
+                 busy_seconds: float = BUSY_SECONDS) -> None:
         self.path = Path(path)
+        self.busy_seconds = busy_seconds
         self.read_only = read_only
         """Opened only for reading (e.g. `reminders list` on a read-only directory)."""
         self._uri = ""
@@ -95,7 +106,7 @@ class DefinitionStore:
         """An empty list kept in memory, for a running assistant whose file cannot be used;
         `path` (the damaged file) is only named in messages and never touched."""
         store = cls.__new__(cls)
-        store.path, store.read_only = Path(path), False
+        store.path, store.read_only, store.busy_seconds = Path(path), False, BUSY_SECONDS
         store._use_memory()
         return store
 
@@ -125,10 +136,13 @@ class DefinitionStore:
     def _connect(self) -> Iterator[sqlite3.Connection]:
         try:
             target = self._uri or str(self.path)
-            with closing(sqlite3.connect(target, timeout=10, uri=bool(self._uri))) as conn, conn:
+            with closing(sqlite3.connect(target, timeout=self.busy_seconds,
+                                         uri=bool(self._uri))) as conn, conn:
                 yield conn
         except sqlite3.DatabaseError as exc:
-            raise ReminderStoreError(advice(exc, self.path, "reminder list", _DAMAGED)) from None
+            error = ReminderStoreError(advice(exc, self.path, "reminder list", _DAMAGED))
+            error.locked = is_locked(exc)
+            raise error from None
 
     def _bump(self, conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
@@ -255,3 +269,26 @@ def open_for_service(path: Path) -> tuple[DefinitionStore, str]:
     except ReminderStoreError:
         return DefinitionStore.in_memory(path), (
             f"{first}; until then only the reminders in config.toml are in effect")
+
+
+def open_when_free(path: Path, stopping: threading.Event,
+                   waiting: Callable[[str], None]) -> tuple[DefinitionStore, str] | None:
+    """open_for_service for the running assistant's background start: while another program
+    holds the file locked, wait for it (short busy waits, retried) rather than run without the
+    user's reminders. `waiting` gets one line while it waits and "" once it is free; None when
+    `stopping` is set first."""
+    while True:
+        try:
+            store = DefinitionStore(path, busy_seconds=PROBE_BUSY_SECONDS)
+        except ReminderStoreError as exc:
+            if not exc.locked:
+                waiting("")
+                return open_for_service(path)
+            waiting(f"reminders wait for {path.name}: {exc}; they start by themselves once it "
+                    "is free (first aid is not affected)")
+            if stopping.wait(RETRY_SECONDS):
+                return None
+            continue
+        store.busy_seconds = BUSY_SECONDS
+        waiting("")
+        return store, ""

@@ -45,15 +45,20 @@ class Occurrence:
 class DeliveryLedger:
     """A small SQLite file beside the job store; in memory (with `problem` set) if it fails."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, deferred: bool = False) -> None:
         self.path = Path(path)
         self.problem = ""
         self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+        if not deferred:  # deferred: opened on first use, off the assistant's start-up path
+            self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
         try:
-            self._db = self._connect(str(self.path))
+            return self._connect(str(self.path))
         except sqlite3.Error as exc:
             self._report(exc)
-            self._db = self._connect(":memory:")
+            return self._connect(":memory:")
 
     @staticmethod
     def _connect(target: str) -> sqlite3.Connection:
@@ -74,22 +79,23 @@ class DeliveryLedger:
     def _execute(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
         """Run one statement; on a storage error go on in memory with what could be read."""
         with self._lock:
+            db = self._db = self._db or self._open()
             try:
-                return self._db.execute(sql, params).fetchall()
+                return db.execute(sql, params).fetchall()
             except sqlite3.Error as exc:
                 self._report(exc)
-                self._to_memory()
+                self._db = self._to_memory(db)
                 return self._db.execute(sql, params).fetchall()
 
-    def _to_memory(self) -> None:
+    def _to_memory(self, db: sqlite3.Connection) -> sqlite3.Connection:
         try:
-            rows = self._db.execute("SELECT id, due, kind, state FROM deliveries").fetchall()
+            rows = db.execute("SELECT id, due, kind, state FROM deliveries").fetchall()
         except sqlite3.Error:
             rows = []
         memory = self._connect(":memory:")
         memory.executemany("INSERT OR REPLACE INTO deliveries VALUES (?, ?, ?, ?)", rows)
-        self._db.close()
-        self._db = memory
+        db.close()
+        return memory
 
     def record_due(self, occurrence: Occurrence) -> None:
         """The occurrence has come due (kept as it is if already recorded)."""
@@ -128,7 +134,8 @@ class DeliveryLedger:
 
     def close(self) -> None:
         with self._lock:
-            self._db.close()
+            if self._db is not None:
+                self._db.close()
 
 
 def _key(moment: datetime) -> str:

@@ -12,7 +12,12 @@ from pathlib import Path
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from scheduler import jobs
-from scheduler.definitions import DEFINITIONS_FILE, open_for_service
+from scheduler.definitions import (
+    DEFINITIONS_FILE,
+    DefinitionStore,
+    open_for_service,
+    open_when_free,
+)
 from scheduler.delivery import Delivery, OnDue, SkillSide
 from scheduler.due import DueReminder
 from scheduler.engine import open_scheduler, shut_down
@@ -45,6 +50,10 @@ class ReminderService:
     playback; one never heard in full (crash, shutdown) is said again on return within grace.
     Storage problems never stop the service: `problems` says what is wrong.
 
+    With `defer_storage` nothing touches the files until start() (which the running assistant
+    calls off the listening path), and start() waits while the reminder list is locked by
+    another program, saying so in `problems`, instead of going on without the user's reminders.
+
     Owners: JobSync the job store's contents, Delivery the handing over, DeliveryTracker the
     ledger, ReminderWindow the answer to the last reminder; this class the threads and `apply`.
     """
@@ -61,12 +70,18 @@ class ReminderService:
         definitions_path: Path | None = None,
         poll_seconds: float = 2.0,
         confirm_heard: bool = False,
+        defer_storage: bool = False,
     ) -> None:
         self.store_path = Path(store_path)
         self._problems = Problems()
-        definitions, problem = open_for_service(
-            definitions_path or self.store_path.with_name(DEFINITIONS_FILE))
-        self._problems.note("definitions", problem)
+        self._definitions_path = definitions_path or self.store_path.with_name(DEFINITIONS_FILE)
+        self._deferred = defer_storage
+        self._giving_up = threading.Event()
+        if defer_storage:  # until start(): config.toml's reminders only, no file touched
+            definitions = DefinitionStore.in_memory(self._definitions_path)
+        else:
+            definitions, problem = open_for_service(self._definitions_path)
+            self._problems.note("definitions", problem)
         self._in_effect = InEffect.of(settings, definitions)
         self._clock = clock or self._now
         self._poll_seconds = poll_seconds
@@ -76,7 +91,8 @@ class ReminderService:
         self._poller: threading.Thread | None = None
         self._redo: threading.Thread | None = None
         self._jobs = JobSync(lambda: self._in_effect)
-        self._tracker = DeliveryTracker(self.store_path.with_name(LEDGER_FILE), self._problems)
+        self._tracker = DeliveryTracker(self.store_path.with_name(LEDGER_FILE), self._problems,
+                                        deferred=defer_storage)
         events = ReminderEvents(on_event, self._clock)
         self._window = ReminderWindow(self._clock, self._tracker, events)
         self._delivery = Delivery(
@@ -91,8 +107,11 @@ class ReminderService:
 
     # -- life cycle ---------------------------------------------------------------------------
 
-    def start(self) -> None:
-        """Take the service lock, open the job store, sync jobs from the definitions, run."""
+    def start(self) -> bool:
+        """Take the service lock, open the job store, sync jobs from the definitions, run.
+        False (not started) when give_up() came while a deferred start waited for the list."""
+        if self._deferred and not self._open_deferred():
+            return False
         self._lock.acquire()
         try:
             jobs.register(self._delivery)
@@ -111,6 +130,22 @@ class ReminderService:
         self._redo = threading.Thread(target=self._delivery.redo_unheard, name="reminder-redo",
                                       daemon=True)
         self._redo.start()
+        return True
+
+    def _open_deferred(self) -> bool:
+        opened = open_when_free(self._definitions_path, self._giving_up,
+                                partial(self._problems.note, "definitions"))
+        if opened is None:
+            return False
+        definitions, problem = opened
+        self._problems.note("definitions", problem)
+        self._in_effect = InEffect.of(self._in_effect.settings, definitions)
+        self._deferred = False
+        return True
+
+    def give_up(self) -> None:
+        """Make a start() that waits for a locked reminder list return without starting."""
+        self._giving_up.set()
 
     def stop(self) -> None:
         """Stop firing; a reminder waiting for speech to end is given up (recorded as missed)."""

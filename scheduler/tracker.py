@@ -20,8 +20,8 @@ class DeliveryTracker:
     """Owns the delivery ledger, the occurrences claimed in this process and the run times
     APScheduler just submitted, so each occurrence is said once and none is lost in a crash."""
 
-    def __init__(self, path: Path, problems: Problems) -> None:
-        self.ledger = DeliveryLedger(path)
+    def __init__(self, path: Path, problems: Problems, *, deferred: bool = False) -> None:
+        self.ledger = DeliveryLedger(path, deferred=deferred)
         self._problems = problems
         self._noted()
         self._lock = threading.Lock()

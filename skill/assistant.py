@@ -70,19 +70,24 @@ class Assistant:
             config.reminders, data_dir() / JOB_STORE_FILE,
             on_due=self._on_due, on_event=self._on_reminder_event,
             is_busy=lambda: self.conversation.is_busy(), confirm_heard=True,
+            defer_storage=True,  # started off the listening path: see _start_reminders
         )
+        self.reminders_problem = ""
+        """Why reminders could not start at all, for the log and the status page."""
         self.matcher = open_matcher(self.pack, config, live=True)
         self.conversation = self.new_conversation()
         self._announce: Callable[[str], None] | None = None
         self.listening: ListeningService | None = None
         self._threads: list[threading.Thread] = []
+        self._starter: threading.Thread | None = None
         self._last_turn = float("-inf")
         self._warned = False
 
     # -- life cycle
 
     def start(self) -> None:
-        """Take the run lock, then start reminders, the voice loop and the timer thread."""
+        """Take the run lock, then start the voice loop, the timer thread and, beside them,
+        reminders (their files may be locked by another program: first aid must not wait)."""
         try:
             self._lock.acquire()
         except ServiceLockedError:
@@ -91,10 +96,12 @@ class Assistant:
             ) from None
         self._announce = _announcer(self.config)
         prune_quietly(self.diary.path, self.config.dialogue.diary_retention_days, time.time())
-        if self.config.reminders.enabled:
-            self.reminders.start()
         if self._want_listening:
             self._start_listening()
+        if self.config.reminders.enabled:
+            self._starter = threading.Thread(target=self._start_reminders,
+                                             name="reminder-start", daemon=True)
+            self._starter.start()
         ticker = threading.Thread(target=self._tick_loop, name="dialogue-timer", daemon=True)
         ticker.start()
         self._threads.append(ticker)
@@ -117,6 +124,9 @@ class Assistant:
             self.listening.stop()
         if self.barge_in is not None:
             self.barge_in.close()
+        self.reminders.give_up()
+        if self._starter is not None:  # a start half done (a slow job store) ends first
+            self._starter.join(timeout=30)
         if self.reminders.running:
             self.reminders.stop()
         for thread in self._threads:
@@ -137,9 +147,18 @@ class Assistant:
         self._last_turn = time.monotonic()
         return list(self.conversation.handle_text(text).say)
 
+    def _start_reminders(self) -> None:
+        try:
+            if self.reminders.start():
+                log.info("reminders are running")
+        except Exception as exc:  # the assistant goes on without them; the status page says why
+            self.reminders_problem = f"reminders are off: {exc}"
+            log.exception("reminders could not start")
+
     def storage_problems(self) -> list[str]:
         """What the diary and the reminders are working around, one line each."""
-        found = [data_dir_problem(), self.diary.problem, *self.reminders.problems]
+        found = [data_dir_problem(), self.diary.problem, self.reminders_problem,
+                 *self.reminders.problems]
         return [line for line in found if line]
 
     def _warn_storage(self) -> None:
