@@ -85,6 +85,10 @@ class KeywordLayer:
             return None
         return self.lead_words[words[0]]
 
+    def answer(self, words: list[str], heard: list[str]) -> str | None:
+        """A cramp these words report, else the intent of their lead word (see match, lead)."""
+        return self.match(words, heard) or self.lead(words)
+
     def match(self, words: list[str], heard: list[str] | None = None) -> str | None:
         """The cramp intent these normalised words report, or None; `heard` is the line's words
         before normalisation dropped its lone endings."""

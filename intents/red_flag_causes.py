@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from intents.language import PackError
+from intents.red_flag_data import listed_words
 
 __all__ = ["Causes"]
 
@@ -14,14 +14,6 @@ _AFTER_SIGN = 6
 """Words after a sign word in which a cause may start: "red and itchy from shaving"."""
 _CAUSE_PHRASE = 5
 """Words after the linking word in which the cause itself stands: "from sitting on the beach"."""
-
-
-def _words(data: Mapping[str, Any], key: str) -> frozenset[str]:
-    values = data.get(key) or []
-    if not isinstance(values, list) or not all(isinstance(w, str) for w in values):
-        raise PackError(f"red_flags context causes {key}: a list of quoted words is needed "
-                        f"(YAML reads on/off/no as booleans): {values!r}")
-    return frozenset(values)
 
 
 def _is(word: str, listed: frozenset[str]) -> bool:
@@ -72,12 +64,10 @@ class Causes:
     @classmethod
     def from_data(cls, data: Mapping[str, Any] | None) -> Causes:
         data = data or {}
-        return cls(_words(data, "explained"), _words(data, "links"), _words(data, "likeness"),
-                   _words(data, "harmless"),
-                   _words(data, "cosmetic"), _words(data, "complexion"),
-                   _words(data, "complexion_parts"), _words(data, "chill"),
-                   _words(data, "feelings"), _words(data, "weather"), _words(data, "forecast"),
-                   _words(data, "stained"), _words(data, "stains"))
+        keys = ("explained", "links", "likeness", "harmless", "cosmetic", "complexion",
+                "complexion_parts", "chill", "feelings", "weather", "forecast", "stained",
+                "stains")
+        return cls(*(listed_words(data, key, "causes ") for key in keys))
 
     def concepts(self) -> set[str]:
         return set(self.explained | self.complexion | self.feelings | self.weather | self.stained)

@@ -9,6 +9,7 @@ from typing import Any
 
 from intents.language import PackError
 from intents.red_flag_causes import Causes
+from intents.red_flag_data import listed_words as _listed
 
 __all__ = ["Referents"]
 
@@ -30,15 +31,6 @@ _PARTS = frozenset({"of", "on"})
 heel ON my shoe snapped" (a garment's heel or knee, not the speaker's)."""
 _MAX_NOUN_PHRASE = 4
 """Words of a noun phrase before its verb ("my mum's old phone"); longer is no phrase."""
-
-
-def _listed(data: Mapping[str, Any], key: str, where: str = "") -> frozenset[str]:
-    """The words of one list of the section; a word YAML read as a boolean is one clear error."""
-    values = data.get(key) or []
-    if not isinstance(values, list) or not all(isinstance(w, str) for w in values):
-        raise PackError(f"red_flags context {where}{key}: a list of quoted words is needed "
-                        f"(YAML reads on/off/no as booleans): {values!r}")
-    return frozenset(values)
 
 
 @dataclass(frozen=True)

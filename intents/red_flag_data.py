@@ -105,6 +105,16 @@ class Rule:
                 and found.isdisjoint(self.none))
 
 
+def listed_words(data: Mapping[str, Any], key: str, where: str = "") -> frozenset[str]:
+    """The words of one list of the `context:` section; a word YAML read as a boolean is one
+    clear error."""
+    values = data.get(key) or []
+    if not isinstance(values, list) or not all(isinstance(w, str) for w in values):
+        raise PackError(f"red_flags context {where}{key}: a list of quoted words is needed "
+                        f"(YAML reads on/off/no as booleans): {values!r}")
+    return frozenset(values)
+
+
 def check_level(value: object, where: str) -> str:
     if value not in RANK:
         raise PackError(f"red_flags {where}: level {value!r} must be one of {', '.join(LEVELS)}")

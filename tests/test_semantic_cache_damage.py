@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from intents.semantic.encoder import Encoder
-from intents.semantic.layer import ENV_CACHE, _VectorCache
+from intents.semantic.layer import ENV_CACHE
+from intents.semantic.vector_cache import VectorCache
 
 # said in no template's words: only the semantic layer turns it into a cramp
 PLAIN_WORDS_CRAMP = "the muscle in the back of my lower leg has gone rock hard and wont let go"
@@ -48,7 +49,7 @@ def test_a_garbage_head_is_set_aside_and_retrained(semantic_cache: Path, tmp_pat
 
 def test_a_cut_vector_cache_is_set_aside_and_encoded_again(semantic_cache: Path,
                                                            tmp_path: Path) -> None:
-    cache = _VectorCache(tmp_path, Encoder(cache=tmp_path))
+    cache = VectorCache(tmp_path, Encoder(cache=tmp_path))
     texts = ["my calf is cramping", "turn the kitchen lights on"]
     whole = cache.vectors(texts)
     cache.path.write_bytes(cache.path.read_bytes()[:100])  # cut short

@@ -17,10 +17,10 @@ from intents.semantic.layer import (
     SemanticLayer,
     SemanticResult,
     _decide,
-    _VectorCache,
     cache_root,
 )
 from intents.semantic.training import NONE, Example, load_examples, split
+from intents.semantic.vector_cache import VectorCache
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def validation(matcher: IntentMatcher, layer: SemanticLayer) -> list[Example]:
 
 def thresholds_with(layer: SemanticLayer, validation: list[Example]) -> dict[str, float]:
     """The layer's calibration, run again over `validation` with the layer's own head."""
-    vectors = _VectorCache(cache_root(), layer.encoder).vectors([e.text for e in validation])
+    vectors = VectorCache(cache_root(), layer.encoder).vectors([e.text for e in validation])
     by_text = dict(zip((e.text for e in validation), vectors, strict=True))
     keys = {family(label) for label in layer.head.labels} - {NONE} | {UNCLEAR, SAID_CRAMP,
                                                                      LEG_PAIN}

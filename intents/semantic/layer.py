@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
-import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +18,7 @@ from intents.semantic.classifier import Head, Matrix, Prediction, family
 from intents.semantic.encoder import Encoder, locate
 from intents.semantic.layer_settings import LayerSettings
 from intents.semantic.training import NONE, Example, content_hash, load_examples, split
+from intents.semantic.vector_cache import DAMAGED, VectorCache, set_aside
 from intents.semantic.vocabulary import Vocabulary
 
 __all__ = ["KNOWN", "LayerSettings", "SemanticLayer", "SemanticResult", "cache_root", "head_path",
@@ -208,27 +207,14 @@ def _passes(label: str, confidence: float, thresholds: Mapping[str, float],
             and not settings.off_topic(label, text))
 
 
-_DAMAGED = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile)
-"""What np.load and the field reads raise on a cache file cut short or overwritten."""
-
-
-def _set_aside(path: Path, error: Exception) -> None:
-    """A damaged cache file is renamed (kept for a look) so it is rebuilt, not failed on at
-    every start: a power cut or a full disk must not cost the layer for good."""
-    moved = path.with_name(f"{path.name}.corrupt-{datetime.now():%Y%m%d-%H%M%S}")
-    log.warning("semantic layer: cache file %s is damaged (%s); set aside as %s, rebuilding",
-                path, error, moved.name)
-    path.replace(moved)
-
-
 def load_intact(path: Path) -> _Trained | None:
     """The cached head, or None when there is none or it is damaged (then set aside)."""
     if not path.exists():
         return None
     try:
         return _load(path)
-    except _DAMAGED as error:
-        _set_aside(path, error)
+    except DAMAGED as error:
+        set_aside(path, error)
         return None
 
 
@@ -248,7 +234,7 @@ def _load(path: Path) -> _Trained:
 def _train(examples: list[Example], encoder: Encoder, settings: LayerSettings,
            path: Path) -> _Trained:
     log.info("semantic layer: training the head (first run with this data or model)")
-    vectors = _VectorCache(cache_root(), encoder).vectors([e.text for e in examples])
+    vectors = VectorCache(cache_root(), encoder).vectors([e.text for e in examples])
     by_text = dict(zip((e.text for e in examples), vectors, strict=True))
     train, validation = split(examples, settings.validation_share)
     head = Head.train(np.array([by_text[e.text] for e in train], np.float32),
@@ -278,31 +264,3 @@ def _train(examples: list[Example], encoder: Encoder, settings: LayerSettings,
         if stale != path:
             stale.unlink(missing_ok=True)
     return trained
-
-
-class _VectorCache:
-    """text -> vector, kept per model; only texts not seen before are encoded."""
-
-    def __init__(self, root: Path, encoder: Encoder) -> None:
-        self.path = root / f"vectors-{encoder.files.model_sha256[:16]}.npz"
-        self.encoder = encoder
-
-    def vectors(self, texts: list[str]) -> Matrix:
-        known: dict[str, Matrix] = {}
-        if self.path.exists():
-            try:
-                with self.path.open("rb") as handle, np.load(handle) as data:
-                    known = dict(zip((str(t) for t in data["texts"]), data["vectors"],
-                                     strict=True))
-            except _DAMAGED as error:
-                _set_aside(self.path, error)
-        missing = sorted({t for t in texts if t not in known})
-        if missing:
-            log.info("semantic layer: encoding %d new training sentences", len(missing))
-            known.update(zip(missing, self.encoder.encode(missing, batch=32), strict=True))
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_suffix(".tmp.npz")
-            np.savez(temporary, texts=np.array(list(known)),
-                     vectors=np.array(list(known.values()), np.float32))
-            temporary.replace(self.path)
-        return np.array([known[t] for t in texts], np.float32)
