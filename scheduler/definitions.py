@@ -272,23 +272,24 @@ def open_for_service(path: Path) -> tuple[DefinitionStore, str]:
 
 
 def open_when_free(path: Path, stopping: threading.Event,
-                   waiting: Callable[[str], None]) -> tuple[DefinitionStore, str] | None:
+                   note: Callable[[str], None]) -> DefinitionStore | None:
     """open_for_service for the running assistant's background start: while another program
     holds the file locked, wait for it (short busy waits, retried) rather than run without the
-    user's reminders. `waiting` gets one line while it waits and "" once it is free; None when
-    `stopping` is set first."""
+    user's reminders. `note` gets one line while it waits, then the problem the opened store
+    has ("" when none); None when `stopping` is set first."""
     while True:
         try:
             store = DefinitionStore(path, busy_seconds=PROBE_BUSY_SECONDS)
         except ReminderStoreError as exc:
             if not exc.locked:
-                waiting("")
-                return open_for_service(path)
-            waiting(f"reminders wait for {path.name}: {exc}; they start by themselves once it "
-                    "is free (first aid is not affected)")
+                store, problem = open_for_service(path)
+                note(problem)
+                return store
+            note(f"reminders wait for {path.name}: {exc}; they start by themselves once it "
+                 "is free (first aid is not affected)")
             if stopping.wait(RETRY_SECONDS):
                 return None
             continue
         store.busy_seconds = BUSY_SECONDS
-        waiting("")
-        return store, ""
+        note("")
+        return store

@@ -76,7 +76,6 @@ class ReminderService:
         self._problems = Problems()
         self._definitions_path = definitions_path or self.store_path.with_name(DEFINITIONS_FILE)
         self._deferred = defer_storage
-        self._giving_up = threading.Event()
         if defer_storage:  # until start(): config.toml's reminders only, no file touched
             definitions = DefinitionStore.in_memory(self._definitions_path)
         else:
@@ -107,11 +106,17 @@ class ReminderService:
 
     # -- life cycle ---------------------------------------------------------------------------
 
-    def start(self) -> bool:
+    def start(self, giving_up: threading.Event | None = None) -> bool:
         """Take the service lock, open the job store, sync jobs from the definitions, run.
-        False (not started) when give_up() came while a deferred start waited for the list."""
-        if self._deferred and not self._open_deferred():
-            return False
+        False (not started) when `giving_up` was set while a deferred start waited for a
+        reminder list that another program holds locked."""
+        if self._deferred:
+            definitions = open_when_free(self._definitions_path, giving_up or threading.Event(),
+                                         partial(self._problems.note, "definitions"))
+            if definitions is None:
+                return False
+            self._in_effect = InEffect.of(self._in_effect.settings, definitions)
+            self._deferred = False
         self._lock.acquire()
         try:
             jobs.register(self._delivery)
@@ -131,21 +136,6 @@ class ReminderService:
                                       daemon=True)
         self._redo.start()
         return True
-
-    def _open_deferred(self) -> bool:
-        opened = open_when_free(self._definitions_path, self._giving_up,
-                                partial(self._problems.note, "definitions"))
-        if opened is None:
-            return False
-        definitions, problem = opened
-        self._problems.note("definitions", problem)
-        self._in_effect = InEffect.of(self._in_effect.settings, definitions)
-        self._deferred = False
-        return True
-
-    def give_up(self) -> None:
-        """Make a start() that waits for a locked reminder list return without starting."""
-        self._giving_up.set()
 
     def stop(self) -> None:
         """Stop firing; a reminder waiting for speech to end is given up (recorded as missed)."""

@@ -124,7 +124,6 @@ class Assistant:
             self.listening.stop()
         if self.barge_in is not None:
             self.barge_in.close()
-        self.reminders.give_up()
         if self._starter is not None:  # a start half done (a slow job store) ends first
             self._starter.join(timeout=30)
         if self.reminders.running:
@@ -149,7 +148,7 @@ class Assistant:
 
     def _start_reminders(self) -> None:
         try:
-            if self.reminders.start():
+            if self.reminders.start(giving_up=self._stop):
                 log.info("reminders are running")
         except Exception as exc:  # the assistant goes on without them; the status page says why
             self.reminders_problem = f"reminders are off: {exc}"
