@@ -12,7 +12,7 @@ from intents.language import load_pack
 from intents.matcher import IntentMatcher
 from tests.pulse import PulseServer
 
-pytest_plugins = ["tests.admin_support", "tests.voice_support"]
+pytest_plugins = ["tests.admin_support", "tests.reminder_support", "tests.voice_support"]
 
 
 @pytest.fixture(autouse=True)

@@ -4,24 +4,15 @@ sector) is set aside and rebuilt, so the schedule is saved again instead of livi
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
-import pytest
-
 from scheduler.service import JOB_STORE_FILE, ReminderService
-from tests.test_reminders_service import NO_DEFAULTS, Recorder, ServiceMaker, add_at, soon
+from tests.test_reminders_service import add_at, soon
 
 HEADER = 100
 """Bytes of SQLite's file header: kept, so the file still looks like a database."""
-
-
-@pytest.fixture
-def services(data_home: Path) -> Iterator[Callable[[], ReminderService]]:
-    maker = ServiceMaker(Recorder())
-    yield lambda: maker.make(NO_DEFAULTS, data_home)
-    maker.stop_all()
 
 
 def damage_pages(path: Path) -> None:

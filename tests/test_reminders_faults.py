@@ -26,11 +26,6 @@ from tests.test_reminders_service import (
 
 
 @pytest.fixture
-def rec() -> Recorder:
-    return Recorder()
-
-
-@pytest.fixture
 def services(rec: Recorder) -> Iterator[Callable[..., ReminderService]]:
     """Services that only count a reminder as spoken once heard() says so."""
     maker = ServiceMaker(rec)

@@ -10,7 +10,7 @@ import logging
 import sqlite3
 import threading
 import time as _time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import closing
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -81,11 +81,6 @@ class Recorder:
             return [due for due in self.due if due.id == reminder_id]
 
 
-@pytest.fixture
-def rec() -> Recorder:
-    return Recorder()
-
-
 class ServiceMaker:
     """ReminderServices on a Recorder's callbacks, polling every 0.1 s; stop_all() stops those
     still running at the end of a test."""
@@ -105,17 +100,6 @@ class ServiceMaker:
         for service in self.made:
             if service.running:
                 service.stop()
-
-
-@pytest.fixture
-def services(data_home: Path, rec: Recorder) -> Iterator[Callable[..., ReminderService]]:
-    maker = ServiceMaker(rec)
-
-    def make(settings: ReminderSettings = NO_DEFAULTS, **kwargs: Any) -> ReminderService:
-        return maker.make(settings, data_home, **kwargs)
-
-    yield make
-    maker.stop_all()
 
 
 def soon(seconds: float, settings: ReminderSettings = NO_DEFAULTS) -> datetime:

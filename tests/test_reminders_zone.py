@@ -20,9 +20,7 @@ from skill.config import load_config
 from skill.status import build_status
 from tests.storage_support import CLI, cli_env
 from tests.test_reminders_service import (
-    NO_DEFAULTS,
     Recorder,
-    ServiceMaker,
     add_at,
     soon,
     wait_past,
@@ -43,18 +41,6 @@ def system_tz(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]
     yield set_tz
     monkeypatch.undo()
     time.tzset()
-
-
-@pytest.fixture
-def rec() -> Recorder:
-    return Recorder()
-
-
-@pytest.fixture
-def services(data_home: Path, rec: Recorder) -> Iterator[Callable[[], ReminderService]]:
-    maker = ServiceMaker(rec)
-    yield lambda: maker.make(NO_DEFAULTS, data_home)
-    maker.stop_all()
 
 
 def stored_ids(home: Path) -> list[str]:

@@ -15,9 +15,7 @@ import pytest
 from scheduler.ledger import LEDGER_FILE
 from scheduler.service import JOB_STORE_FILE, ReminderService
 from tests.test_reminders_service import (
-    NO_DEFAULTS,
     Recorder,
-    ServiceMaker,
     add_at,
     soon,
 )
@@ -43,18 +41,6 @@ def locked_by_another_process(path: Path) -> Iterator[None]:
         yield
     finally:
         holder.communicate(timeout=30)  # closes its stdin: the holder lets go and exits
-
-
-@pytest.fixture
-def rec() -> Recorder:
-    return Recorder()
-
-
-@pytest.fixture
-def services(data_home: Path, rec: Recorder) -> Iterator[Callable[[], ReminderService]]:
-    maker = ServiceMaker(rec)
-    yield lambda: maker.make(NO_DEFAULTS, data_home)
-    maker.stop_all()
 
 
 def test_a_locked_job_store_is_left_in_place_and_reminders_still_come(
