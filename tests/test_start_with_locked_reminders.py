@@ -119,3 +119,45 @@ def test_run_hears_a_cramp_while_its_reminder_files_are_locked_then_starts_remin
     assert log.count(WAITING) == 1, log
     assert started is not None, run.text
     assert custom in scheduled and code == 0
+
+
+def test_todays_list_says_the_saved_reminders_are_not_loaded_while_their_file_is_locked(
+    data_home: Path,
+) -> None:
+    _custom_reminder(data_home)
+    config, _ = parse_config(TEXT_SPEECH)
+    assistant: Assistant | None = None
+    try:
+        with locked_by_another_process(data_home / DEFINITIONS_FILE):
+            assistant = Assistant(config, listen=False)
+            assistant.start()
+            status = assistant.status
+            assert wait_for(lambda: any(WAITING in note for note in status().notes))
+            while_locked = assistant.handle_text("any reminders today")
+            locked_keys = [item.key for item in assistant.speaker.last_spoken]
+        reminders = assistant.reminders
+        assert wait_for(lambda: reminders.running, 60)
+        assistant.handle_text("any reminders today")
+        free_keys = [item.key for item in assistant.speaker.last_spoken]
+    finally:
+        if assistant is not None:
+            assistant.stop()
+    # Only config.toml's reminders are known: never a list that silently drops the user's own.
+    assert locked_keys[0] in ("reminder.list.partial", "reminder.list.not_yet"), locked_keys
+    assert "saved reminders aren't loaded yet" in " ".join(while_locked)
+    assert free_keys[0] in ("reminder.list.items", "reminder.list.empty"), free_keys
+
+
+def test_todays_list_says_so_when_the_saved_reminders_cannot_be_read(data_home: Path) -> None:
+    (data_home / DEFINITIONS_FILE).write_bytes(bytes(range(256)) * 16)
+    config, _ = parse_config(TEXT_SPEECH)
+    assistant = Assistant(config, listen=False)
+    try:
+        assistant.start()
+        reminders = assistant.reminders
+        assert wait_for(lambda: reminders.running, 60)
+        assistant.handle_text("any reminders today")
+        keys = [item.key for item in assistant.speaker.last_spoken]
+    finally:
+        assistant.stop()
+    assert keys[0] in ("reminder.list.partial", "reminder.list.not_yet"), keys
