@@ -21,7 +21,7 @@ from skill.dialogue.conversation import Conversation
 from skill.dialogue.diary import Diary
 from skill.dialogue.keys import LISTENING, STORAGE_PROBLEM
 from skill.dialogue.retention import prune_quietly
-from skill.dialogue.wiring import open_conversation, open_matcher
+from skill.dialogue.wiring import open_conversation, open_live_matcher
 from skill.interfaces import AudioSource
 from skill.listening import ListeningService, complete_command, running_voice
 from skill.log_streams import stream_problems
@@ -72,7 +72,7 @@ class Assistant:
         )
         self.reminders_problem = ""
         """Why reminders could not start at all, for the log and the status page."""
-        self.matcher = open_matcher(self.pack, config, live=True)
+        self.matcher, self.understanding_problem = open_live_matcher(self.pack, config)
         self.conversation = self.new_conversation()
         self._announce: Callable[[str], None] | None = None
         self.listening: ListeningService | None = None
@@ -255,6 +255,7 @@ class Assistant:
             self.config, running=True,
             hearing=listening.status if listening is not None else None,
             notes=(self.listening_problem, microphone or "", self.barge_in_note,
+                   self.understanding_problem,
                    self.speaker.problem,
                    *self.storage_problems(), *self.config.problems, *stream_problems()),
         )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from intents.language import LanguagePack, load_pack
@@ -17,6 +19,8 @@ from skill.interfaces import Speaker
 if TYPE_CHECKING:
     from intents.matcher import IntentMatcher
 
+log = logging.getLogger(__name__)
+
 
 def open_matcher(pack: LanguagePack, config: Config, live: bool = False) -> IntentMatcher:
     """The intent matcher for `pack` with the [understanding] settings. `live`: a running
@@ -25,6 +29,23 @@ def open_matcher(pack: LanguagePack, config: Config, live: bool = False) -> Inte
     from intents.matcher import IntentMatcher  # loads the templates: only when one is wanted
 
     return IntentMatcher(pack, semantic=config.understanding.semantic, wait_for_semantic=not live)
+
+
+def open_live_matcher(pack: LanguagePack, config: Config) -> tuple[IntentMatcher, str]:
+    """open_matcher for the running assistant, with the line saying why understanding is
+    reduced ("" when it is not): a semantic model or tokenizer file missing or not the expected
+    one must not keep the night's assistant from starting; the templates and the danger-sign
+    lexicon answer alone. (`ask` still fails on it: an evaluation must not silently lose a
+    layer.)"""
+    from intents.semantic import EncoderError
+
+    try:
+        return open_matcher(pack, config, live=True), ""
+    except EncoderError as exc:
+        problem = f"{exc}; until then only exact sentences and danger signs are understood"
+    log.error("%s", problem)
+    understanding = replace(config.understanding, semantic=False)
+    return open_matcher(pack, replace(config, understanding=understanding), live=True), problem
 
 
 def open_conversation(
