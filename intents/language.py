@@ -81,7 +81,10 @@ def read_pack_yaml(path: Path) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problem = str(getattr(exc, "problem", None) or str(exc).splitlines()[0])
+        start, context = getattr(exc, "context_mark", None), getattr(exc, "context", None)
+        if start is not None and context:
+            problem += f" ({context} from line {start.line + 1})"
         raise PackError(f"{path}{where}: not valid YAML: {problem}") from None
     if data is None:
         return {}
