@@ -21,6 +21,7 @@ from skill.dialogue.conversation import Conversation
 from skill.dialogue.diary import Diary
 from skill.dialogue.keys import LISTENING, STORAGE_PROBLEM
 from skill.dialogue.retention import prune_quietly
+from skill.dialogue.timeutil import SteadyClock
 from skill.dialogue.wiring import open_conversation, open_live_matcher
 from skill.interfaces import AudioSource
 from skill.listening import ListeningService, complete_command, running_voice
@@ -73,6 +74,7 @@ class Assistant:
         self.reminders_problem = ""
         """Why reminders could not start at all, for the log and the status page."""
         self.matcher, self.understanding_problem = open_live_matcher(self.pack, config)
+        self._clock = SteadyClock()
         self.conversation = self.new_conversation()
         self._announce: Callable[[str], None] | None = None
         self.listening: ListeningService | None = None
@@ -139,7 +141,7 @@ class Assistant:
         """A fresh session wired to this assistant's speaker, diary and reminders."""
         return open_conversation(self.config, pack=self.pack, matcher=self.matcher,
                                  diary=self.diary, speaker=self.speaker,
-                                 reminders=self.reminders, realtime=True)
+                                 reminders=self.reminders, realtime=True, clock=self._clock)
 
     def handle_text(self, text: str) -> list[str]:
         """One heard or typed utterance through the dialogue; returns what is said."""
@@ -223,6 +225,8 @@ class Assistant:
             try:
                 self.conversation.tick()
                 self._warn_storage()
+                if self.conversation.episodes.current is None and not self.conversation.is_busy():
+                    self._clock.resync()  # nothing timed: the wall clock may be taken again
             except Exception:  # the timer must outlive one bad tick
                 log.exception("dialogue timer failed")
 

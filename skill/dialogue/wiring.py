@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -13,7 +12,7 @@ from skill.config import Config
 from skill.dialogue.conversation import Conversation
 from skill.dialogue.diary import Diary
 from skill.dialogue.reminders import Reminders
-from skill.dialogue.timeutil import Clock
+from skill.dialogue.timeutil import Clock, SteadyClock
 from skill.interfaces import Speaker
 
 if TYPE_CHECKING:
@@ -58,14 +57,15 @@ def open_conversation(
     speaker: Speaker | None = None,
     reminders: Reminders | None = None,
     realtime: bool = False,
-    clock: Clock = time.time,
+    clock: Clock | None = None,
 ) -> Conversation:
     """A fresh Conversation. The pack (of `language`, default [general] language) and its matcher
     are loaded when not handed in; pass them to share one across conversations. Raises PackError
-    for an unknown language."""
+    for an unknown language. `clock` defaults to a SteadyClock: a wall-clock jump mid-flow
+    must not fire or hold back the cramp timer."""
     if pack is None:
         pack = load_pack(language or config.general.language)
     if matcher is None:
         matcher = open_matcher(pack, config)
-    return Conversation(pack, matcher, config, clock=clock, diary=diary, speaker=speaker,
-                        reminders=reminders, realtime=realtime)
+    return Conversation(pack, matcher, config, clock=clock or SteadyClock(), diary=diary,
+                        speaker=speaker, reminders=reminders, realtime=realtime)
