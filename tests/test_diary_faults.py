@@ -142,3 +142,22 @@ def test_a_session_kept_in_memory_for_a_locked_diary_is_written_at_next_start(
         heard = [e.data["text"] for e in reopened.recent_events(kind="heard")]
         muscles = [e.muscle for e in reopened.recent_episodes()]
     assert heard == ["my calf"] and muscles == ["calf", "foot"] and not kept.exists()
+
+
+def test_waiting_entries_found_twice_are_written_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "history.db"
+    diary = Diary(path)
+    diary.log("heard", {"text": "my calf"}, 100.0)
+    with locked_by_another_process(path):
+        diary.log("heard", {"text": "it's easing"}, 110.0)
+        with caplog.at_level(logging.WARNING):
+            diary.close()
+    kept = _kept_in(caplog)
+    copy = kept.read_bytes()
+    Diary(path).close()  # e.g. the admin page opened the diary first and merged it
+    kept.write_bytes(copy)  # ... while `run`, opening at the same moment, still saw the file
+    with Diary(path) as reopened:
+        heard = [e.data["text"] for e in reopened.recent_events(kind="heard")]
+    assert heard == ["it's easing", "my calf"] and not kept.exists()

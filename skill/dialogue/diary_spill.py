@@ -120,7 +120,11 @@ def merge_waiting(db: sqlite3.Connection, path: Path) -> None:
             continue
         ids: dict[Any, Any] = {}
         try:
-            db.execute("BEGIN")
+            db.execute("BEGIN IMMEDIATE")
+            if _merged_before(db, file.name):  # another process (the admin page) was first
+                db.execute("COMMIT")
+                file.unlink(missing_ok=True)
+                continue
             for sql, params in writes:
                 try:
                     db.execute(sql, _renumbered(db, sql, params, ids))
@@ -149,3 +153,14 @@ def _renumbered(db: sqlite3.Connection, sql: str, params: tuple[Any, ...],
     if sql.startswith("UPDATE episodes ") and params and params[-1] in ids:
         return (*params[:-1], ids[params[-1]])
     return params
+
+
+def _merged_before(db: sqlite3.Connection, name: str) -> bool:
+    """Record `name` as merged in this transaction; True when it already was (so two processes
+    opening the diary at once never write the same entries twice)."""
+    db.execute("CREATE TABLE IF NOT EXISTS merged_spills (name TEXT PRIMARY KEY)")
+    try:
+        db.execute("INSERT INTO merged_spills (name) VALUES (?)", (name,))
+    except sqlite3.IntegrityError:
+        return True
+    return False
