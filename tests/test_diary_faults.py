@@ -161,3 +161,23 @@ def test_waiting_entries_found_twice_are_written_once(
     with Diary(path) as reopened:
         heard = [e.data["text"] for e in reopened.recent_events(kind="heard")]
     assert heard == ["it's easing", "my calf"] and not kept.exists()
+
+
+def test_a_waiting_episode_whose_number_was_taken_meanwhile_keeps_its_own_row(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "history.db"
+    diary = Diary(path)
+    diary.log("heard", {"text": "hello"}, 1.0)
+    with locked_by_another_process(path):
+        row = diary.start_episode(100.0, "calf")
+        diary.end_episode(row, 130.0, "passed", ["first_aid.calf.straighten"])
+        with caplog.at_level(logging.WARNING):
+            diary.close()
+    with closing(sqlite3.connect(path)) as db, db:  # another writer took the same number
+        db.execute("INSERT INTO episodes (id, start, muscle, outcome) VALUES (?, 50, 'foot',"
+                   " 'stopped')", (row,))
+    with Diary(path) as reopened:
+        episodes = [(e.muscle, e.outcome, e.steps) for e in reopened.recent_episodes()]
+    assert episodes == [("calf", "passed", ["first_aid.calf.straighten"]),
+                        ("foot", "stopped", [])]

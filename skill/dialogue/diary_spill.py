@@ -123,12 +123,12 @@ def merge_waiting(db: sqlite3.Connection, path: Path) -> None:
             db.execute("BEGIN IMMEDIATE")
             if _merged_before(db, file.name):  # another process (the admin page) was first
                 db.execute("COMMIT")
-                file.unlink(missing_ok=True)
+                _remove(file)
                 continue
             for sql, params in writes:
                 try:
                     db.execute(sql, _renumbered(db, sql, params, ids))
-                except sqlite3.IntegrityError as exc:  # already written before the exit
+                except sqlite3.IntegrityError as exc:  # kept out alone; the rest goes in
                     log.warning("diary entry dropped (%s): %s", exc, sql)
             db.execute("COMMIT")
         except sqlite3.Error as exc:
@@ -137,7 +137,7 @@ def merge_waiting(db: sqlite3.Connection, path: Path) -> None:
                     db.execute("ROLLBACK")
             log.warning("diary entries in %s wait for the next start: %s", file, exc)
             return
-        file.unlink(missing_ok=True)
+        _remove(file)
         log.info("%d diary entries that waited in %s are written to %s", len(writes), file, path)
 
 
@@ -164,3 +164,12 @@ def _merged_before(db: sqlite3.Connection, name: str) -> bool:
     except sqlite3.IntegrityError:
         return True
     return False
+
+
+def _remove(file: Path) -> None:
+    """A merged file that cannot be removed is harmless: merged_spills keeps it from counting
+    twice; it must not cost the diary its file."""
+    try:
+        file.unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("cannot remove merged diary entries %s: %s", file, exc)
