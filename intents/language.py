@@ -65,21 +65,41 @@ def available_languages() -> list[str]:
     return sorted(p.parent.name for p in PACKS_DIR.glob("*/pack.yaml"))
 
 
-def _read_yaml(path: Path) -> Any:
+def read_pack_yaml(path: Path) -> dict[str, Any]:
+    """A pack file's top-level mapping ({} when empty). Whatever is wrong with it (missing,
+    unreadable, not UTF-8, bad YAML, not a mapping) is one PackError line naming the file and,
+    for bad YAML, its line and column: the CLI prints it as the one start-up error."""
     try:
-        with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise PackError(f"{path}: missing") from None
+    except OSError as exc:
+        raise PackError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise PackError(f"{path}: not UTF-8 text (byte {exc.start}); restore the file "
+                        "from the release") from None
     except yaml.YAMLError as exc:
-        raise PackError(f"{path}: not valid YAML: {exc}") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+        problem = str(getattr(exc, "problem", None) or str(exc).splitlines()[0])
+        start, context = getattr(exc, "context_mark", None), getattr(exc, "context", None)
+        if start is not None and context:
+            problem += f" ({context} from line {start.line + 1})"
+        raise PackError(f"{path}{where}: not valid YAML: {problem}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise PackError(f"{path}: expected a mapping of keys at the top, found a "
+                        f"{type(data).__name__}")
+    return data
+
 
 
 def _merge_sentences(files: list[Path], language: str) -> dict[str, Any]:
     merged: dict[str, Any] = {"language": language, "intents": {}, "lists": {},
                               "expansion_rules": {}, "skip_words": []}
     for path in files:
-        data = _read_yaml(path) or {}
+        data = read_pack_yaml(path) or {}
         for name, body in (data.get("intents") or {}).items():
             if name in merged["intents"]:
                 merged["intents"][name]["data"].extend(body["data"])
@@ -94,7 +114,7 @@ def _merge_sentences(files: list[Path], language: str) -> dict[str, Any]:
 def _load_replies(files: list[Path]) -> dict[str, Reply]:
     replies: dict[str, Reply] = {}
     for path in files:
-        data = _read_yaml(path) or {}
+        data = read_pack_yaml(path) or {}
         for key, body in (data.get("replies") or {}).items():
             if not isinstance(body, dict) or "text" not in body or "source" not in body:
                 raise PackError(f"{path}: reply {key!r} needs 'text' and 'source'")
@@ -114,7 +134,7 @@ def load_pack(language: str) -> LanguagePack:
         raise PackError(
             f"no language pack {language!r}; available: {', '.join(available_languages())}"
         )
-    meta = _read_yaml(directory / "pack.yaml") or {}
+    meta = read_pack_yaml(directory / "pack.yaml") or {}
     return LanguagePack(
         language=language,
         directory=directory,
@@ -128,5 +148,5 @@ def load_pack(language: str) -> LanguagePack:
 @cache
 def load_flows() -> dict[str, Any]:
     """Language-neutral flow definitions (intents/flows.yaml): intent -> steps of reply keys."""
-    data = _read_yaml(FLOWS_PATH) or {}
+    data = read_pack_yaml(FLOWS_PATH) or {}
     return dict(data.get("flows") or {})

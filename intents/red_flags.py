@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from itertools import product
 from typing import Any
 
-import yaml
-
-from intents.language import LanguagePack, PackError
+from intents.language import LanguagePack, PackError, read_pack_yaml
 from intents.normalize import Normalizer
 from intents.real_words import is_real, real_word_sources
 from intents.red_flag_clauses import Gap
@@ -109,10 +107,7 @@ class RedFlagDetector:
         path = pack.directory / "red_flags.yaml"
         data: Mapping[str, Any] = {}
         if path.exists():
-            try:
-                data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            except yaml.YAMLError as exc:
-                raise PackError(f"{path}: not valid YAML: {exc}") from None
+            data = read_pack_yaml(path)
         cutoff = float((pack.meta.get("fuzzy") or {}).get("spelling_cutoff", 0.84))
         known = set(known_words) or template_words_of(pack)
         meta = dict(pack.meta)

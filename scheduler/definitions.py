@@ -95,6 +95,8 @@ class DefinitionStore:
         """Opened only for reading (e.g. `reminders list` on a read-only directory)."""
         self._uri = ""
         self._anchor: sqlite3.Connection | None = None
+        self.stand_in = False
+        """An empty list in memory standing in for a file that cannot be used (in_memory())."""
         if read_only:
             self._open_read_only()
             return
@@ -107,6 +109,7 @@ class DefinitionStore:
         `path` (the damaged file) is only named in messages and never touched."""
         store = cls.__new__(cls)
         store.path, store.read_only, store.busy_seconds = Path(path), False, BUSY_SECONDS
+        store.stand_in = True
         store._use_memory()
         return store
 

@@ -82,7 +82,7 @@ class ReminderService:
             definitions, problem = open_for_service(self._definitions_path)
             self._problems.note("definitions", problem)
         self._in_effect = InEffect.of(settings, definitions)
-        self._clock = clock or self._now
+        self._clock = clock or (lambda: datetime.now(self._in_effect.zone))
         self._poll_seconds = poll_seconds
         self._stopping = threading.Event()
         self._lock = ServiceLock(self.store_path.with_name(LOCK_FILE))
@@ -100,9 +100,6 @@ class ReminderService:
             events=events, window=self._window, clock=self._clock, stopping=self._stopping,
             poll_seconds=poll_seconds,
         )
-
-    def _now(self) -> datetime:
-        return datetime.now(self._in_effect.zone)
 
     # -- life cycle ---------------------------------------------------------------------------
 
@@ -172,6 +169,12 @@ class ReminderService:
     @property
     def settings(self) -> ReminderSettings:
         return self._in_effect.settings
+
+    @property
+    def saved_list_missing(self) -> bool:
+        """The user's saved reminders are not in effect (their file is still locked at start,
+        or could not be read): today's list holds only config.toml's, which must be said."""
+        return self.settings.enabled and (self._deferred or self._in_effect.store.stand_in)
 
     def scheduled(self) -> dict[str, datetime | None]:
         """Job id -> next run time, as the job store holds them (empty when not running)."""

@@ -8,7 +8,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
 from typing import Any
 
 from cramp_common.paths import data_dir, data_dir_problem
@@ -22,12 +21,14 @@ from skill.dialogue.conversation import Conversation
 from skill.dialogue.diary import Diary
 from skill.dialogue.keys import LISTENING, STORAGE_PROBLEM
 from skill.dialogue.retention import prune_quietly
-from skill.dialogue.wiring import open_conversation, open_matcher
+from skill.dialogue.timeutil import SteadyClock
+from skill.dialogue.wiring import open_conversation, open_live_matcher
 from skill.interfaces import AudioSource
 from skill.listening import ListeningService, complete_command, running_voice
 from skill.log_streams import stream_problems
 from skill.speech import close_speaker, create_speaker
 from skill.status import AssistantStatus, build_status
+from skill.storage_notice import StorageNotice
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +39,6 @@ IDLE_TICK_SECONDS = 10.0
 (the ten-minute cramp timer, idle episodes, the daytime note) is never due to the second, and a
 wake-up a second was a twentieth of the idle CPU target."""
 ACTIVE_SECONDS = 60.0
-WARN_AFTER_TURN_SECONDS = 600.0
-"""In quiet hours the storage warning waits for someone to have spoken within this long."""
 
 
 class AlreadyRunningError(RuntimeError):
@@ -74,14 +73,15 @@ class Assistant:
         )
         self.reminders_problem = ""
         """Why reminders could not start at all, for the log and the status page."""
-        self.matcher = open_matcher(self.pack, config, live=True)
+        self.matcher, self.understanding_problem = open_live_matcher(self.pack, config)
+        self._clock = SteadyClock()
         self.conversation = self.new_conversation()
         self._announce: Callable[[str], None] | None = None
         self.listening: ListeningService | None = None
         self._threads: list[threading.Thread] = []
         self._starter: threading.Thread | None = None
         self._last_turn = float("-inf")
-        self._warned = False
+        self._storage_notice = StorageNotice(self.storage_problems, self._say_storage_problem)
 
     # -- life cycle
 
@@ -94,7 +94,9 @@ class Assistant:
             raise AlreadyRunningError(
                 f"cramp-coach is already running on {data_dir()} (lock {self._lock.path})"
             ) from None
-        self._announce = _announcer(self.config)
+        from skill.wyoming_service.announce import announcer_sink
+
+        self._announce = announcer_sink(self.config.wyoming)
         prune_quietly(self.diary.path, self.config.dialogue.diary_retention_days, time.time())
         if self._want_listening:
             self._start_listening()
@@ -139,7 +141,7 @@ class Assistant:
         """A fresh session wired to this assistant's speaker, diary and reminders."""
         return open_conversation(self.config, pack=self.pack, matcher=self.matcher,
                                  diary=self.diary, speaker=self.speaker,
-                                 reminders=self.reminders, realtime=True)
+                                 reminders=self.reminders, realtime=True, clock=self._clock)
 
     def handle_text(self, text: str) -> list[str]:
         """One heard or typed utterance through the dialogue; returns what is said."""
@@ -161,15 +163,10 @@ class Assistant:
         return [line for line in found if line]
 
     def _warn_storage(self) -> None:
-        """Say once that something cannot be saved: never during a flow or speech, and in quiet
-        hours only just after someone spoke to us (nobody is woken for it)."""
-        if self._warned or not self.storage_problems() or self.conversation.is_busy():
-            return
-        config = self.config.reminders
-        recent = time.monotonic() - self._last_turn < WARN_AFTER_TURN_SECONDS
-        if not recent and config.in_quiet_hours(datetime.now(config.zone()).time()):
-            return
-        self._warned = True
+        self._storage_notice.check(self.conversation.is_busy,
+                                   time.monotonic() - self._last_turn, self.config.reminders)
+
+    def _say_storage_problem(self) -> None:
         self.speaker.say(self.pack.reply(STORAGE_PROBLEM), key=STORAGE_PROBLEM)
 
     # -- the voice loop
@@ -228,6 +225,8 @@ class Assistant:
             try:
                 self.conversation.tick()
                 self._warn_storage()
+                if self.conversation.episodes.current is None and not self.conversation.is_busy():
+                    self._clock.resync()  # nothing timed: the wall clock may be taken again
             except Exception:  # the timer must outlive one bad tick
                 log.exception("dialogue timer failed")
 
@@ -260,6 +259,7 @@ class Assistant:
             self.config, running=True,
             hearing=listening.status if listening is not None else None,
             notes=(self.listening_problem, microphone or "", self.barge_in_note,
+                   self.understanding_problem,
                    self.speaker.problem,
                    *self.storage_problems(), *self.config.problems, *stream_problems()),
         )
@@ -291,14 +291,3 @@ class Assistant:
         self.conversation.apply(self.config)
         self.reminders.apply(config.reminders)
 
-
-def _announcer(config: Config) -> Callable[[str], None] | None:
-    """The Home Assistant announcement sink when [wyoming] configures one, else None."""
-    from skill.wyoming_service.announce import AnnounceError, HomeAssistantAnnouncer
-
-    try:
-        announcer = HomeAssistantAnnouncer.from_settings(config.wyoming)
-    except AnnounceError as exc:
-        log.warning("Home Assistant announcements are off: %s", exc)
-        return None
-    return None if announcer is None else announcer.sink(str)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import re
 import shutil
@@ -143,7 +144,7 @@ def ensure_user_config() -> Path:
     is one (a deleted file must not bring back the default emergency number), else from the
     documented default. On a read-only data directory the default is read in place."""
     path = user_config_path()
-    if path.exists():
+    if path.exists() or _symlink_loop(path):  # a loop is reported by load_config, not replaced
         return path
     good = last_good_path(path)
     source = good if good.exists() else DEFAULT_CONFIG_PATH
@@ -164,17 +165,12 @@ def load_config(path: Path | None = None) -> Config:
     """Load `path`, or the user's config.toml (created on first run). Warnings go to the log;
     a file that lost settings or cannot be parsed falls back on its last good copy."""
     target = Path(path) if path is not None else ensure_user_config()
-    try:
-        text = target.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{target}: no such config file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{target}: cannot read: {exc}") from None
     # The user's own file always has a last good copy; another file only if one was made for it.
     guarded = (path is None and target == user_config_path()) or last_good_path(target).exists()
     good_text = read_last_good(target) if guarded else None
     problems: list[str] = []
     try:
+        text = _read(target)
         config, warnings = parse_config(text, str(target))
     except ConfigError as exc:
         if good_text is None:
@@ -193,3 +189,26 @@ def load_config(path: Path | None = None) -> Config:
     for line in (*warnings, *problems):
         log.warning("%s", line)
     return replace(config, path=target, problems=tuple(problems))
+
+
+def _symlink_loop(path: Path) -> bool:
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:  # Python 3.11 reports a loop so
+        return True
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
+
+
+def _read(target: Path) -> str:
+    """The config file's text. One that cannot be read at all (replaced by a directory, e.g. by
+    a container's bind mount, a symlink loop, binary garbage) is a ConfigError like a file that
+    does not parse, so a guarded file falls back on its last good copy: `run` must not refuse
+    to start, and first aid must not wait, for a broken settings file."""
+    try:
+        return target.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{target}: no such config file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{target}: cannot read: {exc}") from None

@@ -3,7 +3,10 @@ back the default emergency number, and says so in one line."""
 
 from __future__ import annotations
 
+import json
 import logging
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,7 +15,7 @@ from cramp_common.paths import user_config_path
 from skill.config import DEFAULT_CONFIG_PATH, load_config
 from skill.config_guard import last_good_path
 from skill.config_write import ConfigWriteError, save_settings
-from tests.storage_support import read_only_view
+from tests.storage_support import CLI, cli_env, read_only_view
 
 
 @pytest.fixture
@@ -121,3 +124,38 @@ def test_an_admin_save_on_an_unparsable_config_changes_nothing_and_says_how_to_f
         save_settings(user_config, {"speech": {"rate": 150}})
     assert "copy config.toml.last-good over it" in str(error.value)
     assert (user_config.read_bytes(), last_good_path(user_config).read_bytes()) == before
+
+
+def _a_directory(path: Path) -> None:
+    path.unlink()
+    path.mkdir()  # what a container's bind mount of a missing file leaves
+
+
+def _binary_garbage(path: Path) -> None:
+    path.write_bytes(bytes(range(128, 256)) * 4)
+
+
+def _a_symlink_loop(path: Path) -> None:
+    path.unlink()
+    path.symlink_to(path.name)
+
+
+@pytest.mark.parametrize("damage", [_a_directory, _binary_garbage, _a_symlink_loop],
+                         ids=["directory", "binary", "symlink-loop"])
+def test_an_unreadable_config_falls_back_to_the_last_good_copy(
+    user_config: Path, damage: Callable[[Path], None], caplog: pytest.LogCaptureFixture
+) -> None:
+    damage(user_config)
+    config = load_config()  # before: "cannot read", and `run` and `ask` refused to start
+    assert config.safety.emergency_number == "999"
+    said = [line for line in start_lines(caplog) if str(user_config) in line]
+    assert len(said) == 1 and "last good" in said[0], start_lines(caplog)
+
+
+def test_ask_gives_first_aid_when_config_toml_is_a_directory(user_config: Path) -> None:
+    _a_directory(user_config)
+    out = subprocess.run([*CLI, "ask", "--silent", "--json"], input="my calf is cramping\n",
+                         capture_output=True, text=True, timeout=300,
+                         env=cli_env(user_config.parent), check=False)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout.splitlines()[0])["intent"] == "cramp.calf", out.stdout

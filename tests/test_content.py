@@ -22,6 +22,7 @@ PLACEHOLDERS = {
     keys.ESCALATION_URGENT_NUMBER: {"urgent_number"},
     keys.REMINDER_SNOOZED: {"minutes"},
     keys.REMINDER_LIST: {"items"},
+    keys.REMINDER_LIST_PARTIAL: {"items"},
     keys.REMINDER_SUMMARY: {"items"},
     keys.REMINDER_LIST_ITEM: {"name", "time"},
     "reminder.custom.prompt": {"text"},

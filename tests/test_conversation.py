@@ -108,6 +108,7 @@ class FakeReminders:
     dismissed: int = 0
     snoozed: list[float | None] = field(default_factory=list)
     today: list[Upcoming] = field(default_factory=list)
+    saved_list_missing: bool = False
 
     def window_open(self) -> bool:
         return self.open

@@ -29,6 +29,7 @@ from tests.waiting import wait_for
 ANSWER_SECONDS = 8.0
 """How long a person waits for an answer before saying it again."""
 WAITING = f"reminders wait for {DEFINITIONS_FILE}"
+NOT_LOADED = "saved reminders aren't loaded yet"
 TEXT_SPEECH = '[speech]\nengine = "none"\n[reminders]\ntimezone = "UTC"\n'
 
 
@@ -119,3 +120,41 @@ def test_run_hears_a_cramp_while_its_reminder_files_are_locked_then_starts_remin
     assert log.count(WAITING) == 1, log
     assert started is not None, run.text
     assert custom in scheduled and code == 0
+
+
+def test_todays_list_says_the_saved_reminders_are_not_loaded_while_their_file_is_locked(
+    data_home: Path,
+) -> None:
+    _custom_reminder(data_home)
+    config, _ = parse_config(TEXT_SPEECH)
+    assistant: Assistant | None = None
+    try:
+        with locked_by_another_process(data_home / DEFINITIONS_FILE):
+            assistant = Assistant(config, listen=False)
+            assistant.start()
+            status = assistant.status
+            assert wait_for(lambda: any(WAITING in note for note in status().notes))
+            while_locked = " ".join(assistant.handle_text("any reminders today"))
+        reminders = assistant.reminders
+        assert wait_for(lambda: reminders.running, 60)
+        once_free = " ".join(assistant.handle_text("any reminders today"))
+    finally:
+        if assistant is not None:
+            assistant.stop()
+    # Only config.toml's reminders are known: never a list that silently drops the user's own.
+    assert NOT_LOADED in while_locked, while_locked
+    assert NOT_LOADED not in once_free and "reminders" in once_free, once_free
+
+
+def test_todays_list_says_so_when_the_saved_reminders_cannot_be_read(data_home: Path) -> None:
+    (data_home / DEFINITIONS_FILE).write_bytes(bytes(range(256)) * 16)
+    config, _ = parse_config(TEXT_SPEECH)
+    assistant = Assistant(config, listen=False)
+    try:
+        assistant.start()
+        reminders = assistant.reminders
+        assert wait_for(lambda: reminders.running, 60)
+        said = " ".join(assistant.handle_text("any reminders today"))
+    finally:
+        assistant.stop()
+    assert NOT_LOADED in said, said

@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from hassil import Intents
 
 from intents.fuzzy import NUMBER, sample_templates
+from intents.language import read_pack_yaml
 
 __all__ = ["NONE", "Example", "load_examples", "split", "content_hash"]
 
@@ -52,7 +52,7 @@ def read_paraphrases(path: Path, normalize: Callable[[str], str]) -> list[Exampl
     """intent (or safety.red_flag/<level>) -> list of utterances; a missing file gives none."""
     if not path.exists():
         return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_pack_yaml(path)
     out = []
     for key, lines in data.items():
         label, _, level = str(key).partition("/")

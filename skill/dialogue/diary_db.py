@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cramp_common.storage import advice
+from cramp_common.storage import advice, kind_of
+from skill.dialogue.diary_spill import dump, merge_waiting, spill
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,9 @@ class DiaryConnection:
         """The fault last said in the log (the problem without its count of waiting entries)."""
         self.in_memory = False
         """True when the diary file could not be opened: this session is kept in memory only."""
+        self._keep_at_exit = False
+        """The in-memory session stands in for a file that was only locked or on a full disk:
+        at exit it is kept like unwritten entries (diary_spill), not dropped."""
         self._pending: list[_Write] = []
         self._batch: list[_Write] | None = None
         self._batch_failed = False
@@ -75,9 +79,11 @@ class DiaryConnection:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.executescript(_SCHEMA)
+            merge_waiting(db, self.path)
             return db
         except (sqlite3.Error, OSError) as exc:
             self.in_memory = True
+            self._keep_at_exit = kind_of(exc, self.path) in ("locked", "full")
             self._report(exc)
             return self._memory()
 
@@ -120,10 +126,23 @@ class DiaryConnection:
     def close(self) -> None:
         with self.lock:
             self._flush()
-            if self._pending:
-                log.warning("%d diary entries could not be written: %s", len(self._pending),
-                            self.problem)
+            waiting = [(w.sql, w.params) for w in self._pending]
+            if self._keep_at_exit:
+                waiting = dump(self._db)
+            if waiting:
+                self._keep(waiting)
             self._db.close()
+
+    def _keep(self, waiting: list[tuple[str, tuple[Any, ...]]]) -> None:
+        """Entries the file did not take by exit go to a spill file, merged at next start."""
+        kept = spill(self.path, waiting)
+        if kept is None:
+            log.error("%d diary entries could not be written, nor kept anywhere else: %s",
+                      len(waiting), self.problem)
+            return
+        self._pending.clear()
+        log.warning("%d diary entries could not be written (%s); they are kept in %s and "
+                    "written to the diary at the next start", len(waiting), self.problem, kept)
 
     @contextmanager
     def batch(self) -> Iterator[None]:

@@ -47,6 +47,9 @@ REMINDER_NAME = "reminder.name.{kind}"
 REMINDER_NAMED_KINDS = ("hydration", "footbath", "stretch")
 REMINDER_SUMMARY = SUMMARY_KEY
 REMINDER_LIST_EMPTY = "reminder.list.empty"
+REMINDER_LIST_PARTIAL = "reminder.list.partial"
+REMINDER_LIST_NOT_YET = "reminder.list.not_yet"
+"""Today's list while the saved reminders are not loaded: config.toml's only, said so plainly."""
 REMINDER_UNAVAILABLE = "reminder.unavailable"
 STORAGE_PROBLEM = "storage.problem"
 """Said once, when nothing else is going on, after the diary or reminders fell back to memory."""

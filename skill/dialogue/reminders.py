@@ -51,6 +51,11 @@ class Reminders(Protocol):
         """Reminders still to come today, in time order."""
         ...
 
+    @property
+    def saved_list_missing(self) -> bool:
+        """The user's saved reminders are not loaded yet: list_today() may miss some."""
+        ...
+
 
 def parse_minutes(value: str | None, number_words: dict[str, int] | None = None) -> int | None:
     """The `minutes` slot as an int (digits or a number word from the pack), else None."""

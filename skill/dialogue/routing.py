@@ -203,7 +203,10 @@ class Router:
             self.replies.say(plan, keys.REMINDER_UNAVAILABLE)
             return
         items = self.reminders.list_today()
+        partial = self.reminders.saved_list_missing
         if items:
-            self.replies.say(plan, keys.REMINDER_LIST, items=self.replies.list_items(items))
+            key = keys.REMINDER_LIST_PARTIAL if partial else keys.REMINDER_LIST
+            self.replies.say(plan, key, items=self.replies.list_items(items))
         else:
-            self.replies.say(plan, keys.REMINDER_LIST_EMPTY)
+            self.replies.say(plan, keys.REMINDER_LIST_NOT_YET if partial
+                             else keys.REMINDER_LIST_EMPTY)

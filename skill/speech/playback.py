@@ -14,6 +14,12 @@ from skill.speech.sound import Samples
 
 log = logging.getLogger(__name__)
 
+OUTPUT_RETURN_SECONDS = 15.0
+"""How long sentences wait for a sound server that went away after playing (PulseAudio killed
+and restarted, or restarting after an update): a first-aid step is heard a few seconds late
+instead of lost. Counted from the outage's start, so a server that stays away costs one wait."""
+RETRY_SECONDS = 0.5
+
 
 class Player(Protocol):
     device: str
@@ -41,6 +47,8 @@ class Playback:
         self.keep_open = False
         """idle() leaves the output open (barge-in: the echo canceller follows the stream)."""
         self._lock = threading.Lock()
+        self._lost_at: float | None = None
+        """time.monotonic() when a working output was found gone, until it is back."""
 
     # -- barge-in (skill/barge_in.py) -----------------------------------------------------
 
@@ -79,6 +87,27 @@ class Playback:
             log.warning("no audio output: %s", exc)
             return False
         return True
+
+    def ready_or_back(self, cut: threading.Event) -> bool:
+        """ready(), but when sound played before, wait (cut by `cut`) for an output that has
+        just gone away, up to OUTPUT_RETURN_SECONDS since it went."""
+        if self.ready():
+            self._lost_at = None
+            return True
+        if not self.last_sound_end:  # never had sound (a headless machine): print at once
+            return False
+        lost = self._lost_at = self._lost_at or time.monotonic()
+        while time.monotonic() - lost < OUTPUT_RETURN_SECONDS:
+            if cut.wait(RETRY_SECONDS):
+                return False
+            try:
+                self.player.open()  # quietly: ready() said the fault once already
+            except PlaybackError:
+                continue
+            log.info("audio output is back; speaking again")
+            self._lost_at = None
+            return True
+        return False
 
     def warm(self) -> None:
         """Open the output ahead of a reply: a fresh PulseAudio stream stalls ~1.5 s before

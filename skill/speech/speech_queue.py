@@ -167,7 +167,7 @@ class SpeechQueue:
             playback.play(soft_chime(audio[1], profile.voice.volume), audio[1], "", cut, watchdog)
         if cut.is_set():
             return False
-        audible = audio is not None and playback.ready()
+        audible = audio is not None and playback.ready_or_back(cut)
         self.spoken.record(SpokenItem(item.text, item.key, item.flow, voicing.clock(), audible))
         heard = audio is not None and audible and playback.play(*audio, item.text, cut, watchdog)
         if not heard and self.echo is not None:

@@ -126,3 +126,14 @@ class HomeAssistantAnnouncer:
             ).start()
 
         return on_due
+
+
+def announcer_sink(settings: WyomingSettings) -> Callable[[str], None] | None:
+    """The Home Assistant announcement sink when [wyoming] configures one, else None (a bad
+    setting is logged: reminders are still spoken here)."""
+    try:
+        announcer = HomeAssistantAnnouncer.from_settings(settings)
+    except AnnounceError as exc:
+        log.warning("Home Assistant announcements are off: %s", exc)
+        return None
+    return None if announcer is None else announcer.sink(str)
