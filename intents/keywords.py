@@ -62,6 +62,9 @@ class KeywordLayer:
     put back when they open a fragment that ends in lone endings."""
     sides: frozenset[str] = frozenset()
     """Side words that may stand in a fragment ("왼", "오른")."""
+    cannot_stand: tuple[str, ...] = ()
+    """Word starts of "cannot stand / get up": after a leg part with a particle ("오른 종아리가
+    서겠어요") the cramp is told by what it does."""
     veto_first: frozenset[str] = frozenset()
     """Units that never open a Korean sentence and stand for other speech there ("후")."""
 
@@ -89,7 +92,8 @@ class KeywordLayer:
                    misheard_cramp=_words(section, "misheard_cramp"),
                    misheard_leg={str(k): str(v)
                                  for k, v in (section.get("misheard_leg") or {}).items()},
-                   sides=_words(section, "sides"), veto_first=_words(section, "veto_first"))
+                   sides=_words(section, "sides"), veto_first=_words(section, "veto_first"),
+                   cannot_stand=tuple(sorted(_words(section, "cannot_stand"))))
 
     def lead(self, words: list[str]) -> str | None:
         """The intent of a line opened by a lead word whose other words name no cramp, leg part,
@@ -175,7 +179,7 @@ class KeywordLayer:
             if not (word.startswith(self.body) and word.endswith(self.leg_particles)):
                 continue
             for after in heard[i + 1:]:
-                if after in self.lost_word_endings:
+                if after in self.lost_word_endings or after.startswith(self.cannot_stand):
                     return True
                 # lost words come out as one-syllable units ("종아리가 앞 고 어요"); a real word
                 # between says what happened instead ("다리에 두드러기가 나요": a rash)
