@@ -19,6 +19,7 @@ def matcher() -> IntentMatcher:
     ("왼 종아리에 아이가 어요", "cramp.calf"),  # 왼쪽 종아리에 쥐 났어요, 120 wpm
     ("요 아이가 어요", "cramp.calf"),  # 종아리 쥐 났어요, 120 wpm
     ("아이가 나요", "cramp.calf"),  # 쥐 났다, 130 wpm
+    ("에 아이 요", "cramp.calf"),  # 발에 쥐가 나요, 130 wpm
     ("더 가 나요", "cramp.thigh"),  # 허벅지에 쥐가 나요, 170 and 210 wpm
     ("더 가 나 어요", "cramp.thigh"),  # 허벅지가 당겨요
     ("더 가 났어요", "cramp.thigh"),  # 허벅지 쥐났어요; before, the general leg cramp
