@@ -71,3 +71,28 @@ def test_a_fall_or_a_childs_swollen_leg_is_still_a_danger_sign(matcher: IntentMa
 def test_typed_cramp_reports_are_unchanged(matcher: IntentMatcher, text: str) -> None:
     found = matcher.match(text).intent
     assert found is not None and found.startswith("cramp."), found
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("종아리가 막 뭉쳤어요 아파요", "cramp.calf"),
+    ("종아리가 돌처럼 딱딱해요", "cramp.calf"),
+    ("아 다리에 쥐나서 아파 죽겠어", "cramp.calf"),
+    ("오른쪽 허벅지 뒤쪽이 땡겨요", "cramp.thigh"),
+    ("발가락이 막 꼬여요", "cramp.foot"),
+    ("왼발에 쥐가 나서 너무 아파요", "cramp.foot"),
+    ("뭐라고요 못 들었어요", "control.repeat"),
+    ("한 번만 더 말해 주세요", "control.repeat"),
+    ("했어요 다음은요", "control.next"),
+    ("이제 됐어 그만해", "control.stop"),
+])
+def test_knotted_stone_hard_or_twisting_muscles_and_everyday_controls_are_understood_typed(
+        matcher: IntentMatcher, text: str, intent: str) -> None:
+    assert matcher.match(text).intent == intent
+
+
+@pytest.mark.parametrize("text", [
+    "책상이 딱딱해요", "일이 꼬여요", "숙제 다 했어", "빵이 딱딱해졌어요",
+])
+def test_hard_or_twisted_things_that_are_no_leg_start_nothing(matcher: IntentMatcher,
+                                                               text: str) -> None:
+    assert matcher.match(text).intent is None
