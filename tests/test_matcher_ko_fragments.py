@@ -38,6 +38,8 @@ def test_the_small_models_stand_ins_for_cramp_words_still_report_the_cramp(
     "더 가 뒤에 알려 나요",  # words, not lost units, after "더 가"
     "후 났어",  # 부엌에 쥐가 나왔어 (a mouse in the kitchen), 170 wpm
     "후 이 가 올랐어요",  # 부엌에 쥐 한 마리가 있어, 200 wpm
+    "부었어요 났어",  # 부엌에 쥐가 나왔어, 130 wpm
+    "부었 가 올랐어요",  # 뭘 할 수 있어요, 170 wpm
     "났네 수영",  # 알람 맞춰 줘, 170 wpm
     "이 가 났네 어요",  # 내일 알람 맞춰 줘, 200 wpm
 ])
@@ -61,6 +63,7 @@ def test_move_on_or_a_child_beside_a_lone_swelling_is_no_danger_sign(
     "넘어지고 나서 다리를 못 움직이겠어요",
     "우리 아이 다리가 부었어요",  # the child's leg swelled
     "쥐가 났는데 종아리가 부었어요",
+    "부었어요 다리에 쥐났어",  # 와이프 종아리에 쥐났어, 120 wpm: a swollen leg, whatever was said
 ])
 def test_a_fall_or_a_childs_swollen_leg_is_still_a_danger_sign(matcher: IntentMatcher,
                                                                text: str) -> None:
