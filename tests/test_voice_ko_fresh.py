@@ -82,3 +82,14 @@ def test_mouse_in_the_kitchen_or_an_alarm_request_starts_nothing(
 ) -> None:
     intents = heard_intents(capsys, str(korean_speech(said, speed)))
     assert all(i is None for i in intents), (said, speed, intents)
+
+
+# The small model hears espeak's 쥐 as 아이 ("왼 종아리에 아이가 어요" at 120 wpm, "아이가 어요" at
+# 130): in a fragment before a lone ending it is the cramp word, and first aid starts.
+@pytest.mark.parametrize(("said", "speed"), [("왼쪽 종아리에 쥐 났어요", 120), ("쥐 났어요", 130)])
+def test_cramp_word_heard_as_child_still_starts_first_aid(
+    capsys: pytest.CaptureFixture[str], ko_model: LoadedModel, korean_speech: KoreanSpeech,
+    said: str, speed: int,
+) -> None:
+    intents = heard_intents(capsys, str(korean_speech(said, speed)))
+    assert intents == ["cramp.calf"], (said, speed, intents)
