@@ -16,6 +16,10 @@ from typing import Any
 __all__ = ["KeywordLayer", "KeywordRule"]
 
 
+def _words(section: Mapping[str, Any], key: str) -> frozenset[str]:
+    return frozenset(str(w) for w in section.get(key) or [])
+
+
 @dataclass(frozen=True)
 class KeywordRule:
     intent: str
@@ -50,6 +54,19 @@ class KeywordLayer:
     rest names nothing the layer knows (see lead())."""
     lead_word_blockers: tuple[str, ...] = ()
     """Word starts that make a lead-word line something else ("다시 아파요": it hurts again)."""
+    misheard_cramp: frozenset[str] = frozenset()
+    """Units the small model hears for the cramp word ("아이가" for 쥐가): in a fragment, before
+    a lone ending, they report a cramp (see _misheard)."""
+    misheard_leg: Mapping[str, str] = field(default_factory=dict)
+    """Unit pairs the small model hears for a leg part with its particle ("더 가" for 허벅지가),
+    put back when they open a fragment that ends in lone endings."""
+    sides: frozenset[str] = frozenset()
+    """Side words that may stand in a fragment ("왼", "오른")."""
+    cannot_stand: tuple[str, ...] = ()
+    """Word starts of "cannot stand / get up": after a leg part with a particle ("오른 종아리가
+    서겠어요") the cramp is told by what it does."""
+    veto_first: frozenset[str] = frozenset()
+    """Units that never open a Korean sentence and stand for other speech there ("후")."""
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any]) -> KeywordLayer | None:
@@ -71,7 +88,12 @@ class KeywordLayer:
                    lead_words={str(k): str(v)
                                for k, v in (section.get("lead_words") or {}).items()},
                    lead_word_blockers=tuple(
-                       str(w) for w in section.get("lead_word_blockers") or []))
+                       str(w) for w in section.get("lead_word_blockers") or []),
+                   misheard_cramp=_words(section, "misheard_cramp"),
+                   misheard_leg={str(k): str(v)
+                                 for k, v in (section.get("misheard_leg") or {}).items()},
+                   sides=_words(section, "sides"), veto_first=_words(section, "veto_first"),
+                   cannot_stand=tuple(sorted(_words(section, "cannot_stand"))))
 
     def lead(self, words: list[str]) -> str | None:
         """The intent of a line opened by a lead word whose other words name no cramp, leg part,
@@ -86,8 +108,42 @@ class KeywordLayer:
         return self.lead_words[words[0]]
 
     def answer(self, words: list[str], heard: list[str]) -> str | None:
-        """A cramp these words report, else the intent of their lead word (see match, lead)."""
-        return self.match(words, heard) or self.lead(words)
+        """A cramp these words report, else the intent of their lead word (see match, lead);
+        nothing for a line opened by a unit of other speech (veto_first)."""
+        if words and words[0] in self.veto_first:
+            return None
+        words, heard = self._leg_put_back(words, heard)
+        return self.match(words, heard) or self._misheard(words, heard) or self.lead(words)
+
+    def _leg_put_back(self, words: list[str],
+                      heard: list[str]) -> tuple[list[str], list[str]]:
+        """"더 가 나요" -> "허벅지가 나요": a misheard leg part opening lost units and endings."""
+        for wrong, right in self.misheard_leg.items():
+            pair = wrong.split()
+            rest = heard[len(pair):]
+            if (heard[:len(pair)] == pair and self._lost(rest)
+                    and self.lost_word_endings.intersection(rest)):
+                if words[:len(pair)] == pair:
+                    words = [right, *words[len(pair):]]
+                return words, [right, *rest]
+        return words, heard
+
+    def _lost(self, words: list[str]) -> bool:
+        """Only one-syllable units and lone endings: what recognition makes of lost words."""
+        return all(len(w) == 1 or w in self.lost_word_endings for w in words)
+
+    def _misheard(self, words: list[str], heard: list[str]) -> str | None:
+        """A misheard cramp word with at most a side and leg part before it and lone endings
+        after it: "왼 종아리에 아이가 어요", "요 아이가 어요" (espeak's 쥐 났어요)."""
+        spots = [i for i, w in enumerate(heard) if w in self.misheard_cramp]
+        if len(spots) != 1:
+            return None
+        before, after = heard[:spots[0]], heard[spots[0] + 1:]
+        if not (self._lost(after) and self.lost_word_endings.intersection(after)):
+            return None
+        if not all(len(w) == 1 or w in self.sides or w.startswith(self.body) for w in before):
+            return None
+        return None if self._vetoed(words) else self._pick(words)
 
     def match(self, words: list[str], heard: list[str] | None = None) -> str | None:
         """The cramp intent these normalised words report, or None; `heard` is the line's words
@@ -100,9 +156,15 @@ class KeywordLayer:
         if not (self.triggers.intersection(words) or leg_and_cramp
                 or self._leg_then_lost_words(heard or [])):
             return None
-        if any(w.startswith(self.veto) for w in words) or (words and words[0].startswith(
-                self.questions)):
-            return None
+        return None if self._vetoed(words) else self._pick(words)
+
+    def _vetoed(self, words: list[str]) -> bool:
+        """Something else happened, or the line is a question."""
+        return any(w.startswith(self.veto) for w in words) or bool(
+            words and words[0].startswith(self.questions))
+
+    def _pick(self, words: list[str]) -> str:
+        """The first rule's intent whose word is heard, else the general leg cramp."""
         for rule in self.rules:
             if any(w.startswith(rule.words) for w in words):
                 return rule.intent
@@ -117,7 +179,7 @@ class KeywordLayer:
             if not (word.startswith(self.body) and word.endswith(self.leg_particles)):
                 continue
             for after in heard[i + 1:]:
-                if after in self.lost_word_endings:
+                if after in self.lost_word_endings or after.startswith(self.cannot_stand):
                     return True
                 # lost words come out as one-syllable units ("종아리가 앞 고 어요"); a real word
                 # between says what happened instead ("다리에 두드러기가 나요": a rash)

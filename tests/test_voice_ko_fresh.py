@@ -57,3 +57,39 @@ def test_say_it_once_more_is_a_repeat_though_its_middle_word_is_lost(
 ) -> None:
     intents = heard_intents(capsys, str(korean_speech("다시 한번 말해줘", speed)))
     assert intents == ["control.repeat"], (speed, intents)
+
+
+# espeak's 허벅지가/허벅지에 reaches the small model as "더 가" ("더 가 나요" at 170 and 210 wpm):
+# opening a fragment, it is the thigh, so the thigh's own first aid starts.
+@pytest.mark.parametrize("speed", [170, 210])
+def test_thigh_cramp_whose_thigh_is_heard_as_more_starts_thigh_first_aid(
+    capsys: pytest.CaptureFixture[str], ko_model: LoadedModel, korean_speech: KoreanSpeech,
+    speed: int,
+) -> None:
+    intents = heard_intents(capsys, str(korean_speech("허벅지에 쥐가 나요", speed)))
+    assert intents == ["cramp.thigh"], (speed, intents)
+
+
+# A mouse in the kitchen ("후 났어": 부엌에 heard as 후) and an alarm ("났네 수영": 알람 heard as
+# 났네) once started first aid at these speeds; unrelated speech must start nothing.
+@pytest.mark.parametrize(("said", "speed"), [
+    ("부엌에 쥐가 나왔어", 170), ("부엌에 쥐가 나왔어", 210),
+    ("알람 맞춰 줘", 170), ("알람 맞춰 줘", 210),
+])
+def test_mouse_in_the_kitchen_or_an_alarm_request_starts_nothing(
+    capsys: pytest.CaptureFixture[str], ko_model: LoadedModel, korean_speech: KoreanSpeech,
+    said: str, speed: int,
+) -> None:
+    intents = heard_intents(capsys, str(korean_speech(said, speed)))
+    assert all(i is None for i in intents), (said, speed, intents)
+
+
+# The small model hears espeak's 쥐 as 아이 ("왼 종아리에 아이가 어요" at 120 wpm, "아이가 어요" at
+# 130): in a fragment before a lone ending it is the cramp word, and first aid starts.
+@pytest.mark.parametrize(("said", "speed"), [("왼쪽 종아리에 쥐 났어요", 120), ("쥐 났어요", 130)])
+def test_cramp_word_heard_as_child_still_starts_first_aid(
+    capsys: pytest.CaptureFixture[str], ko_model: LoadedModel, korean_speech: KoreanSpeech,
+    said: str, speed: int,
+) -> None:
+    intents = heard_intents(capsys, str(korean_speech(said, speed)))
+    assert intents == ["cramp.calf"], (said, speed, intents)
