@@ -19,13 +19,14 @@ import subprocess
 import tempfile
 import time
 import wave
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from intents.language import load_pack
 from intents.matcher import IntentMatcher
+from skill.interfaces import Recognizer
 from skill.barge_in import ACTING, BARGE_COMMIT_MS, command_of
 from skill.listening import ListeningService, build_gate, build_recognizer, complete_command
 from tests.pulse import PulseServer, synth_wav
@@ -123,12 +124,16 @@ def ratio_db(out: np.ndarray, ref: np.ndarray, at: float) -> float:
 
 
 def analyse(out: np.ndarray, mic: np.ndarray, offset: int,
-            spans: list[tuple[float, float]], ref: np.ndarray | None = None) -> dict[str, object]:
+            spans: list[tuple[float, float]], ref: np.ndarray | None = None,
+            recognizer: Recognizer | None = None,
+            classify: Callable[[str], str | None] | None = None) -> dict[str, object]:
+    """`recognizer`: the product's (grammar mode) unless given; `classify`: what acts
+    (barge-in's command_of unless given)."""
     matcher = IntentMatcher(load_pack("ko"))
-    classify = command_of(matcher)
+    classify = classify or command_of(matcher)
     events: list[tuple[float, str]] = []
     sample = [0]
-    service = ListeningService(PcmSource(b""), build_recognizer(SETTINGS, "ko"),
+    service = ListeningService(PcmSource(b""), recognizer or build_recognizer(SETTINGS, "ko"),
                                lambda text: events.append((sample[0] / RATE, text)),
                                gate=build_gate(SETTINGS), early_commit_ms=BARGE_COMMIT_MS,
                                is_complete=complete_command(matcher, SETTINGS.early_commit_score),
@@ -146,6 +151,13 @@ def analyse(out: np.ndarray, mic: np.ndarray, offset: int,
         heard.append(" | ".join(said) if said else None)
     acted = sum(any(classify(p) in ACTING for p in h.split(" | ")) for h in heard if h)
     busy = [(b + shift - 0.5, e + shift + 1.5) for b, e in spans]
+    # ms from each command's end to the end of the 30 ms chunk whose transcript acted
+    # (decoding time left out: the recogniser runs faster than real time here).
+    latency = [next((round(1000 * (when + 0.03 - end - shift)) for when, t in events
+                     if begin + shift <= when <= end + shift + 1.5 and t != "<open>"
+                     and classify(t) in ACTING), -1) for begin, end in spans]
+    self_acted = [t for w, t in events if t != "<open>" and w > shift + 2.0
+                  and not any(lo <= w <= hi for lo, hi in busy) and classify(t) in ACTING]
     lone = [w for w, t in events if t == "<open>" and w > shift + 2.0
             and not any(lo <= w <= hi for lo, hi in busy)]
     ratios: dict[str, list[float]] = {"self": [], "command": []}
@@ -165,6 +177,7 @@ def analyse(out: np.ndarray, mic: np.ndarray, offset: int,
     echo = (mic[:n][quiet[:n]] ** 2).mean()
     erle = 10 * np.log10(max(1.0, echo) / max(1.0, (out[:n][quiet[:n]] ** 2).mean()))
     return {"acted": acted, "heard": heard, "self_openings": len(lone), "ratios": ratios,
+            "latency_ms": latency, "self_acted": self_acted,
             "echo_seconds": float(quiet.sum() / RATE), "erle_db": round(float(erle), 1)}
 
 
@@ -179,6 +192,8 @@ def main() -> None:
     parser.add_argument("--duck-db", type=float, default=None,
                         help="with --held: the reply this many dB quieter instead of silent")
     parser.add_argument("--room-rate", type=int, default=0)
+    parser.add_argument("--control", action="store_true",
+                        help="also decode with barge-in's control grammar (aec_inproc_probe)")
     parser.add_argument("--say", default=",".join(COMMANDS), help="commands, comma-separated")
     args = parser.parse_args()
     os.environ.setdefault("CRAMP_COACH_HOME", tempfile.mkdtemp(prefix="aec-probe-"))
@@ -204,7 +219,15 @@ def main() -> None:
               f"{len(spans)} ({args.say}); self-openings {result['self_openings']} in "
               f"{result['echo_seconds']:.0f} s of echo alone; ERLE {result['erle_db']} dB; "
               f"load {load:.1f}")
-        print("  heard:", result["heard"])
+        print("  heard:", result["heard"], "ms after each end:", result["latency_ms"],
+              "acting on its own voice:", result["self_acted"])
+        if args.control:  # the same recording through the control grammar, tail rule
+            from bench.aec_inproc_probe import control_recognizer, tail_rule
+            again = analyse(out, mic, offset, spans, read(speech), control_recognizer(False)(),
+                            tail_rule())
+            print(f"  control grammar, tail rule: acted {again['acted']} of {len(spans)}, ms "
+                  f"{again['latency_ms']}, acting on its own voice {again['self_acted']}; heard "
+                  f"{again['heard']}")
         print("  out/played dB at gate openings:", result["ratios"])
         print("  recordings:", work)
     finally:

@@ -1,0 +1,157 @@
+"""In-process echo cancellers on the exact played samples, and a control-only grammar while
+speaking: do commands said over a reply act, and does the reply alone act on itself?
+
+bench.aec3_probe's offline bedroom (the reply 30 ms later at the microphone, `--echo-db` against
+the user's voice, faint noise) and bench.aec_probe's analysis (the product's voice gate and early
+commit). Cancellers: speex's MDF (pyaec, a PyPI wheel that bundles speexdsp; the same algorithm
+as PulseAudio's aec_method=speex, but fed the exact reference, so no resynchronisation) with or
+without its residual-echo suppressor, and, with livekit installed, WebRTC AEC3. Each output is
+decoded by the product's grammar and by a control grammar (only what acts over the assistant's
+voice: the follow-up commands, `--danger` adds the danger signs), built with the model's own
+vocabulary (vosk_model_find_word, as the product grammar). Per row: commands that act, median and
+worst ms from a command's end to the chunk that acted, transcripts of the reply alone that would
+act (self-interruptions), gate openings on the reply alone, ERLE, voice gain in double talk.
+
+    python -m bench.aec_inproc_probe --commands 12 [--no-voice --minutes 5] [--echo-db -6]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bench.aec3_probe import COMMANDS, ECHO_DELAY_MS, cancel, erle_before, room_mic, voice_gain
+from bench.aec_probe import RATE, analyse, read, tracks
+from intents.language import load_pack
+from skill.asr.factory import load_voice_model
+from skill.asr.grammar import build_grammar, sample_sentences
+from skill.asr.vosk_recognizer import VoskRecognizer
+from skill.audio.settings import VoiceSettings
+from intents.matcher import IntentMatcher
+from skill.barge_in import ACTING, command_of
+from skill.dialogue.routing import FOLLOW_UPS
+
+FRAME = RATE // 100
+"""10 ms frames: speex's usual block at 16 kHz."""
+
+Canceller = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
+def speex(filter_ms: int, suppress: bool, frame: int = FRAME) -> Canceller:
+    """pyaec (speexdsp's MDF, plus its preprocessor's residual echo suppression if `suppress`)."""
+    from pyaec import Aec
+
+    def run(mic: np.ndarray, ref: np.ndarray) -> np.ndarray:
+        aec = Aec(frame, RATE * filter_ms // 1000, RATE, suppress)
+        near = np.clip(mic, -32768, 32767).astype(np.int16)
+        far = np.clip(ref, -32768, 32767).astype(np.int16)
+        out = np.zeros(len(near), dtype=np.float32)
+        for at in range(0, min(len(near), len(far)) - frame + 1, frame):
+            out[at:at + frame] = aec.cancel_echo(near[at:at + frame].tolist(),
+                                                 far[at:at + frame].tolist())
+        return out
+
+    return run
+
+
+def cancellers(aec3: bool) -> dict[str, Canceller]:
+    found: dict[str, Canceller] = {
+        "raw microphone (no AEC)": lambda mic, _ref: mic,
+        "speex 100 ms": speex(100, False),
+        "speex 200 ms": speex(200, False),
+        "speex 200 ms + suppressor": speex(200, True),
+        "speex 100 ms, 20 ms frames": speex(100, False, 2 * FRAME),
+    }
+    if aec3:
+        found["webrtc aec3"] = lambda mic, ref: cancel(mic, ref, ECHO_DELAY_MS, False)
+    return found
+
+
+def control_recognizer(danger: bool) -> Callable[[], VoskRecognizer]:
+    """A fresh recogniser on the Korean model with only what acts over the assistant's voice."""
+    model = load_voice_model(VoiceSettings(), "ko")
+    wanted = ACTING if danger else FOLLOW_UPS
+    grammar = build_grammar(sample_sentences(load_pack("ko"), only=frozenset(wanted)),
+                            model.has_word)
+    print(f"control grammar: {len(grammar.phrases)} phrases, missing words {grammar.missing}")
+    return lambda: VoskRecognizer(model, grammar)
+
+
+def tail_rule() -> Callable[[str], str | None]:
+    """A command at the end of what was heard acts ("졌어 좋아졌어요": the canceller's leftovers
+    or a chopped start come before it); the product's exact-match rule on the last 1-3 words."""
+    exact = command_of(IntentMatcher(load_pack("ko")))
+
+    def classify(text: str) -> str | None:
+        words = text.split()
+        for size in (1, 2, 3):
+            if len(words) >= size and (intent := exact(" ".join(words[-size:]))) in ACTING:
+                return intent
+        return None
+
+    return classify
+
+
+def row(name: str, out: np.ndarray, mic: np.ndarray, user: np.ndarray, reply: np.ndarray,
+        spans: list[tuple[float, float]], recognizer: Any,
+        classify: Callable[[str], str | None] | None = None) -> str:
+    n = min(len(out), len(mic))
+    result = analyse(out[:n], mic[:n], 0, spans, reply[:n], recognizer, classify)
+    late = [t for t in result["latency_ms"] if t >= 0]  # type: ignore[attr-defined]
+    lat = f"{int(np.median(late)):>4}/{max(late):<4}" if late else "   -/-   "
+    first = erle_before(out, mic, user, spans[0][0]) if spans else float("nan")
+    selfish = result["self_acted"]
+    return (f"{name:<34} {result['acted']:>2}/{len(spans):<3} {lat} "
+            f"{len(selfish):>3} {result['self_openings']:>3}/{result['echo_seconds']:<4.0f}s"
+            f" {result['erle_db']:>6} {first:>6.1f} {voice_gain(out, user, spans):>6.2f}"
+            f"\n    heard: {[h or '-' for h in result['heard']]}"  # type: ignore[attr-defined]
+            + (f"\n    self-acting: {selfish}" if selfish else ""))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--commands", type=int, default=12)
+    parser.add_argument("--say", default=",".join(COMMANDS), help="commands, comma-separated")
+    parser.add_argument("--echo-db", type=float, default=0.0)
+    parser.add_argument("--reverb", type=float, default=0.0, help="echo tail RT60 (s)")
+    parser.add_argument("--no-voice", action="store_true", help="nobody speaks")
+    parser.add_argument("--danger", action="store_true", help="danger signs in the grammar")
+    parser.add_argument("--aec3", action="store_true", help="also livekit's AEC3")
+    parser.add_argument("--only", default="", help="comma-separated canceller name prefixes")
+    args = parser.parse_args()
+    os.environ.setdefault("CRAMP_COACH_HOME", tempfile.mkdtemp(prefix="aec-inproc-"))
+    work = Path(tempfile.mkdtemp(prefix="aec-inproc-"))
+    speech, user_wav, spans = tracks(work, args.commands, False, args.say.split(","))
+    reply, user = read(speech), read(user_wav)
+    if args.no_voice:
+        user, spans = np.zeros_like(user), []
+    mic = room_mic(reply, user, args.echo_db, args.reverb)
+    control = control_recognizer(args.danger)
+    print(f"echo {args.echo_db:+.0f} dB, reverb {args.reverb} s, {len(reply) / RATE:.0f} s, "
+          f"{'nobody speaking' if args.no_voice else 'double talk'}; "
+          f"load {os.getloadavg()[0]:.1f}")
+    print(f"{'canceller / grammar':<34} acted  ms med/max self open/echo ERLE  first  vgain")
+    wanted = [p for p in args.only.split(",") if p]
+    for name, run in cancellers(args.aec3).items():
+        if wanted and not any(name.startswith(p) for p in wanted):
+            continue
+        began = time.process_time()
+        out = run(mic, reply)
+        cpu = time.process_time() - began
+        for grammar, recognizer, rule in (("product", None, None),
+                                          ("control", control(), None),
+                                          ("control, tail", control(), tail_rule())):
+            print(row(f"{name} / {grammar}", out, mic, user, reply, spans, recognizer, rule),
+                  flush=True)
+        print(f"    canceller CPU {cpu:.1f} s for {len(mic) / RATE:.0f} s of audio")
+
+
+if __name__ == "__main__":
+    main()
