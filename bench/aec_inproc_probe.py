@@ -30,11 +30,11 @@ import numpy as np
 from bench.aec3_probe import COMMANDS, ECHO_DELAY_MS, cancel, erle_before, room_mic, voice_gain
 from bench.aec_probe import RATE, analyse, read, tracks
 from intents.language import load_pack
+from intents.matcher import IntentMatcher
 from skill.asr.factory import load_voice_model
 from skill.asr.grammar import build_grammar, sample_sentences
 from skill.asr.vosk_recognizer import VoskRecognizer
 from skill.audio.settings import VoiceSettings
-from intents.matcher import IntentMatcher
 from skill.barge_in import ACTING, command_of
 from skill.dialogue.routing import FOLLOW_UPS
 
@@ -67,7 +67,6 @@ def cancellers(aec3: bool) -> dict[str, Canceller]:
         "speex 100 ms": speex(100, False),
         "speex 200 ms": speex(200, False),
         "speex 200 ms + suppressor": speex(200, True),
-        "speex 100 ms, 20 ms frames": speex(100, False, 2 * FRAME),
     }
     if aec3:
         found["webrtc aec3"] = lambda mic, ref: cancel(mic, ref, ECHO_DELAY_MS, False)
@@ -99,15 +98,22 @@ def tail_rule() -> Callable[[str], str | None]:
     return classify
 
 
+def said_intent(commands: list[str]) -> str | None:
+    """The one intent all the spoken commands have (None if they differ)."""
+    matcher = IntentMatcher(load_pack("ko"))
+    found = {matcher.match(text).intent for text in commands}
+    return found.pop() if len(found) == 1 else None
+
+
 def row(name: str, out: np.ndarray, mic: np.ndarray, user: np.ndarray, reply: np.ndarray,
         spans: list[tuple[float, float]], recognizer: Any,
-        classify: Callable[[str], str | None] | None = None) -> str:
+        classify: Callable[[str], str | None] | None = None, expect: str | None = None) -> str:
     n = min(len(out), len(mic))
-    result = analyse(out[:n], mic[:n], 0, spans, reply[:n], recognizer, classify)
+    result = analyse(out[:n], mic[:n], 0, spans, reply[:n], recognizer, classify, expect)
     late = [t for t in result["latency_ms"] if t >= 0]  # type: ignore[attr-defined]
     lat = f"{int(np.median(late)):>4}/{max(late):<4}" if late else "   -/-   "
     first = erle_before(out, mic, user, spans[0][0]) if spans else float("nan")
-    selfish = result["self_acted"]
+    selfish: list[str] = result["self_acted"]  # type: ignore[assignment]
     return (f"{name:<34} {result['acted']:>2}/{len(spans):<3} {lat} "
             f"{len(selfish):>3} {result['self_openings']:>3}/{result['echo_seconds']:<4.0f}s"
             f" {result['erle_db']:>6} {first:>6.1f} {voice_gain(out, user, spans):>6.2f}"
@@ -134,6 +140,7 @@ def main() -> None:
         user, spans = np.zeros_like(user), []
     mic = room_mic(reply, user, args.echo_db, args.reverb)
     control = control_recognizer(args.danger)
+    expect = said_intent(args.say.split(","))
     print(f"echo {args.echo_db:+.0f} dB, reverb {args.reverb} s, {len(reply) / RATE:.0f} s, "
           f"{'nobody speaking' if args.no_voice else 'double talk'}; "
           f"load {os.getloadavg()[0]:.1f}")
@@ -148,8 +155,8 @@ def main() -> None:
         for grammar, recognizer, rule in (("product", None, None),
                                           ("control", control(), None),
                                           ("control, tail", control(), tail_rule())):
-            print(row(f"{name} / {grammar}", out, mic, user, reply, spans, recognizer, rule),
-                  flush=True)
+            print(row(f"{name} / {grammar}", out, mic, user, reply, spans, recognizer, rule,
+                      expect), flush=True)
         print(f"    canceller CPU {cpu:.1f} s for {len(mic) / RATE:.0f} s of audio")
 
 

@@ -26,8 +26,8 @@ import numpy as np
 
 from intents.language import load_pack
 from intents.matcher import IntentMatcher
-from skill.interfaces import Recognizer
 from skill.barge_in import ACTING, BARGE_COMMIT_MS, command_of
+from skill.interfaces import Recognizer
 from skill.listening import ListeningService, build_gate, build_recognizer, complete_command
 from tests.pulse import PulseServer, synth_wav
 from tests.room import ROOM, bedroom
@@ -126,17 +126,26 @@ def ratio_db(out: np.ndarray, ref: np.ndarray, at: float) -> float:
 def analyse(out: np.ndarray, mic: np.ndarray, offset: int,
             spans: list[tuple[float, float]], ref: np.ndarray | None = None,
             recognizer: Recognizer | None = None,
-            classify: Callable[[str], str | None] | None = None) -> dict[str, object]:
+            classify: Callable[[str], str | None] | None = None,
+            expect: str | None = None) -> dict[str, object]:
     """`recognizer`: the product's (grammar mode) unless given; `classify`: what acts
-    (barge-in's command_of unless given)."""
+    (barge-in's command_of unless given); `expect`: the commands' intent (a command then counts
+    only when it acts as itself, not as another command made of leftovers)."""
     matcher = IntentMatcher(load_pack("ko"))
+    product = complete_command(matcher, SETTINGS.early_commit_score)
+    rule = classify
+
+    def complete(text: str) -> bool:
+        # a given rule's commands commit early too, as the product's exact ones do
+        return product(text) or (rule is not None and rule(text) in ACTING)
+
     classify = classify or command_of(matcher)
     events: list[tuple[float, str]] = []
     sample = [0]
     service = ListeningService(PcmSource(b""), recognizer or build_recognizer(SETTINGS, "ko"),
                                lambda text: events.append((sample[0] / RATE, text)),
                                gate=build_gate(SETTINGS), early_commit_ms=BARGE_COMMIT_MS,
-                               is_complete=complete_command(matcher, SETTINGS.early_commit_score),
+                               is_complete=complete,
                                on_voice=lambda on: events.append((sample[0] / RATE, "<open>"))
                                if on else None)
     pcm = out.astype("<i2").tobytes()
@@ -149,7 +158,8 @@ def analyse(out: np.ndarray, mic: np.ndarray, offset: int,
         said = [t for when, t in events if begin + shift <= when <= end + shift + 1.5
                 and t != "<open>"]
         heard.append(" | ".join(said) if said else None)
-    acted = sum(any(classify(p) in ACTING for p in h.split(" | ")) for h in heard if h)
+    acted = sum(any(classify(p) == expect if expect else classify(p) in ACTING
+                    for p in h.split(" | ")) for h in heard if h)
     busy = [(b + shift - 0.5, e + shift + 1.5) for b, e in spans]
     # ms from each command's end to the end of the 30 ms chunk whose transcript acted
     # (decoding time left out: the recogniser runs faster than real time here).
@@ -222,9 +232,9 @@ def main() -> None:
         print("  heard:", result["heard"], "ms after each end:", result["latency_ms"],
               "acting on its own voice:", result["self_acted"])
         if args.control:  # the same recording through the control grammar, tail rule
-            from bench.aec_inproc_probe import control_recognizer, tail_rule
+            from bench.aec_inproc_probe import control_recognizer, said_intent, tail_rule
             again = analyse(out, mic, offset, spans, read(speech), control_recognizer(False)(),
-                            tail_rule())
+                            tail_rule(), said_intent(args.say.split(",")))
             print(f"  control grammar, tail rule: acted {again['acted']} of {len(spans)}, ms "
                   f"{again['latency_ms']}, acting on its own voice {again['self_acted']}; heard "
                   f"{again['heard']}")
