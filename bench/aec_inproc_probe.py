@@ -18,6 +18,8 @@ act (self-interruptions), gate openings on the reply alone, ERLE, voice gain in 
 from __future__ import annotations
 
 import argparse
+import ctypes
+import ctypes.util
 import os
 import tempfile
 import time
@@ -28,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from bench.aec3_probe import COMMANDS, ECHO_DELAY_MS, cancel, erle_before, room_mic, voice_gain
-from bench.aec_probe import RATE, analyse, read, tracks
+from bench.aec_probe import RATE, align, analyse, read, tracks
 from intents.language import load_pack
 from intents.matcher import IntentMatcher
 from skill.asr.factory import load_voice_model
@@ -38,6 +40,8 @@ from skill.audio.settings import VoiceSettings
 from skill.barge_in import ACTING, command_of
 from skill.dialogue.routing import FOLLOW_UPS
 
+PRE_MS = 20
+"""The reference is handed over this much before its echo arrives (within speex's filter)."""
 FRAME = RATE // 100
 """10 ms frames: speex's usual block at 16 kHz."""
 
@@ -61,12 +65,52 @@ def speex(filter_ms: int, suppress: bool, frame: int = FRAME) -> Canceller:
     return run
 
 
+def system_speex(filter_ms: int, suppress: bool) -> Canceller:
+    """The same MDF through Debian's libspeexdsp1 (ctypes; what a Raspberry Pi has: pyaec ships
+    x86-64 wheels only), with its preprocessor's echo suppression (and nothing else) if asked."""
+    lib = ctypes.CDLL(ctypes.util.find_library("speexdsp") or "libspeexdsp.so.1")
+    lib.speex_echo_state_init.restype = ctypes.c_void_p
+    lib.speex_preprocess_state_init.restype = ctypes.c_void_p
+    for name in ("speex_echo_cancellation", "speex_echo_ctl", "speex_preprocess_ctl",
+                 "speex_preprocess_run", "speex_echo_state_destroy",
+                 "speex_preprocess_state_destroy"):
+        getattr(lib, name).argtypes = None
+
+    def run(mic: np.ndarray, ref: np.ndarray) -> np.ndarray:
+        state = ctypes.c_void_p(lib.speex_echo_state_init(FRAME, RATE * filter_ms // 1000))
+        rate = ctypes.c_int(RATE)
+        lib.speex_echo_ctl(state, 24, ctypes.byref(rate))  # SPEEX_ECHO_SET_SAMPLING_RATE
+        pre = ctypes.c_void_p(lib.speex_preprocess_state_init(FRAME, RATE))
+        off = ctypes.c_int(0)
+        for request in (0, 2):  # SET_DENOISE, SET_AGC off: only its echo suppression
+            lib.speex_preprocess_ctl(pre, request, ctypes.byref(off))
+        lib.speex_preprocess_ctl(pre, 24, state)  # SPEEX_PREPROCESS_SET_ECHO_STATE
+        near = np.ascontiguousarray(np.clip(mic, -32768, 32767).astype(np.int16))
+        far = np.ascontiguousarray(np.clip(ref, -32768, 32767).astype(np.int16))
+        out = np.zeros(len(near), dtype=np.int16)
+        buf = np.zeros(FRAME, dtype=np.int16)
+        for at in range(0, min(len(near), len(far)) - FRAME + 1, FRAME):
+            rec, play = near[at:at + FRAME], far[at:at + FRAME]
+            lib.speex_echo_cancellation(state, *(ctypes.c_void_p(a.ctypes.data)
+                                                 for a in (rec, play, buf)))
+            if suppress:
+                lib.speex_preprocess_run(pre, ctypes.c_void_p(buf.ctypes.data))
+            out[at:at + FRAME] = buf
+        lib.speex_preprocess_state_destroy(pre)
+        lib.speex_echo_state_destroy(state)
+        return out.astype(np.float32)
+
+    return run
+
+
 def cancellers(aec3: bool) -> dict[str, Canceller]:
     found: dict[str, Canceller] = {
         "raw microphone (no AEC)": lambda mic, _ref: mic,
         "speex 100 ms": speex(100, False),
         "speex 200 ms": speex(200, False),
         "speex 200 ms + suppressor": speex(200, True),
+        "libspeexdsp 100 ms": system_speex(100, False),
+        "libspeexdsp 200 ms + suppressor": system_speex(200, True),
     }
     if aec3:
         found["webrtc aec3"] = lambda mic, ref: cancel(mic, ref, ECHO_DELAY_MS, False)
@@ -96,6 +140,35 @@ def tail_rule() -> Callable[[str], str | None]:
         return None
 
     return classify
+
+
+def recorded(folder: Path, reply: np.ndarray, user: np.ndarray, spans: list[tuple[float, float]]
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[float, float]]]:
+    """bench.aec_probe's raw room microphone (`folder`/mic.wav: the private PulseAudio room with
+    its real buffering) with the reply and the user placed on its timeline: (mic, reply as the
+    reference, user, spans). The reference is placed PRE_MS before its echo, as a player that
+    knows its output latency would hand it over."""
+    mic = read(folder / "mic.wav")
+    at = align(mic, mic, user)
+    # mic[t] ~ reply[t - lag]; the recorder may start after the player (lag < 0). Measured
+    # over the echo alone before the first command, past the monitor's silent start.
+    head = mic[RATE: at + int(3.5 * RATE)]
+    size = 1 << int(np.ceil(np.log2(len(head) + len(reply))))
+    corr = np.fft.irfft(np.fft.rfft(head, size) * np.conj(np.fft.rfft(reply, size)), size)
+    reach = 3 * RATE
+    window = np.concatenate([corr[-reach:], corr[:reach]])
+    lag = int(np.argmax(window)) - reach + RATE - RATE * PRE_MS // 1000
+    print(f"recorded room: user at {at / RATE:.3f} s, echo {lag / RATE:+.3f} s (+{PRE_MS} ms)")
+
+    def placed(track: np.ndarray, shift: int) -> np.ndarray:
+        out = np.zeros(len(mic), dtype=np.float32)
+        source = track[max(0, -shift):]
+        start = max(0, shift)
+        out[start:start + len(source)] = source[: max(0, len(mic) - start)]
+        return out
+
+    moved = [(b + at / RATE, e + at / RATE) for b, e in spans]
+    return mic, placed(reply, lag), placed(user, at), moved
 
 
 def said_intent(commands: list[str]) -> str | None:
@@ -130,6 +203,9 @@ def main() -> None:
     parser.add_argument("--no-voice", action="store_true", help="nobody speaks")
     parser.add_argument("--danger", action="store_true", help="danger signs in the grammar")
     parser.add_argument("--aec3", action="store_true", help="also livekit's AEC3")
+    parser.add_argument("--recorded", default="",
+                        help="a bench.aec_probe recordings folder: its raw room microphone "
+                             "instead of the offline room (same --commands and --say)")
     parser.add_argument("--only", default="", help="comma-separated canceller name prefixes")
     args = parser.parse_args()
     os.environ.setdefault("CRAMP_COACH_HOME", tempfile.mkdtemp(prefix="aec-inproc-"))
@@ -138,7 +214,11 @@ def main() -> None:
     reply, user = read(speech), read(user_wav)
     if args.no_voice:
         user, spans = np.zeros_like(user), []
-    mic = room_mic(reply, user, args.echo_db, args.reverb)
+    if args.recorded:
+        mic, reply, user, spans = recorded(Path(args.recorded), read(Path(args.recorded) /
+                                           "speech.wav"), user, spans)
+    else:
+        mic = room_mic(reply, user, args.echo_db, args.reverb)
     control = control_recognizer(args.danger)
     expect = said_intent(args.say.split(","))
     print(f"echo {args.echo_db:+.0f} dB, reverb {args.reverb} s, {len(reply) / RATE:.0f} s, "
