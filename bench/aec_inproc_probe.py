@@ -149,7 +149,7 @@ def recorded(folder: Path, reply: np.ndarray, user: np.ndarray, spans: list[tupl
     reference, user, spans). The reference is placed PRE_MS before its echo, as a player that
     knows its output latency would hand it over."""
     mic = read(folder / "mic.wav")
-    at = align(mic, mic, user)
+    at = align(mic, mic, user) if user.any() else 0
     # mic[t] ~ reply[t - lag]; the recorder may start after the player (lag < 0). Measured
     # over the echo alone before the first command, past the monitor's silent start.
     head = mic[RATE: at + int(3.5 * RATE)]

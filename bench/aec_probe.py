@@ -202,6 +202,7 @@ def main() -> None:
     parser.add_argument("--duck-db", type=float, default=None,
                         help="with --held: the reply this many dB quieter instead of silent")
     parser.add_argument("--room-rate", type=int, default=0)
+    parser.add_argument("--no-voice", action="store_true", help="nobody speaks")
     parser.add_argument("--control", action="store_true",
                         help="also decode with barge-in's control grammar (aec_inproc_probe)")
     parser.add_argument("--say", default=",".join(COMMANDS), help="commands, comma-separated")
@@ -214,6 +215,8 @@ def main() -> None:
     try:
         speech, user, spans = tracks(work, args.commands, args.held, args.say.split(","),
                                       args.duck_db)
+        if args.no_voice:  # the reply alone: every act is a self-interruption
+            user, spans = write(user, np.zeros_like(read(user))), []
         with bedroom(server, args.echo_db, args.method, args.aec_args,
                      args.extra.split(), args.room_rate) as canceller:
             load = os.getloadavg()[0]
