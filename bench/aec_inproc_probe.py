@@ -206,6 +206,8 @@ def main() -> None:
     parser.add_argument("--recorded", default="",
                         help="a bench.aec_probe recordings folder: its raw room microphone "
                              "instead of the offline room (same --commands and --say)")
+    parser.add_argument("--grammars", default="",
+                        help="comma-separated: product, product+tail, control, control+tail")
     parser.add_argument("--only", default="", help="comma-separated canceller name prefixes")
     args = parser.parse_args()
     os.environ.setdefault("CRAMP_COACH_HOME", tempfile.mkdtemp(prefix="aec-inproc-"))
@@ -233,8 +235,11 @@ def main() -> None:
         out = run(mic, reply)
         cpu = time.process_time() - began
         for grammar, recognizer, rule in (("product", None, None),
+                                          ("product+tail", None, tail_rule()),
                                           ("control", control(), None),
-                                          ("control, tail", control(), tail_rule())):
+                                          ("control+tail", control(), tail_rule())):
+            if args.grammars and not any(grammar == g for g in args.grammars.split(",")):
+                continue
             print(row(f"{name} / {grammar}", out, mic, user, reply, spans, recognizer, rule,
                       expect), flush=True)
         print(f"    canceller CPU {cpu:.1f} s for {len(mic) / RATE:.0f} s of audio")
