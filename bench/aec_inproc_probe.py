@@ -191,7 +191,8 @@ def row(name: str, out: np.ndarray, mic: np.ndarray, user: np.ndarray, reply: np
             f"{len(selfish):>3} {result['self_openings']:>3}/{result['echo_seconds']:<4.0f}s"
             f" {result['erle_db']:>6} {first:>6.1f} {voice_gain(out, user, spans):>6.2f}"
             f"\n    heard: {[h or '-' for h in result['heard']]}"  # type: ignore[attr-defined]
-            + (f"\n    self-acting: {selfish}" if selfish else ""))
+            + (f"\n    self-acting: {selfish}" if selfish else "")
+            + f"\n    output against played (dB) at gate openings: {result['ratios']}")
 
 
 def main() -> None:
