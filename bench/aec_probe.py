@@ -170,7 +170,7 @@ def analyse(out: np.ndarray, mic: np.ndarray, offset: int,
                   and not any(lo <= w <= hi for lo, hi in busy) and classify(t) in ACTING]
     lone = [w for w, t in events if t == "<open>" and w > shift + 2.0
             and not any(lo <= w <= hi for lo, hi in busy)]
-    ratios: dict[str, list[float]] = {"self": [], "command": []}
+    ratios: dict[str, list[float]] = {"self": [], "command": [], "self_acts": []}
     if ref is not None:
         placed = np.zeros(len(out), dtype=np.float32)
         placed[offset:offset + len(ref)] = ref[: max(0, len(out) - offset)]
@@ -178,6 +178,11 @@ def analyse(out: np.ndarray, mic: np.ndarray, offset: int,
             if text == "<open>" and when > shift + 2.0:
                 kind = "command" if any(lo <= when <= hi for lo, hi in busy) else "self"
                 ratios[kind].append(round(ratio_db(out, placed, when), 1))
+        # the level at the opening before each act on its own voice (would a level check
+        # have stopped it?)
+        ratios["self_acts"] = [round(ratio_db(out, placed, max(
+            (w for w, t in events if t == "<open>" and w <= when), default=when)), 1)
+            for when, text in events if text in self_acted and text != "<open>"]
     quiet = np.ones(len(out), dtype=bool)
     quiet[: offset + 2 * RATE] = False
     for lo, hi in busy:
