@@ -3,16 +3,21 @@ speaking: do commands said over a reply act, and does the reply alone act on its
 
 bench.aec3_probe's offline bedroom (the reply 30 ms later at the microphone, `--echo-db` against
 the user's voice, faint noise) and bench.aec_probe's analysis (the product's voice gate and early
-commit). Cancellers: speex's MDF (pyaec, a PyPI wheel that bundles speexdsp; the same algorithm
-as PulseAudio's aec_method=speex, but fed the exact reference, so no resynchronisation) with or
-without its residual-echo suppressor, and, with livekit installed, WebRTC AEC3. Each output is
-decoded by the product's grammar and by a control grammar (only what acts over the assistant's
-voice: the follow-up commands, `--danger` adds the danger signs), built with the model's own
-vocabulary (vosk_model_find_word, as the product grammar). Per row: commands that act, median and
-worst ms from a command's end to the chunk that acted, transcripts of the reply alone that would
-act (self-interruptions), gate openings on the reply alone, ERLE, voice gain in double talk.
+commit), or `--recorded` a folder of bench.aec_probe / bench.aec_live_probe recordings of the
+PulseAudio room. Cancellers: speex's MDF (the same algorithm as PulseAudio's aec_method=speex, but
+fed the exact reference, so no resynchronisation) with or without its residual-echo suppressor,
+through Debian's libspeexdsp1 (ctypes) and, when installed, the PyPI wheel pyaec (x86-64 only);
+with livekit installed, WebRTC AEC3. Each output is decoded by the product's grammar and by a
+control grammar (only what acts over the assistant's voice: the follow-up commands, `--danger`
+adds the danger signs), built with the model's own units (vosk_model_find_word, as the product
+grammar), each with today's exact rule or "+tail" (a command at the end of what was heard). Per
+row: commands that act as themselves, median and worst ms from a command's end to the chunk that
+acted, transcripts of the reply alone that would act (self-interruptions), gate openings on the
+reply alone, ERLE, voice gain in double talk; then the levels at the gate openings.
 
-    python -m bench.aec_inproc_probe --commands 12 [--no-voice --minutes 5] [--echo-db -6]
+    .venv/bin/pip install pyaec==1.0.1   # not a project dependency
+    python -m bench.aec_inproc_probe --commands 12 [--no-voice] [--echo-db -6] [--reverb 0.3]
+    python -m bench.aec_inproc_probe --recorded DIR --commands 20 --grammars product,control+tail
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import ctypes.util
+import importlib.util
 import os
 import tempfile
 import time
@@ -104,14 +110,12 @@ def system_speex(filter_ms: int, suppress: bool) -> Canceller:
 
 
 def cancellers(aec3: bool) -> dict[str, Canceller]:
-    found: dict[str, Canceller] = {
-        "raw microphone (no AEC)": lambda mic, _ref: mic,
-        "speex 100 ms": speex(100, False),
-        "speex 200 ms": speex(200, False),
-        "speex 200 ms + suppressor": speex(200, True),
-        "libspeexdsp 100 ms": system_speex(100, False),
-        "libspeexdsp 200 ms + suppressor": system_speex(200, True),
-    }
+    found: dict[str, Canceller] = {"raw microphone (no AEC)": lambda mic, _ref: mic}
+    if importlib.util.find_spec("pyaec") is not None:
+        found.update({"speex 100 ms": speex(100, False), "speex 200 ms": speex(200, False),
+                      "speex 200 ms + suppressor": speex(200, True)})
+    found.update({"libspeexdsp 100 ms": system_speex(100, False),
+                  "libspeexdsp 200 ms + suppressor": system_speex(200, True)})
     if aec3:
         found["webrtc aec3"] = lambda mic, ref: cancel(mic, ref, ECHO_DELAY_MS, False)
     return found
