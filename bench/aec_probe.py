@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 import time
 import wave
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +27,7 @@ import numpy as np
 from intents.language import load_pack
 from intents.matcher import IntentMatcher
 from skill.barge_in import ACTING, BARGE_COMMIT_MS, command_of
+from skill.interfaces import Recognizer
 from skill.listening import ListeningService, build_gate, build_recognizer, complete_command
 from tests.pulse import PulseServer, synth_wav
 from tests.room import ROOM, bedroom
@@ -123,15 +124,28 @@ def ratio_db(out: np.ndarray, ref: np.ndarray, at: float) -> float:
 
 
 def analyse(out: np.ndarray, mic: np.ndarray, offset: int,
-            spans: list[tuple[float, float]], ref: np.ndarray | None = None) -> dict[str, object]:
+            spans: list[tuple[float, float]], ref: np.ndarray | None = None,
+            recognizer: Recognizer | None = None,
+            classify: Callable[[str], str | None] | None = None,
+            expect: str | None = None) -> dict[str, object]:
+    """`recognizer`: the product's (grammar mode) unless given; `classify`: what acts
+    (barge-in's command_of unless given); `expect`: the commands' intent (a command then counts
+    only when it acts as itself, not as another command made of leftovers)."""
     matcher = IntentMatcher(load_pack("ko"))
-    classify = command_of(matcher)
+    product = complete_command(matcher, SETTINGS.early_commit_score)
+    rule = classify
+
+    def complete(text: str) -> bool:
+        # a given rule's commands commit early too, as the product's exact ones do
+        return product(text) or (rule is not None and rule(text) in ACTING)
+
+    classify = classify or command_of(matcher)
     events: list[tuple[float, str]] = []
     sample = [0]
-    service = ListeningService(PcmSource(b""), build_recognizer(SETTINGS, "ko"),
+    service = ListeningService(PcmSource(b""), recognizer or build_recognizer(SETTINGS, "ko"),
                                lambda text: events.append((sample[0] / RATE, text)),
                                gate=build_gate(SETTINGS), early_commit_ms=BARGE_COMMIT_MS,
-                               is_complete=complete_command(matcher, SETTINGS.early_commit_score),
+                               is_complete=complete,
                                on_voice=lambda on: events.append((sample[0] / RATE, "<open>"))
                                if on else None)
     pcm = out.astype("<i2").tobytes()
@@ -144,11 +158,19 @@ def analyse(out: np.ndarray, mic: np.ndarray, offset: int,
         said = [t for when, t in events if begin + shift <= when <= end + shift + 1.5
                 and t != "<open>"]
         heard.append(" | ".join(said) if said else None)
-    acted = sum(any(classify(p) in ACTING for p in h.split(" | ")) for h in heard if h)
+    acted = sum(any(classify(p) == expect if expect else classify(p) in ACTING
+                    for p in h.split(" | ")) for h in heard if h)
     busy = [(b + shift - 0.5, e + shift + 1.5) for b, e in spans]
+    # ms from each command's end to the end of the 30 ms chunk whose transcript acted
+    # (decoding time left out: the recogniser runs faster than real time here).
+    latency = [next((round(1000 * (when + 0.03 - end - shift)) for when, t in events
+                     if begin + shift <= when <= end + shift + 1.5 and t != "<open>"
+                     and classify(t) in ACTING), -1) for begin, end in spans]
+    self_acted = [t for w, t in events if t != "<open>" and w > shift + 2.0
+                  and not any(lo <= w <= hi for lo, hi in busy) and classify(t) in ACTING]
     lone = [w for w, t in events if t == "<open>" and w > shift + 2.0
             and not any(lo <= w <= hi for lo, hi in busy)]
-    ratios: dict[str, list[float]] = {"self": [], "command": []}
+    ratios: dict[str, list[float]] = {"self": [], "command": [], "self_acts": []}
     if ref is not None:
         placed = np.zeros(len(out), dtype=np.float32)
         placed[offset:offset + len(ref)] = ref[: max(0, len(out) - offset)]
@@ -156,6 +178,11 @@ def analyse(out: np.ndarray, mic: np.ndarray, offset: int,
             if text == "<open>" and when > shift + 2.0:
                 kind = "command" if any(lo <= when <= hi for lo, hi in busy) else "self"
                 ratios[kind].append(round(ratio_db(out, placed, when), 1))
+        # the level at the opening before each act on its own voice (would a level check
+        # have stopped it?)
+        ratios["self_acts"] = [round(ratio_db(out, placed, max(
+            (w for w, t in events if t == "<open>" and w <= when), default=when)), 1)
+            for when, text in events if text in self_acted and text != "<open>"]
     quiet = np.ones(len(out), dtype=bool)
     quiet[: offset + 2 * RATE] = False
     for lo, hi in busy:
@@ -165,6 +192,7 @@ def analyse(out: np.ndarray, mic: np.ndarray, offset: int,
     echo = (mic[:n][quiet[:n]] ** 2).mean()
     erle = 10 * np.log10(max(1.0, echo) / max(1.0, (out[:n][quiet[:n]] ** 2).mean()))
     return {"acted": acted, "heard": heard, "self_openings": len(lone), "ratios": ratios,
+            "latency_ms": latency, "self_acted": self_acted,
             "echo_seconds": float(quiet.sum() / RATE), "erle_db": round(float(erle), 1)}
 
 
@@ -179,6 +207,9 @@ def main() -> None:
     parser.add_argument("--duck-db", type=float, default=None,
                         help="with --held: the reply this many dB quieter instead of silent")
     parser.add_argument("--room-rate", type=int, default=0)
+    parser.add_argument("--no-voice", action="store_true", help="nobody speaks")
+    parser.add_argument("--control", action="store_true",
+                        help="also decode with barge-in's control grammar (aec_inproc_probe)")
     parser.add_argument("--say", default=",".join(COMMANDS), help="commands, comma-separated")
     args = parser.parse_args()
     os.environ.setdefault("CRAMP_COACH_HOME", tempfile.mkdtemp(prefix="aec-probe-"))
@@ -189,6 +220,8 @@ def main() -> None:
     try:
         speech, user, spans = tracks(work, args.commands, args.held, args.say.split(","),
                                       args.duck_db)
+        if args.no_voice:  # the reply alone: every act is a self-interruption
+            user, spans = write(user, np.zeros_like(read(user))), []
         with bedroom(server, args.echo_db, args.method, args.aec_args,
                      args.extra.split(), args.room_rate) as canceller:
             load = os.getloadavg()[0]
@@ -204,7 +237,15 @@ def main() -> None:
               f"{len(spans)} ({args.say}); self-openings {result['self_openings']} in "
               f"{result['echo_seconds']:.0f} s of echo alone; ERLE {result['erle_db']} dB; "
               f"load {load:.1f}")
-        print("  heard:", result["heard"])
+        print("  heard:", result["heard"], "ms after each end:", result["latency_ms"],
+              "acting on its own voice:", result["self_acted"])
+        if args.control:  # the same recording through the control grammar, tail rule
+            from bench.aec_inproc_probe import control_recognizer, said_intent, tail_rule
+            again = analyse(out, mic, offset, spans, read(speech), control_recognizer(False)(),
+                            tail_rule(), said_intent(args.say.split(",")))
+            print(f"  control grammar, tail rule: acted {again['acted']} of {len(spans)}, ms "
+                  f"{again['latency_ms']}, acting on its own voice {again['self_acted']}; heard "
+                  f"{again['heard']}")
         print("  out/played dB at gate openings:", result["ratios"])
         print("  recordings:", work)
     finally:

@@ -49,8 +49,10 @@ class Grammar:
         return " ".join(out)
 
 
-def sample_sentences(pack: LanguagePack, limit: int = MAX_SENTENCES_PER_INTENT) -> list[str]:
-    """Every sentence the pack's templates can produce (up to `limit` per intent), deduplicated."""
+def sample_sentences(pack: LanguagePack, limit: int = MAX_SENTENCES_PER_INTENT,
+                     only: frozenset[str] | None = None) -> list[str]:
+    """Every sentence the pack's templates can produce (up to `limit` per intent), deduplicated;
+    `only`: just these intents' (barge-in's control grammar)."""
     intents = Intents.from_dict(pack.sentences)
     for each in intents.intents.values():
         # a data block with `metadata: {typed_only: true}` is understood when typed (and in what
@@ -60,7 +62,7 @@ def sample_sentences(pack: LanguagePack, limit: int = MAX_SENTENCES_PER_INTENT) 
     left_out = tuple(str(p) for p in pack.meta.get("grammar_leaves_out") or [])
     seen: dict[str, None] = {}
     for intent, text in sample_intents(intents, max_sentences_per_intent=limit):
-        if left_out and str(intent).startswith(left_out):
+        if (left_out and str(intent).startswith(left_out)) or (only and intent not in only):
             continue
         cleaned = " ".join(text.lower().split())
         if cleaned:
