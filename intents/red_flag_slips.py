@@ -29,20 +29,29 @@ class LegSlips:
     body_signs: frozenset[str] = frozenset()
     """Sign words (or stems, "swell*") only a body has, one of which must follow the slip."""
     window: int = 4
+    unless_next: frozenset[str] = frozenset()
+    """Words after the sign that make it a thing's ("our cafe is swollen WITH customers")."""
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any] | None) -> LegSlips:
         data = data or {}
         words = {str(k): str(v) for k, v in (data.get("words") or {}).items()}
         return cls(words, listed_words(data, "owners", "leg_slips "),
-                   listed_words(data, "body_signs", "leg_slips "), int(data.get("window", 4)))
+                   listed_words(data, "body_signs", "leg_slips "), int(data.get("window", 4)),
+                   listed_words(data, "unless_next", "leg_slips "))
 
     def line(self, words: Sequence[str]) -> list[str]:
         """`words` with each slip that stands for a leg part rewritten as that part."""
         out = list(words)
         for i, word in enumerate(words):
             leg = (self.words or {}).get(word)
-            if (leg and i > 0 and words[i - 1] in self.owners
-                    and any(_is(w, self.body_signs) for w in words[i + 1:i + 1 + self.window])):
+            if leg and i > 0 and words[i - 1] in self.owners and self._body_sign(words, i + 1):
                 out[i] = leg
         return out
+
+    def _body_sign(self, words: Sequence[str], start: int) -> bool:
+        """A body-only sign in the few words from `start`, not said of a thing after it."""
+        for j in range(start, min(len(words), start + self.window)):
+            if _is(words[j], self.body_signs):
+                return not self.unless_next.intersection(words[j + 1:j + 2])
+        return False
