@@ -138,3 +138,29 @@ def test_breathless_with_awe_is_no_sign(matcher: IntentMatcher, text: str) -> No
 def test_breathlessness_with_a_swollen_leg_is_still_an_emergency(matcher: IntentMatcher,
                                                                  text: str) -> None:
     assert _level(matcher, text) == "emergency"
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("i've been stretching for ten minutes and it's no better", "urgent"),
+    ("it hasn't let go since i got into bed and that was ages ago", "urgent"),
+    ("this cramp won't go it's been ages and stretching is useless", "urgent"),
+    ("she's bobbing up and down in the water and can't reach the side", "emergency"),
+    ("short of breast and my leg is puffy", "emergency"),
+    ("my foot is cold and blew", "urgent"),
+    ("i can't walk far without my calves hurting and i have to stop", "doctor"),
+    ("my legs go numb a lot", "doctor"),
+])
+def test_signs_said_loosely_escalate_at_their_level(matcher: IntentMatcher, text: str,
+                                                    level: str) -> None:
+    assert _level(matcher, text) == level
+
+
+@pytest.mark.parametrize("text", [
+    "stretching isn't helping",
+    "the wind blew the fence down",
+    "i get breathless when i climb the stairs",
+    "my daughter went purple with rage",
+    "our cafe is swollen with customers today",
+])
+def test_their_everyday_neighbours_stay_silent(matcher: IntentMatcher, text: str) -> None:
+    assert _level(matcher, text) is None
