@@ -63,9 +63,12 @@ def test_a_slip_word_without_an_owner_and_a_body_sign_stays_a_thing(
 def test_leg_slips_rewrite_only_after_an_owner_and_before_a_body_sign() -> None:
     slips = LegSlips.from_data({"words": {"car": "calf"}, "owners": ["my"],
                                 "body_signs": ["swell*"], "window": 3})
-    assert slips.line("my car is swelling".split()) == "my calf is swelling".split()
-    assert slips.line("the car is swelling".split()) == "the car is swelling".split()
-    assert slips.line("my car is hot".split()) == "my car is hot".split()
+    def line(text: str) -> str:
+        return " ".join(slips.line(text.split(" ")))
+
+    assert line("my car is swelling") == "my calf is swelling"
+    assert line("the car is swelling") == "the car is swelling"
+    assert line("my car is hot") == "my car is hot"
 
 
 def test_the_detector_adds_its_own_words_after_s_to_the_packs() -> None:
@@ -164,3 +167,17 @@ def test_signs_said_loosely_escalate_at_their_level(matcher: IntentMatcher, text
 ])
 def test_their_everyday_neighbours_stay_silent(matcher: IntentMatcher, text: str) -> None:
     assert _level(matcher, text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "my son is shaking with excitement about christmas",
+    "my boss collapsed into laughter",
+])
+def test_shaking_or_collapsing_with_a_feeling_is_no_seizure(matcher: IntentMatcher,
+                                                            text: str) -> None:
+    assert _level(matcher, text) is None
+
+
+def test_a_child_shaking_with_a_fever_and_not_responding_is_still_an_emergency(
+        matcher: IntentMatcher) -> None:
+    assert _level(matcher, "my son is shaking with a fever and not responding") == "emergency"
