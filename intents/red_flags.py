@@ -24,6 +24,8 @@ from intents.red_flag_data import (
     parse_rule,
     template_words_of,
 )
+from intents.red_flag_meta import detector_meta
+from intents.red_flag_slips import LegSlips
 from intents.red_flag_spelling import ShortSlips, Speller
 
 __all__ = ["LEVELS", "RedFlag", "RedFlagDetector"]
@@ -59,6 +61,7 @@ class RedFlagDetector:
         self.answers = tuple(Term.parse(t) for t in data.get("answers") or [])
         self.denials = frozenset(str(c) for c in data.get("denials") or [])
         self.alone_words = frozenset(str(w) for w in data.get("alone_words") or [])
+        self.leg_slips = LegSlips.from_data(data.get("leg_slips"))
         lexicons = parse_lexicons(data.get("lexicons"))
         self.concepts = tuple(parse_concept(n, b, lexicons)
                               for n, b in (data.get("concepts") or {}).items())
@@ -110,13 +113,7 @@ class RedFlagDetector:
             data = read_pack_yaml(path)
         cutoff = float((pack.meta.get("fuzzy") or {}).get("spelling_cutoff", 0.84))
         known = set(known_words) or template_words_of(pack)
-        meta = dict(pack.meta)
-        # a sign at the end of a long ramble must still be heard: longer lines than templates
-        meta.update({k: data[k] for k in ("max_tokens", "max_input_chars") if k in data})
-        meta["slips"] = {**(meta.get("slips") or {}), **(data.get("slips") or {})}
-        if data.get("keep_fillers"):
-            meta["fillers"] = []  # a pack's filler can be a symptom word here (Korean "아파")
-        return cls(data, Normalizer.from_meta(meta), known, cutoff)
+        return cls(data, Normalizer.from_meta(detector_meta(pack.meta, data)), known, cutoff)
 
     def detect(self, text: str) -> RedFlag | None:
         """The most serious level any rule gives for `text`, or None when no rule fires."""
@@ -168,7 +165,8 @@ class RedFlagDetector:
     # -- matching
 
     def _words(self, text: str) -> list[str]:
-        words = self._unsign(self.normalize(text).split() if isinstance(text, str) else [])
+        words = self._unsign(self.leg_slips.line(
+            self.normalize(text).split() if isinstance(text, str) else []))
         # a thing's name is found as said, before any of its words is read as a slip
         return words if self.substring else self._unsign(self.correct.line(words))
 
