@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from intents.cramp_now import CrampNow
 from intents.match import RED_FLAG, IntentMatch
+from intents.placed_elsewhere import PlacedElsewhere
 from intents.red_flags import RedFlagDetector
 from intents.reminder_done import DONE, ReminderDone
 from intents.semantic.layer import LEG_PAIN, UNCLEAR, SemanticResult
@@ -49,13 +50,15 @@ class SemanticStep:
     """A semantic red flag escalates only when this detector hears a danger sign in the line."""
     reminder_done: ReminderDone | None = None
     """A near-miss or semantic reminder.done needs a reminded thing (intents/reminder_done.py)."""
+    elsewhere: PlacedElsewhere | None = None
+    """A cramp answer no template gave, to a pain placed in an arm or a back and no leg."""
 
     @classmethod
     def of_pack(cls, meta: Mapping[str, Any], cramp_now: CrampNow | None,
                 intents: Collection[str], red_flags: RedFlagDetector | None) -> SemanticStep:
         """The step with the pack's slot words and reminder-done policy."""
         return cls(SlotReader.from_meta(meta), cramp_now, intents, red_flags,
-                   ReminderDone.from_meta(meta))
+                   ReminderDone.from_meta(meta), PlacedElsewhere.from_meta(meta))
 
     def _held(self, found: IntentMatch, words: Sequence[str]) -> IntentMatch:
         """A reminder.done no template gave, to a line naming nothing a reminder asks for ("i
@@ -116,7 +119,11 @@ class SemanticStep:
 
     def _sore(self, found: IntentMatch, words: list[str]) -> bool:
         """A cramp no template gave, to a line telling only of soreness: muscles that ache
-        after the gym are no cramp now (the cramp-now rule says so too)."""
+        after the gym are no cramp now (the cramp-now rule says so too); or of a pain placed in
+        another body part and no leg (intents/placed_elsewhere.py)."""
+        if (found.intent or "").startswith("cramp.") and self.elsewhere is not None and (
+                self.elsewhere(words)):
+            return True  # "growing pains in his arms": a pain, but not in a leg
         return ((found.intent or "").startswith("cramp.") and self.cramp_now is not None
                 and self.cramp_now.aches_only(words))
 
