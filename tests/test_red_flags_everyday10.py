@@ -113,3 +113,21 @@ def test_a_habit_a_size_from_training_a_healing_bruise_or_care_already_is_no_rep
 def test_the_same_words_said_as_a_sign_still_escalate(matcher: IntentMatcher, text: str,
                                                       level: str) -> None:
     assert _level(matcher, text) == level
+
+
+@pytest.mark.parametrize("text", [
+    "my son has got growing pains in his arms he says",
+    "my hands keep cramping up when i knit",
+])
+def test_a_pain_placed_in_an_arm_or_hand_gets_no_leg_cramp_answer(matcher: IntentMatcher,
+                                                                 text: str) -> None:
+    assert not (matcher.match(text).intent or "").startswith("cramp.")
+
+
+@pytest.mark.parametrize("text", [
+    "my son has growing pains in his legs at night",
+    "cramp in my calf and my arms ache",
+])
+def test_a_leg_named_beside_another_part_keeps_the_cramp_answer(matcher: IntentMatcher,
+                                                               text: str) -> None:
+    assert (matcher.match(text).intent or "").startswith("cramp.")
