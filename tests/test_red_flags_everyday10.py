@@ -13,11 +13,10 @@ from tests.test_everyday_silence import care_accepts, read_corpus, summarise
 DEV7 = Path(__file__).parent / "data" / "en_everyday_dev7.txt"
 """The seventh lookalike corpus: its even request lines were tuned on, its odd lines held out."""
 
-MAX_DEV7_FALSE_ACCEPTS: dict[str, int] = {"tuned": 1, "held_out": 4}
+MAX_DEV7_FALSE_ACCEPTS: dict[str, int] = {"tuned": 0, "held_out": 4}
 # Measured: the first run (written before any run of the matcher) gave 11 on the tuning half
-# (9 danger signs, 2 cramp) and 7 on the held-out half (7 danger signs); after this work 1 (a
-# player's cramp, which the semantic head reads as exercise cramp) and 4 (4 danger signs;
-# summary only: never looked at).
+# (9 danger signs, 2 cramp) and 7 on the held-out half (7 danger signs); after this work 0 and
+# 4 (4 danger signs; summary only: never looked at).
 
 
 def _level(matcher: IntentMatcher, text: str) -> str | None:
