@@ -31,6 +31,9 @@ class IntentMatch:
     """Confidence: 1.0 for an exact template match; lower for the other layers; 0.0 for none."""
     method: str = "none"
     """Layer that decided: 'exact', 'fuzzy', 'semantic', 'cramp-unclear' or 'none'."""
+    held: str | None = None
+    """With intent None: an intent the policy held back for want of context, which the dialogue
+    may take when that context is there (reminder.done while a spoken reminder waits)."""
 
 
 class Matcher(Protocol):

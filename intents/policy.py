@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from intents.cramp_now import CrampNow
 from intents.match import RED_FLAG, IntentMatch
+from intents.placed_elsewhere import PlacedElsewhere
 from intents.red_flags import RedFlagDetector
+from intents.reminder_done import DONE, ReminderDone
 from intents.semantic.layer import LEG_PAIN, UNCLEAR, SemanticResult
 from intents.semantic.slots import SlotReader
 from intents.semantic.training import NONE, UNSPECIFIED
@@ -46,6 +48,25 @@ class SemanticStep:
     intents: Collection[str]
     red_flags: RedFlagDetector | None = None
     """A semantic red flag escalates only when this detector hears a danger sign in the line."""
+    reminder_done: ReminderDone | None = None
+    """A near-miss or semantic reminder.done needs a reminded thing (intents/reminder_done.py)."""
+    elsewhere: PlacedElsewhere | None = None
+    """A cramp answer no template gave, to a pain placed in an arm or a back and no leg."""
+
+    @classmethod
+    def of_pack(cls, meta: Mapping[str, Any], cramp_now: CrampNow | None,
+                intents: Collection[str], red_flags: RedFlagDetector | None) -> SemanticStep:
+        """The step with the pack's slot words and reminder-done policy."""
+        return cls(SlotReader.from_meta(meta), cramp_now, intents, red_flags,
+                   ReminderDone.from_meta(meta), PlacedElsewhere.from_meta(meta))
+
+    def _held(self, found: IntentMatch, words: Sequence[str]) -> IntentMatch:
+        """A reminder.done no template gave, to a line naming nothing a reminder asks for ("i
+        have done the washing up"): no intent now, held for the dialogue's reminder context."""
+        if found.intent != DONE or self.reminder_done is None or (
+                self.reminder_done.reminded(words)):
+            return found
+        return IntentMatch(None, text=found.text, score=found.score, held=DONE)
 
     def exact(self, found: IntentMatch, normalized: str) -> IntentMatch:
         """A template's 'it has passed' to a leg part that gave way ("my calf has gone", "my
@@ -62,6 +83,11 @@ class SemanticStep:
 
     def refine(self, layer: Classifier | None, found: IntentMatch,
                normalized: str) -> IntentMatch:
+        """A near-miss match as the policy keeps it (_refined), reminder.done held back."""
+        return self._held(self._refined(layer, found, normalized), normalized.split())
+
+    def _refined(self, layer: Classifier | None, found: IntentMatch,
+                 normalized: str) -> IntentMatch:
         """A near-miss cramp match takes the kind the semantic head is sure of: the edit that
         made the near-miss may have dropped the point ("cycling and my leg cramped up" is a
         near-miss of a calf template; cramp.exercise). That it is a cramp is settled by the
@@ -89,11 +115,15 @@ class SemanticStep:
         if self._off_topic(found, normalized.split(), self._referred(result, found)) or (
                 self._sore(found, normalized.split())):
             return IntentMatch(None, text=text, score=found.score)
-        return found
+        return self._held(found, normalized.split())
 
     def _sore(self, found: IntentMatch, words: list[str]) -> bool:
         """A cramp no template gave, to a line telling only of soreness: muscles that ache
-        after the gym are no cramp now (the cramp-now rule says so too)."""
+        after the gym are no cramp now (the cramp-now rule says so too); or of a pain placed in
+        another body part and no leg (intents/placed_elsewhere.py)."""
+        if (found.intent or "").startswith("cramp.") and self.elsewhere is not None and (
+                self.elsewhere(words)):
+            return True  # "growing pains in his arms": a pain, but not in a leg
         return ((found.intent or "").startswith("cramp.") and self.cramp_now is not None
                 and self.cramp_now.aches_only(words))
 

@@ -169,7 +169,7 @@ class Conversation:
             plan = Plan()
             in_window = self.state.phase(now) is Phase.FOLLOW_UP or self._speaker_busy()
             heard = Heard(woke, bare_wake, in_window, wake_needed=bool(self._wake))
-            flow = self.router.respond(match, now, heard, plan)
+            flow = self.router.respond(self.router.in_context(match), now, heard, plan)
             if self.episodes.current is not None and match.intent != "safety.red_flag":
                 if plan.items:
                     self.episodes.current.last_activity = now

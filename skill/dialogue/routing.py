@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from intents.match import IntentMatch
@@ -60,6 +60,14 @@ class Router:
         self.watch = watch
         self.reminders = reminders
         self.number_words = number_words
+
+    def in_context(self, match: IntentMatch) -> IntentMatch:
+        """An intent the matcher held back for want of context, taken when the context is there:
+        "i've done the washing up" is reminder.done only while a spoken reminder waits."""
+        if (match.intent is None and match.held == keys.REMINDER_DONE
+                and self.reminders is not None and self.reminders.window_open()):
+            return replace(match, intent=match.held, held=None)
+        return match
 
     def respond(self, match: IntentMatch, now: float, heard: Heard, plan: Plan) -> str:
         """Fill `plan` for this utterance; returns the speaker flow id to queue it under."""

@@ -1,0 +1,54 @@
+"""'Done' as an answer to a reminder: only a reminded thing, a bare 'done', or a reminder due."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["DONE", "ReminderDone"]
+
+DONE = "reminder.done"
+
+
+@dataclass(frozen=True)
+class ReminderDone:
+    """The `reminder_done:` section of pack.yaml.
+
+    Everyone says "i've done X" all day ("i have done the washing up", "done the crossword"):
+    the semantic head hears a reminder answered in any of them. Without a reminder due, a
+    line is taken as reminder.done only when it names what the reminders ask for (a stretch, a
+    foot bath, water or a drink, a reminder) or is a bare "done" / "did it" (every word one of
+    `bare`); otherwise the guess is held back for the dialogue, which takes it only while a
+    reminder it spoke is waiting for an answer (skill/dialogue/routing.py)."""
+
+    things: frozenset[str]
+    """Words naming a reminded thing; a trailing "*" is a stem ("stretch*", "soak*")."""
+    pairs: frozenset[tuple[str, str]]
+    """Two-word reminded things ("foot bath")."""
+    bare: frozenset[str]
+    """Words of a bare answer ("yes i have done it already thanks")."""
+
+    @classmethod
+    def from_meta(cls, meta: Mapping[str, Any]) -> ReminderDone | None:
+        """The pack's policy, or None (no policy: every reminder.done stands) without one."""
+        section = meta.get("reminder_done")
+        if not section:
+            return None
+        pairs = (str(p).split() for p in section.get("pairs") or [])
+        return cls(frozenset(str(w) for w in section.get("things") or []),
+                   frozenset((p[0], p[1]) for p in pairs if len(p) == 2),
+                   frozenset(str(w) for w in section.get("bare") or []))
+
+    def reminded(self, words: Sequence[str]) -> bool:
+        """The line names a reminded thing or is a bare answer."""
+        if all(w in self.bare or w.isdigit() for w in words):
+            return True
+        if any(self._thing(w) for w in words):
+            return True
+        return any(pair in self.pairs for pair in zip(words, words[1:], strict=False))
+
+    def _thing(self, word: str) -> bool:
+        word = word.removesuffix("'s")
+        return word in self.things or any(
+            t.endswith("*") and word.startswith(t[:-1]) for t in self.things)
