@@ -8,7 +8,6 @@ from dataclasses import replace
 from hassil import Intents, RecognizeResult
 
 from cramp_common.paths import cache_dir
-from intents.cramp_now import CrampNow
 from intents.fuzzy import (
     NUMBER,
     FuzzyIndex,
@@ -26,7 +25,6 @@ from intents.red_flags import RedFlagDetector
 from intents.semantic import LazyLayer
 from intents.semantic.layer import SemanticLayer
 from intents.semantic.mishearing import Mishearings
-from intents.semantic.slots import SlotReader
 from intents.semantic.training import read_negatives
 from intents.template_index import IndexCache, TemplateIndex
 
@@ -91,9 +89,8 @@ class IntentMatcher:
         self.fuzzy = FuzzyIndex.build(samples, self.settings.keywords, self.settings.threshold)
         self.keyword_layer = KeywordLayer.from_meta(pack.meta)
         self.red_flags = RedFlagDetector.from_pack(pack, self.vocabulary)
-        self.step = SemanticStep(SlotReader.from_meta(pack.meta),
-                                 CrampNow.from_meta(pack.meta, self._known_words()),
-                                 frozenset(self.intents.intents), self.red_flags)
+        self.step = SemanticStep.for_pack(pack.meta, self._known_words(),
+                                          frozenset(self.intents.intents), self.red_flags)
         self.mishearings = Mishearings.from_meta(pack.meta)  # "my car's cramping": calf
         self.semantic = (LazyLayer(pack.meta, self.intents, pack.directory / "training",
                                    self.normalize)

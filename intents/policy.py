@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from intents.cramp_now import CrampNow
 from intents.match import RED_FLAG, IntentMatch
@@ -12,8 +12,9 @@ from intents.red_flags import RedFlagDetector
 from intents.semantic.layer import LEG_PAIN, UNCLEAR, SemanticResult
 from intents.semantic.slots import SlotReader
 from intents.semantic.training import NONE, UNSPECIFIED
+from intents.situation import Situations
 
-__all__ = ["GENERAL_CRAMP", "Classifier", "SemanticStep"]
+__all__ = ["GENERAL_CRAMP", "Classifier", "SemanticStep", "Situations"]
 
 GENERAL_CRAMP = "cramp.calf"
 """The general leg-cramp flow, for a cramp now of no clear kind."""
@@ -46,8 +47,29 @@ class SemanticStep:
     intents: Collection[str]
     red_flags: RedFlagDetector | None = None
     """A semantic red flag escalates only when this detector hears a danger sign in the line."""
+    situations: Situations | None = None
+    """A leg-part cramp answer said with a situation ("at the gym") takes the situation's kind."""
+
+    @classmethod
+    def for_pack(cls, meta: Mapping[str, Any], known: frozenset[str], intents: Collection[str],
+                 red_flags: RedFlagDetector | None) -> SemanticStep:
+        """The step as a language pack's `pack.yaml` configures it; `known`: real words."""
+        return cls(SlotReader.from_meta(meta), CrampNow.from_meta(meta, known), intents,
+                   red_flags, Situations.from_meta(meta))
 
     def exact(self, found: IntentMatch, normalized: str) -> IntentMatch:
+        """A template match, its kind put in its situation (`situations`)."""
+        return self._situated(self._exact(found, normalized), normalized)
+
+    def _situated(self, found: IntentMatch, normalized: str) -> IntentMatch:
+        words = normalized.split()
+        kind = self.situations.kind(found.intent, words) if self.situations else None
+        if kind is None or kind not in self.intents:
+            return found
+        return replace(found, intent=kind, slots={**found.slots,
+                                                   **self.slot_reader.read(kind, words)})
+
+    def _exact(self, found: IntentMatch, normalized: str) -> IntentMatch:
         """A template's 'it has passed' to a leg part that gave way ("my calf has gone", "my
         leg's gone again") is a cramp now: "it has gone", "my calf has gone now" stay over."""
         words = normalized.split()
@@ -71,15 +93,15 @@ class SemanticStep:
             result = layer.classify(normalized) if layer is not None else None
             if not self._referred(result, found):
                 return IntentMatch(None, text=found.text, score=found.score)
-        found = self.exact(found, normalized)
+        found = self._exact(found, normalized)
         if layer is None or not (found.intent or "").startswith("cramp."):
-            return found
+            return self._situated(found, normalized)
         result = result or layer.classify(normalized)
         if self._sure_kind(result, normalized.split()) not in (None, found.intent):
             slots = {**found.slots, **self.slot_reader.read(result.best, normalized.split())}
-            return IntentMatch(result.best, slots, found.text, round(result.confidence, 3),
-                               "semantic")
-        return found
+            found = IntentMatch(result.best, slots, found.text, round(result.confidence, 3),
+                                "semantic")
+        return self._situated(found, normalized)
 
     def match(self, layer: Classifier | None, normalized: str, text: str) -> IntentMatch:
         """The semantic layer's accepted intent; else a cramp now of unclear kind; else none.
@@ -89,7 +111,7 @@ class SemanticStep:
         if self._off_topic(found, normalized.split(), self._referred(result, found)) or (
                 self._sore(found, normalized.split())):
             return IntentMatch(None, text=text, score=found.score)
-        return found
+        return self._situated(found, normalized)
 
     def _sore(self, found: IntentMatch, words: list[str]) -> bool:
         """A cramp no template gave, to a line telling only of soreness: muscles that ache
