@@ -8,6 +8,7 @@ from dataclasses import replace
 from hassil import Intents, RecognizeResult
 
 from cramp_common.paths import cache_dir
+from intents.asides import command_clause
 from intents.fuzzy import (
     NUMBER,
     FuzzyIndex,
@@ -154,6 +155,8 @@ class IntentMatcher:
     def _fuzzy(self, words: list[str], text: str) -> IntentMatch:
         if self.settings.veto.intersection(words):
             return IntentMatch(None, text=text)
+        if clause := command_clause(words, self.settings, self._recognize):
+            return self._from_result(clause, text, 0.8, "fuzzy")  # "slow down, i'm tired"
         corrected = [self._correct(w) for w in words]
         kept = [w for w in corrected if w is not None]
         if len(kept) == len(words):

@@ -77,6 +77,11 @@ class SemanticStep:
             return self._unclear(None, words, found.text, CONCEPT_SCORE)
         return found
 
+    def _advice_to_pain(self, intent: str, words: list[str]) -> bool:
+        """Advice from the head to a line that tells a cramp now (not a question, nothing about
+        advice, food or remedies in it: CrampNow.plain): the person is in pain, not asking."""
+        return intent.startswith("info.") and self.cramp_now is not None and self.cramp_now(words)
+
     def _gave_way(self, intent: str | None, words: list[str]) -> bool:
         """'It has passed' said of a leg part that gave way: a cramp coming on, not one over."""
         return intent == BETTER and self.cramp_now is not None and (
@@ -145,6 +150,9 @@ class SemanticStep:
             # a cramp of unclear kind names a cramp, a pain or a symptom ("fix the bed leg" does
             # not); the leg-pain rule is weaker than a cramp word: not for a question or a past pain
             return self._unclear(result, words, text, round(result.confidence, 3))
+        if result is not None and self._advice_to_pain(result.label, words):
+            # "oh no the back of my leg's seizing" is a cramp now, whatever the head's advice
+            return self._unclear(None, words, text, CONCEPT_SCORE)
         if result is not None and self._gave_way(result.label, words):
             return self._unclear(None, words, text, CONCEPT_SCORE)
         if result is not None and self._not_child(result.label, words):

@@ -1,0 +1,114 @@
+"""Round ten: a cramp's situation outweighs its leg part; a command beside an aside; no advice
+to a cramp told now; misheard thigh and foot; the recall10 dev set's floor."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from intents.language import load_pack
+from intents.matcher import IntentMatcher
+from intents.situation import Situations
+
+DATA = Path(__file__).parent / "data"
+
+DEV10_ODD_RIGHT_AT_LEAST = 0.93
+"""en_recall10_dev.tsv's odd lines (1st, 3rd, ... data lines; never read line by line after
+they were written): 105 of 108 (97.2%) on the first run; the floor leaves room for a head
+trained on other data or another seed."""
+DEV10_ODD_FALSE_ACCEPTS_AT_MOST = 1
+"""Measured: 0 of 35 everyday and lookalike lines answered, first run and since."""
+
+
+@pytest.fixture(scope="module")
+def situations() -> Situations:
+    found = Situations.from_meta(load_pack("en").meta)
+    assert found is not None
+    return found
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("we are at football and my husband has got cramp in his hamstring", "cramp.exercise"),
+    ("just finished a five k and my calf is cramping", "cramp.exercise"),
+    ("my girlfriend she is 7 months gone got a cramp in her thigh", "cramp.pregnancy"),
+    ("this is the third time tonight my calf has cramped", "cramp.persistent"),
+    ("my foot is still cramping", "cramp.persistent"),
+    ("doing lengths and my calf has cramped", "cramp.swimming"),
+])
+def test_a_leg_part_cramp_takes_the_kind_of_its_situation(situations: Situations, text: str,
+                                                          kind: str) -> None:
+    assert situations.kind("cramp.calf", text.split()) == kind
+
+
+@pytest.mark.parametrize(("intent", "text"), [
+    ("cramp.child", "my son has cramp in his calf after football"),
+    ("cramp.cannot_stand", "i can not stand up after my run my calf is locked"),
+    (None, "we are at football"),
+    ("info.causes", "why do i get cramp when i run"),
+    ("cramp.calf", "i am not pregnant but my calf is cramping"),
+])
+def test_a_situation_changes_only_a_leg_part_kind(situations: Situations, intent: str | None,
+                                                  text: str) -> None:
+    assert situations.kind(intent, text.split()) is None
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("we're at football and my husband's got cramp in his hamstring", "cramp.exercise"),
+    ("this is the third time tonight my calf's cramped", "cramp.persistent"),
+    ("my girlfriend she's seven months gone got a cramp in her thigh", "cramp.pregnancy"),
+])
+def test_the_matcher_answers_a_cramp_in_its_situation(matcher: IntentMatcher, text: str,
+                                                      intent: str) -> None:
+    assert matcher.match(text).intent == intent
+
+
+@pytest.mark.parametrize("text", ["i'm still at the gym", "book me a swimming lesson",
+                                  "find me a marathon training plan"])
+def test_a_situation_alone_starts_no_cramp(matcher: IntentMatcher, text: str) -> None:
+    assert matcher.match(text).intent is None
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("say that again i was yawning", "control.repeat"),
+    ("slow down i'm half asleep", "control.slower"),
+    ("i've done it what now", "control.next"),
+])
+def test_a_command_with_an_aside_is_the_command(matcher: IntentMatcher, text: str,
+                                               intent: str) -> None:
+    assert matcher.match(text).intent == intent
+
+
+def test_a_cramp_with_what_now_is_still_the_cramp(matcher: IntentMatcher) -> None:
+    assert matcher.match("my calf is cramping what now").intent == "cramp.calf"
+
+
+def test_a_cramp_told_now_gets_first_aid_not_advice(matcher: IntentMatcher) -> None:
+    assert matcher.match("oh no the back of my leg's seizing").intent == "cramp.calf"
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("my thai is cramping my left thai", "cramp.thigh"),
+    ("a cramp in my food", "cramp.foot"),
+    ("hamstring's gone hamstring hamstring", "cramp.thigh"),
+    ("me big toe's pulling up on its own and it won't let go", "cramp.foot"),
+])
+def test_a_misheard_or_wordless_cramp_is_still_a_cramp(matcher: IntentMatcher, text: str,
+                                                      intent: str) -> None:
+    assert matcher.match(text).intent == intent
+
+
+def test_footbath_heard_as_one_word_starts_the_foot_bath(matcher: IntentMatcher) -> None:
+    assert matcher.match("foot bath before bed how warm").intent == "routine.footbath"
+
+
+def test_recall10_dev_odd_half_keeps_its_floor(matcher: IntentMatcher) -> None:
+    lines = (DATA / "en_recall10_dev.tsv").read_text(encoding="utf-8").splitlines(True)
+    rows = list(csv.DictReader(lines, delimiter="\t"))[0::2]
+    found = [(None if row["intent"] == "null" else row["intent"], matcher.match(row["text"]).intent)
+             for row in rows]
+    right = sum(want == got for want, got in found)
+    false_accepts = sum(want is None and got is not None for want, got in found)
+    assert right >= DEV10_ODD_RIGHT_AT_LEAST * len(rows)
+    assert false_accepts <= DEV10_ODD_FALSE_ACCEPTS_AT_MOST
