@@ -20,15 +20,14 @@ MIN_WORDS = 2
 def command_clause(words: Sequence[str], settings: FuzzySettings,
                    recognize: Callable[[str], RecognizeResult | None]) -> RecognizeResult | None:
     """The one session command that a clause of the line is, word for word, when the rest is
-    an aside starting a clause of its own (a `clause_starters` word: "slow down | i am half
-    asleep", "i have done it | what now") and naming no cramp or leg (`topic`: "my calf is
-    cramping | what now" is a cramp); None when no clause or more than one command fits."""
+    an aside of the speaker's own (opening with an `aside_starters` word: "slow down | i am half
+    asleep", "i have done it | what now") and naming no cramp or leg (`topic`: "i have a cramp |
+    what now" is a cramp); None when no clause or more than one command fits."""
     found: dict[str, RecognizeResult] = {}
     for j in range(1, len(words)):
-        if words[j] not in settings.clause_starters:
-            continue
         for clause, aside in ((words[:j], words[j:]), (words[j:], words[:j])):
-            if len(clause) < MIN_WORDS or settings.topic.intersection(aside):
+            if (len(clause) < MIN_WORDS or aside[0] not in settings.aside_starters
+                    or settings.topic.intersection(aside)):
                 continue
             result = recognize(" ".join(clause))
             if result is not None and result.intent.name.startswith(COMMANDS):
