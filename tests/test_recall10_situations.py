@@ -112,3 +112,24 @@ def test_recall10_dev_odd_half_keeps_its_floor(matcher: IntentMatcher) -> None:
     false_accepts = sum(want is None and got is not None for want, got in found)
     assert right >= DEV10_ODD_RIGHT_AT_LEAST * len(rows)
     assert false_accepts <= DEV10_ODD_FALSE_ACCEPTS_AT_MOST
+
+
+@pytest.mark.parametrize("text", ["my foot has gone to sleep", "my foot's fallen asleep",
+                                  "my leg's gone to sleep from sitting cross legged"])
+def test_a_limb_gone_to_sleep_starts_no_cramp(matcher: IntentMatcher, text: str) -> None:
+    assert matcher.match(text).intent is None
+
+
+def test_asleep_said_of_the_person_still_lets_a_cramp_through(matcher: IntentMatcher) -> None:
+    text = "i was just asleep and now my calf's like twisted what do i do"
+    assert matcher.match(text).intent == "cramp.calf"
+
+
+def test_a_limb_gone_to_sleep_no_longer_holds_the_cramp_family_at_its_ceiling(
+        matcher: IntentMatcher) -> None:
+    """Calibrated with "my foot has gone to sleep" rejected by the policy, the cramp family and
+    its catch-all sit below the ceiling (0.80 and 0.87 measured; 0.93 and 0.95 before)."""
+    layer = matcher._layer()
+    assert layer is not None
+    assert layer.thresholds["cramp"] < 0.9
+    assert layer.thresholds["cramp.unclear"] < layer.settings.ceiling
