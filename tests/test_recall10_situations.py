@@ -133,3 +133,14 @@ def test_a_limb_gone_to_sleep_no_longer_holds_the_cramp_family_at_its_ceiling(
     assert layer is not None
     assert layer.thresholds["cramp"] < 0.9
     assert layer.thresholds["cramp.unclear"] < layer.settings.ceiling
+
+
+@pytest.mark.parametrize("text", ["he's pulling my leg", "crampons for kids",
+                                  "he hasn't got a leg to stand on"])
+def test_a_saying_or_a_climbing_spike_starts_no_cramp(matcher: IntentMatcher, text: str) -> None:
+    assert matcher.match(text).intent is None
+
+
+def test_a_cramp_beside_a_saying_is_still_a_cramp(matcher: IntentMatcher) -> None:
+    text = "my calf is cramping he is pulling my leg to stretch it"
+    assert matcher.match(text).intent == "cramp.calf"
