@@ -47,6 +47,11 @@ class Situations:
         return next((kind for kind, cues in self.kinds
                      if any(self._said(cue, words) for cue in cues)), None)
 
+    def says(self, kind: str, words: Sequence[str]) -> bool:
+        """Whether the line says a cue of `kind` ("it will not go away": cramp.persistent)."""
+        return any(self._said(cue, words) for name, cues in self.kinds if name == kind
+                   for cue in cues)
+
     def _said(self, cue: Phrase, words: Sequence[str]) -> bool:
         size = len(cue)
         return any(tuple(words[i:i + size]) == cue
