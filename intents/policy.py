@@ -34,7 +34,7 @@ UNTOLD_AT_LEAST = 0.93
 """A cramp answer of the head alone, to a line with no cramp word, state, pain or symptom in it
 ("my toddler cried for an hour before bed"), must be this sure: the cramp family's threshold
 before "gone to sleep" was left out of its calibration (0.93). A persistent cramp told by its
-cue ("it will not go away") is told enough."""
+cue ("it will not go away") or as one that ended and came back is told enough."""
 
 
 class Classifier(Protocol):
@@ -128,7 +128,7 @@ class SemanticStep:
         intent = found.intent or ""
         return (found.method == "semantic" and intent.startswith("cramp.")
                 and found.score < UNTOLD_AT_LEAST and self.cramp_now is not None
-                and not self.cramp_now.told(words)
+                and not self.cramp_now.told(words) and not self.cramp_now.returned(words)
                 and not (intent == PERSISTENT and self.situations is not None
                          and self.situations.says(PERSISTENT, words)))
 
