@@ -25,11 +25,19 @@ def command_clause(words: Sequence[str], settings: FuzzySettings,
     what now" is a cramp); None when no clause or more than one command fits."""
     found: dict[str, RecognizeResult] = {}
     for j in range(1, len(words)):
-        for clause, aside in ((words[:j], words[j:]), (words[j:], words[:j])):
+        for clause, aside, last in ((words[:j], words[j:], False), (words[j:], words[:j], True)):
             if (len(clause) < MIN_WORDS or aside[0] not in settings.aside_starters
-                    or settings.topic.intersection(aside)):
+                    or settings.topic.intersection(aside)
+                    or last and not _opens_question(clause, settings)):
                 continue
             result = recognize(" ".join(clause))
             if result is not None and result.intent.name.startswith(COMMANDS):
                 found.setdefault(result.intent.name, result)
     return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _opens_question(clause: Sequence[str], settings: FuzzySettings) -> bool:
+    """A command after an aside must open a question of its own ("i have done it | what now"):
+    "i have got a cough that will not | go away", "i bumped my head it | is fine" are no
+    commands to us."""
+    return clause[0] in settings.questions and clause[0] in settings.clause_starters

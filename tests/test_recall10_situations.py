@@ -74,10 +74,19 @@ def test_a_situation_alone_starts_no_cramp(matcher: IntentMatcher, text: str) ->
     ("say that again i was yawning", "control.repeat"),
     ("slow down i'm half asleep", "control.slower"),
     ("i've done it what now", "control.next"),
+    ("i don't need any more help you can stop", "control.stop"),
 ])
 def test_a_command_with_an_aside_is_the_command(matcher: IntentMatcher, text: str,
                                                intent: str) -> None:
     assert matcher.match(text).intent == intent
+
+
+@pytest.mark.parametrize("text", ["i've got a cough that won't go away",
+                                  "i bumped my head on the cupboard, it's fine",
+                                  "slow down the podcast a bit"])
+def test_an_everyday_line_ending_in_command_words_is_no_command(matcher: IntentMatcher,
+                                                                text: str) -> None:
+    assert matcher.match(text).intent is None
 
 
 def test_a_cramp_with_what_now_is_still_the_cramp(matcher: IntentMatcher) -> None:
@@ -144,3 +153,16 @@ def test_a_saying_or_a_climbing_spike_starts_no_cramp(matcher: IntentMatcher, te
 def test_a_cramp_beside_a_saying_is_still_a_cramp(matcher: IntentMatcher) -> None:
     text = "my calf is cramping he is pulling my leg to stretch it"
     assert matcher.match(text).intent == "cramp.calf"
+
+
+@pytest.mark.parametrize("text", ["my toddler cried for an hour before bed",
+                                  "my calf muscles look bigger after all the cycling"])
+def test_a_line_telling_no_cramp_needs_a_surer_head(matcher: IntentMatcher, text: str) -> None:
+    assert matcher.match(text).intent is None
+
+
+@pytest.mark.parametrize("text", ["it won't go away it's been ages",
+                                  "it let go and now it's back"])
+def test_a_cramp_that_stays_or_comes_back_is_persistent_without_a_cramp_word(
+        matcher: IntentMatcher, text: str) -> None:
+    assert matcher.match(text).intent == "cramp.persistent"
