@@ -96,6 +96,8 @@ class CrampNow:
     """What ends as a cramp does ("it", "the pain"): not "the wifi went"."""
     aches: frozenset[str] = frozenset()
     """Soreness ("sore", "aching", "stiff"): told alone, muscles that ache, not a cramp now."""
+    idioms: tuple[tuple[str, ...], ...] = ()
+    """Sayings with a leg in them ("pulling my leg"): with no cramp word, no cramp at all."""
     kinds: Mapping[str, str] = field(default_factory=dict, compare=False)
     """Leg part -> cramp kind ("hamstring": cramp.thigh): the kind when only one is named and
     the semantic head is not sure of one."""
@@ -129,7 +131,7 @@ class CrampNow:
                    gave_way_tails=_phrases(section, "gave_way_tails"),
                    returning=_phrases(section, "returning"), ended=_words(section, "ended"),
                    ended_subjects=_words(section, "ended_subjects"),
-                   aches=_words(section, "aches"),
+                   aches=_words(section, "aches"), idioms=_phrases(section, "idioms"),
                    kinds={str(part): str(kind) for kind, parts in
                           (section.get("kinds") or {}).items() for part in parts},
                    real_words=real_word_sources(section.get("real_words"), "cramp_now"))
@@ -167,6 +169,9 @@ class CrampNow:
         cramp = bool(heard & (self.cramps | {"cramps", "cramped"}))
         if cramp and not leg and heard & self.elsewhere:
             return True
+        if not cramp and any(tuple(fixed[i:i + len(p)]) == p
+                             for p in self.idioms for i in range(len(fixed))):
+            return True  # "he's pulling my leg"
         if heard & self.news and not heard & self.owners:
             return True  # "he went down with cramp, what was the result"
         if not cramp and (heard & self.things or not leg and heard & self.machines):

@@ -57,6 +57,8 @@ class FuzzySettings:
     """Words that join two clauses ("and", "because"); a split drops them."""
     clause_starters: frozenset[str]
     """Words that can open a new clause without a joiner ("my", "i", "it")."""
+    aside_starters: frozenset[str] = frozenset()
+    """Words that open an aside beside a session command ("slow down, i am half asleep")."""
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any]) -> FuzzySettings:
@@ -73,6 +75,7 @@ class FuzzySettings:
             questions=frozenset(str(w) for w in section.get("questions") or []),
             clause_joiners=frozenset(str(w) for w in section.get("clause_joiners") or []),
             clause_starters=frozenset(str(w) for w in section.get("clause_starters") or []),
+            aside_starters=frozenset(str(w) for w in section.get("aside_starters") or []),
         )
 
 

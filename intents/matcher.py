@@ -8,7 +8,7 @@ from dataclasses import replace
 from hassil import Intents, RecognizeResult
 
 from cramp_common.paths import cache_dir
-from intents.cramp_now import CrampNow
+from intents.asides import command_clause
 from intents.fuzzy import (
     NUMBER,
     FuzzyIndex,
@@ -90,9 +90,8 @@ class IntentMatcher:
         self.fuzzy = FuzzyIndex.build(samples, self.settings.keywords, self.settings.threshold)
         self.keyword_layer = KeywordLayer.from_meta(pack.meta)
         self.red_flags = RedFlagDetector.from_pack(pack, self.vocabulary)
-        self.step = SemanticStep.of_pack(pack.meta,
-                                         CrampNow.from_meta(pack.meta, self._known_words()),
-                                         frozenset(self.intents.intents), self.red_flags)
+        self.step = SemanticStep.for_pack(pack.meta, self._known_words(),
+                                          frozenset(self.intents.intents), self.red_flags)
         self.mishearings = Mishearings.from_meta(pack.meta)  # "my car's cramping": calf
         self.semantic = (LazyLayer(pack.meta, self.intents, pack.directory / "training",
                                    self.normalize)
@@ -156,6 +155,8 @@ class IntentMatcher:
     def _fuzzy(self, words: list[str], text: str) -> IntentMatch:
         if self.settings.veto.intersection(words):
             return IntentMatch(None, text=text)
+        if clause := command_clause(words, self.settings, self._recognize):
+            return self._from_result(clause, text, 0.8, "fuzzy")  # "slow down, i'm tired"
         corrected = [self._correct(w) for w in words]
         kept = [w for w in corrected if w is not None]
         if len(kept) == len(words):

@@ -14,8 +14,9 @@ from intents.reminder_done import DONE, ReminderDone
 from intents.semantic.layer import LEG_PAIN, UNCLEAR, SemanticResult
 from intents.semantic.slots import SlotReader
 from intents.semantic.training import NONE, UNSPECIFIED
+from intents.situation import Situations
 
-__all__ = ["GENERAL_CRAMP", "Classifier", "SemanticStep"]
+__all__ = ["GENERAL_CRAMP", "Classifier", "SemanticStep", "Situations"]
 
 GENERAL_CRAMP = "cramp.calf"
 """The general leg-cramp flow, for a cramp now of no clear kind."""
@@ -31,6 +32,11 @@ BETTER = "control.better"
 """'It has passed': "my calf has gone" is said so too, but told alone it is a cramp coming on."""
 CONCEPT_SCORE = 0.6
 """Confidence reported when the cramp-now rule, not a probability, decided."""
+UNTOLD_AT_LEAST = 0.93
+"""A cramp answer of the head alone, to a line with no cramp word, state, pain or symptom in it
+("my toddler cried for an hour before bed"), must be this sure: the cramp family's threshold
+before "gone to sleep" was left out of its calibration (0.93). A persistent cramp told by its
+cue ("it will not go away") or as one that ended and came back is told enough."""
 
 
 class Classifier(Protocol):
@@ -52,13 +58,16 @@ class SemanticStep:
     """A near-miss or semantic reminder.done needs a reminded thing (intents/reminder_done.py)."""
     elsewhere: PlacedElsewhere | None = None
     """A cramp answer no template gave, to a pain placed in an arm or a back and no leg."""
+    situations: Situations | None = None
+    """A leg-part cramp answer said with a situation ("at the gym") takes the situation's kind."""
 
     @classmethod
-    def of_pack(cls, meta: Mapping[str, Any], cramp_now: CrampNow | None,
-                intents: Collection[str], red_flags: RedFlagDetector | None) -> SemanticStep:
-        """The step with the pack's slot words and reminder-done policy."""
-        return cls(SlotReader.from_meta(meta), cramp_now, intents, red_flags,
-                   ReminderDone.from_meta(meta), PlacedElsewhere.from_meta(meta))
+    def for_pack(cls, meta: Mapping[str, Any], known: frozenset[str], intents: Collection[str],
+                 red_flags: RedFlagDetector | None) -> SemanticStep:
+        """The step as a language pack's `pack.yaml` configures it; `known`: real words."""
+        return cls(SlotReader.from_meta(meta), CrampNow.from_meta(meta, known), intents,
+                   red_flags, ReminderDone.from_meta(meta), PlacedElsewhere.from_meta(meta),
+                   Situations.from_meta(meta))
 
     def _held(self, found: IntentMatch, words: Sequence[str]) -> IntentMatch:
         """A reminder.done no template gave, to a line naming nothing a reminder asks for ("i
@@ -69,12 +78,29 @@ class SemanticStep:
         return IntentMatch(None, text=found.text, score=found.score, held=DONE)
 
     def exact(self, found: IntentMatch, normalized: str) -> IntentMatch:
+        """A template match, its kind put in its situation (`situations`)."""
+        return self._situated(self._exact(found, normalized), normalized)
+
+    def _situated(self, found: IntentMatch, normalized: str) -> IntentMatch:
+        words = normalized.split()
+        kind = self.situations.kind(found.intent, words) if self.situations else None
+        if kind is None or kind not in self.intents:
+            return found
+        return replace(found, intent=kind, slots={**found.slots,
+                                                   **self.slot_reader.read(kind, words)})
+
+    def _exact(self, found: IntentMatch, normalized: str) -> IntentMatch:
         """A template's 'it has passed' to a leg part that gave way ("my calf has gone", "my
         leg's gone again") is a cramp now: "it has gone", "my calf has gone now" stay over."""
         words = normalized.split()
         if self._gave_way(found.intent, words):
             return self._unclear(None, words, found.text, CONCEPT_SCORE)
         return found
+
+    def _advice_to_pain(self, intent: str, words: list[str]) -> bool:
+        """Advice from the head to a line that tells a cramp now (not a question, nothing about
+        advice, food or remedies in it: CrampNow.plain): the person is in pain, not asking."""
+        return intent.startswith("info.") and self.cramp_now is not None and self.cramp_now(words)
 
     def _gave_way(self, intent: str | None, words: list[str]) -> bool:
         """'It has passed' said of a leg part that gave way: a cramp coming on, not one over."""
@@ -97,15 +123,15 @@ class SemanticStep:
             result = layer.classify(normalized) if layer is not None else None
             if not self._referred(result, found):
                 return IntentMatch(None, text=found.text, score=found.score)
-        found = self.exact(found, normalized)
+        found = self._exact(found, normalized)
         if layer is None or not (found.intent or "").startswith("cramp."):
-            return found
+            return self._situated(found, normalized)
         result = result or layer.classify(normalized)
         if self._sure_kind(result, normalized.split()) not in (None, found.intent):
             slots = {**found.slots, **self.slot_reader.read(result.best, normalized.split())}
-            return IntentMatch(result.best, slots, found.text, round(result.confidence, 3),
-                               "semantic")
-        return found
+            found = IntentMatch(result.best, slots, found.text, round(result.confidence, 3),
+                                "semantic")
+        return self._situated(found, normalized)
 
     def match(self, layer: Classifier | None, normalized: str, text: str) -> IntentMatch:
         """The semantic layer's accepted intent; else a cramp now of unclear kind; else none.
@@ -113,9 +139,18 @@ class SemanticStep:
         result = layer.classify(normalized) if layer is not None else None
         found = self._match(result, normalized, text)
         if self._off_topic(found, normalized.split(), self._referred(result, found)) or (
-                self._sore(found, normalized.split())):
+                self._sore(found, normalized.split())) or self._untold(found, normalized.split()):
             return IntentMatch(None, text=text, score=found.score)
-        return self._held(found, normalized.split())
+        return self._held(self._situated(found, normalized), normalized.split())
+
+    def _untold(self, found: IntentMatch, words: list[str]) -> bool:
+        """A cramp from the head alone, below UNTOLD_AT_LEAST, to a line telling no cramp."""
+        intent = found.intent or ""
+        return (found.method == "semantic" and intent.startswith("cramp.")
+                and found.score < UNTOLD_AT_LEAST and self.cramp_now is not None
+                and not self.cramp_now.told(words) and not self.cramp_now.returned(words)
+                and not (intent == PERSISTENT and self.situations is not None
+                         and self.situations.says(PERSISTENT, words)))
 
     def _sore(self, found: IntentMatch, words: list[str]) -> bool:
         """A cramp no template gave, to a line telling only of soreness: muscles that ache
@@ -153,6 +188,9 @@ class SemanticStep:
             # a cramp of unclear kind names a cramp, a pain or a symptom ("fix the bed leg" does
             # not); the leg-pain rule is weaker than a cramp word: not for a question or a past pain
             return self._unclear(result, words, text, round(result.confidence, 3))
+        if result is not None and self._advice_to_pain(result.label, words):
+            # "oh no the back of my leg's seizing" is a cramp now, whatever the head's advice
+            return self._unclear(None, words, text, CONCEPT_SCORE)
         if result is not None and self._gave_way(result.label, words):
             return self._unclear(None, words, text, CONCEPT_SCORE)
         if result is not None and self._not_child(result.label, words):

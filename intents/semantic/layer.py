@@ -154,7 +154,8 @@ def _decide(prediction: Prediction, thresholds: Mapping[str, float], settings: L
              or _referred(prediction, thresholds, settings, text))
     if known is not None:
         return known
-    if family(prediction.best_in_family) == "cramp" and not settings.elsewhere_cramp(text):
+    if (family(prediction.best_in_family) == "cramp" and not settings.elsewhere_cramp(text)
+            and not settings.gone_to_sleep(text)):
         # a person in pain must not meet silence: a line that names a cramp is judged only
         # against held-out negatives that name one too (period, writer's, "cramped flat"), so
         # one odd negative elsewhere ("our calf has scours") cannot close the family to it
