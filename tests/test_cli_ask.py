@@ -82,8 +82,9 @@ def test_semantic_switch_off_in_config_keeps_templates_only(data_home: Path) -> 
     assert result.returncode == 0, result.stderr
     command, cramp = json_lines(result.stdout)
     assert (command["intent"], command["layer"]) == (None, "none")  # only the layer knew it
-    # a cramp now needs no model: the concept rule still starts the general flow
-    assert (cramp["intent"], cramp["layer"]) == ("cramp.calf", "cramp-unclear")
+    # a cramp now needs no model: the concept rule still starts a cramp flow, and the line's
+    # situation (a bike ride, intents/situation.py) gives it the exercise kind
+    assert (cramp["intent"], cramp["layer"]) == ("cramp.exercise", "cramp-unclear")
 
 
 def test_stdin_is_one_conversation(data_home: Path) -> None:
