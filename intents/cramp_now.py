@@ -7,18 +7,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from intents.pack_lists import section_pairs as _pairs
+from intents.pack_lists import section_words as _words
 from intents.real_words import is_real, real_word_sources
 
 __all__ = ["CrampNow"]
-
-
-def _words(section: Mapping[str, Any], key: str) -> frozenset[str]:
-    return frozenset(str(w) for w in section.get(key) or [])
-
-
-def _pairs(section: Mapping[str, Any], key: str) -> frozenset[tuple[str, str]]:
-    split = (str(p).split() for p in section.get(key) or [])
-    return frozenset((p[0], p[1]) for p in split if len(p) == 2)
 
 
 def _phrases(section: Mapping[str, Any], key: str) -> tuple[tuple[str, ...], ...]:

@@ -13,11 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from intents.pack_lists import section_words as _words
+
 __all__ = ["KeywordLayer", "KeywordRule"]
-
-
-def _words(section: Mapping[str, Any], key: str) -> frozenset[str]:
-    return frozenset(str(w) for w in section.get(key) or [])
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from intents.pack_lists import section_words
+
 __all__ = ["PlacedElsewhere"]
 
 
@@ -26,8 +28,7 @@ class PlacedElsewhere:
         section = meta.get("placed_elsewhere")
         if not section:
             return None
-        return cls(frozenset(str(w) for w in section.get("parts") or []),
-                   frozenset(str(w) for w in section.get("legs") or []))
+        return cls(section_words(section, "parts"), section_words(section, "legs"))
 
     def __call__(self, words: Sequence[str]) -> bool:
         heard = {w.removesuffix("'s") for w in words} | set(words)

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from intents.pack_lists import is_listed as _is
 from intents.red_flag_data import listed_words
 
 __all__ = ["Causes"]
@@ -14,11 +15,6 @@ _AFTER_SIGN = 6
 """Words after a sign word in which a cause may start: "red and itchy from shaving"."""
 _CAUSE_PHRASE = 5
 """Words after the linking word in which the cause itself stands: "from sitting on the beach"."""
-
-
-def _is(word: str, listed: frozenset[str]) -> bool:
-    """A listed word, or a listed stem ("nettle*") it starts with."""
-    return word in listed or any(w.endswith("*") and word.startswith(w[:-1]) for w in listed)
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from intents.pack_lists import is_listed as _is
 from intents.red_flag_data import listed_words
 
 __all__ = ["LegSlips"]
-
-
-def _is(word: str, listed: frozenset[str]) -> bool:
-    """A listed word, or a listed stem ("cramp*") it starts with."""
-    return word in listed or any(w.endswith("*") and word.startswith(w[:-1]) for w in listed)
 
 
 @dataclass(frozen=True)

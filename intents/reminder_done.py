@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from intents.pack_lists import is_listed, section_pairs, section_words
+
 __all__ = ["DONE", "ReminderDone"]
 
 DONE = "reminder.done"
@@ -35,10 +37,8 @@ class ReminderDone:
         section = meta.get("reminder_done")
         if not section:
             return None
-        pairs = (str(p).split() for p in section.get("pairs") or [])
-        return cls(frozenset(str(w) for w in section.get("things") or []),
-                   frozenset((p[0], p[1]) for p in pairs if len(p) == 2),
-                   frozenset(str(w) for w in section.get("bare") or []))
+        return cls(section_words(section, "things"), section_pairs(section, "pairs"),
+                   section_words(section, "bare"))
 
     def reminded(self, words: Sequence[str]) -> bool:
         """The line names a reminded thing or is a bare answer."""
@@ -49,6 +49,4 @@ class ReminderDone:
         return any(pair in self.pairs for pair in zip(words, words[1:], strict=False))
 
     def _thing(self, word: str) -> bool:
-        word = word.removesuffix("'s")
-        return word in self.things or any(
-            t.endswith("*") and word.startswith(t[:-1]) for t in self.things)
+        return is_listed(word.removesuffix("'s"), self.things)

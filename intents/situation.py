@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from intents.pack_lists import section_words
+
 __all__ = ["Situations"]
 
 Phrase = tuple[str, ...]
@@ -37,8 +39,7 @@ class Situations:
             return None
         kinds = tuple((str(kind), tuple(tuple(str(c).split()) for c in cues))
                       for kind, cues in (section.get("kinds") or {}).items())
-        return cls(frozenset(str(k) for k in section.get("replace") or []), kinds,
-                   frozenset(str(w) for w in section.get("negators") or []))
+        return cls(section_words(section, "replace"), kinds, section_words(section, "negators"))
 
     def kind(self, intent: str | None, words: Sequence[str]) -> str | None:
         """The situational kind for a leg-part cramp answer, or None to keep the answer."""
