@@ -28,3 +28,9 @@ def check_dev_set(matcher: IntentMatcher, examples: list[Example], sizes: tuple[
     assert not [e.text for e in cramps if matcher.match(e.text).intent == "safety.red_flag"]
     escalated = [e.text for e in others if matcher.match(e.text).intent == "safety.red_flag"]
     assert len(escalated) <= lookalike_ceiling, escalated
+
+
+def red_flag_level(matcher: IntentMatcher, text: str) -> str | None:
+    """The triage level the line escalates at, or None when it does not escalate."""
+    match = matcher.match(text)
+    return match.slots["level"] if match.intent == "safety.red_flag" else None

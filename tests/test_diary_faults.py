@@ -80,6 +80,24 @@ def _kept_in(caplog: pytest.LogCaptureFixture) -> Path:
     return Path(line.split("they are kept in ", 1)[1].split(" and written", 1)[0])
 
 
+def _closed_with_one_entry_waiting_on_a_lock(path: Path, caplog: pytest.LogCaptureFixture) -> Path:
+    """A diary closed while another process locks it, one entry still waiting: the kept file."""
+    diary = Diary(path)
+    diary.log("heard", {"text": "my calf"}, 100.0)
+    with locked_by_another_process(path):
+        diary.log("heard", {"text": "it's easing"}, 110.0)
+        assert diary.pending == 1
+        with caplog.at_level(logging.WARNING):
+            diary.close()
+    return _kept_in(caplog)
+
+
+def _heard(path: Path) -> list[str]:
+    """What the diary at `path`, opened again, says was heard (newest first)."""
+    with Diary(path) as reopened:
+        return [e.data["text"] for e in reopened.recent_events(kind="heard")]
+
+
 def test_entries_waiting_at_exit_on_a_full_disk_are_kept_elsewhere_and_written_at_next_start(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -108,18 +126,9 @@ def test_entries_waiting_at_exit_on_a_locked_diary_are_written_at_next_start(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     path = tmp_path / "history.db"
-    diary = Diary(path)
-    diary.log("heard", {"text": "my calf"}, 100.0)
-    with locked_by_another_process(path):
-        diary.log("heard", {"text": "it's easing"}, 110.0)
-        assert diary.pending == 1
-        with caplog.at_level(logging.WARNING):
-            diary.close()
-    kept = _kept_in(caplog)
+    kept = _closed_with_one_entry_waiting_on_a_lock(path, caplog)
     assert kept.parent == tmp_path  # a lock leaves the directory writable: kept beside it
-    with Diary(path) as reopened:
-        heard = [e.data["text"] for e in reopened.recent_events(kind="heard")]
-    assert heard == ["it's easing", "my calf"] and not kept.exists()
+    assert _heard(path) == ["it's easing", "my calf"] and not kept.exists()
 
 
 def test_a_session_kept_in_memory_for_a_locked_diary_is_written_at_next_start(
@@ -148,19 +157,11 @@ def test_waiting_entries_found_twice_are_written_once(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     path = tmp_path / "history.db"
-    diary = Diary(path)
-    diary.log("heard", {"text": "my calf"}, 100.0)
-    with locked_by_another_process(path):
-        diary.log("heard", {"text": "it's easing"}, 110.0)
-        with caplog.at_level(logging.WARNING):
-            diary.close()
-    kept = _kept_in(caplog)
+    kept = _closed_with_one_entry_waiting_on_a_lock(path, caplog)
     copy = kept.read_bytes()
     Diary(path).close()  # e.g. the admin page opened the diary first and merged it
     kept.write_bytes(copy)  # ... while `run`, opening at the same moment, still saw the file
-    with Diary(path) as reopened:
-        heard = [e.data["text"] for e in reopened.recent_events(kind="heard")]
-    assert heard == ["it's easing", "my calf"] and not kept.exists()
+    assert _heard(path) == ["it's easing", "my calf"] and not kept.exists()
 
 
 def test_a_waiting_episode_whose_number_was_taken_meanwhile_keeps_its_own_row(

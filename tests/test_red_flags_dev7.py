@@ -10,6 +10,7 @@ import pytest
 from bench.intent_accuracy import read_examples
 from intents.matcher import IntentMatcher
 from tests.red_flag_support import check_dev_set
+from tests.red_flag_support import red_flag_level as _level
 
 DEV7 = read_examples(Path(__file__).parent / "data" / "en_redflag_dev7.tsv")
 DANGER_FLOOR = 170
@@ -21,11 +22,6 @@ def test_dev7_floors(matcher: IntentMatcher) -> None:
     escalated at the right level or higher (74/83 on the even lines tuned on, 82/87 on the odd lines
     held out), 0/64 ordinary cramps and 3/42 lookalikes escalated; now 170 (83/83, 87/87), 0, 0)."""
     check_dev_set(matcher, DEV7, (170, 64, 42), DANGER_FLOOR, LOOKALIKE_CEILING)
-
-
-def _level(matcher: IntentMatcher, text: str) -> str | None:
-    match = matcher.match(text)
-    return match.slots["level"] if match.intent == "safety.red_flag" else None
 
 
 @pytest.mark.parametrize("text", [

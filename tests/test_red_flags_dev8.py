@@ -11,6 +11,7 @@ import pytest
 from bench.intent_accuracy import read_examples
 from intents.matcher import IntentMatcher
 from tests.red_flag_support import check_dev_set
+from tests.red_flag_support import red_flag_level as _level
 
 DEV8 = read_examples(Path(__file__).parent / "data" / "en_redflag_dev8.tsv")
 DANGER_FLOOR = 147
@@ -23,11 +24,6 @@ def test_dev8_floors(matcher: IntentMatcher) -> None:
     lines held out), 0/60 ordinary cramps and 1/40 lookalikes escalated; now 147 (75/75, 72/76
     held out, never looked at), 0, 0)."""
     check_dev_set(matcher, DEV8, (151, 60, 40), DANGER_FLOOR, LOOKALIKE_CEILING)
-
-
-def _level(matcher: IntentMatcher, text: str) -> str | None:
-    match = matcher.match(text)
-    return match.slots["level"] if match.intent == "safety.red_flag" else None
 
 
 @pytest.mark.parametrize("text", [

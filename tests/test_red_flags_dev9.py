@@ -13,6 +13,7 @@ from intents.matcher import IntentMatcher
 from intents.red_flag_meta import detector_meta
 from intents.red_flag_slips import LegSlips
 from tests.red_flag_support import check_dev_set
+from tests.red_flag_support import red_flag_level as _level
 
 DEV9 = read_examples(Path(__file__).parent / "data" / "en_redflag_dev9.tsv")
 DANGER_FLOOR = 109
@@ -25,11 +26,6 @@ def test_dev9_floors(matcher: IntentMatcher) -> None:
     lines held out), 0/50 ordinary cramps and 2/40 lookalikes escalated; now 109/110 (52/52,
     57/58 held out, never looked at), 0/50, 1/40 (the held-out one))."""
     check_dev_set(matcher, DEV9, (110, 50, 40), DANGER_FLOOR, LOOKALIKE_CEILING)
-
-
-def _level(matcher: IntentMatcher, text: str) -> str | None:
-    match = matcher.match(text)
-    return match.slots["level"] if match.intent == "safety.red_flag" else None
 
 
 @pytest.mark.parametrize("text", [

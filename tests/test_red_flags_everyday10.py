@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from intents.matcher import IntentMatcher
+from tests.red_flag_support import red_flag_level as _level
 from tests.test_everyday_silence import care_accepts, read_corpus, summarise
 
 DEV7 = Path(__file__).parent / "data" / "en_everyday_dev7.txt"
@@ -17,11 +18,6 @@ MAX_DEV7_FALSE_ACCEPTS: dict[str, int] = {"tuned": 0, "held_out": 4}
 # Measured: the first run (written before any run of the matcher) gave 11 on the tuning half
 # (9 danger signs, 2 cramp) and 7 on the held-out half (7 danger signs); after this work 0 and
 # 4 (4 danger signs; summary only: never looked at).
-
-
-def _level(matcher: IntentMatcher, text: str) -> str | None:
-    match = matcher.match(text)
-    return match.slots.get("level") if match.intent == "safety.red_flag" else None
 
 
 @pytest.mark.parametrize("half", ["tuned", "held_out"])

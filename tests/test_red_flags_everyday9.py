@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from intents.matcher import IntentMatcher
+from tests.red_flag_support import red_flag_level as _level
 from tests.test_everyday_silence import care_accepts, read_corpus, summarise
 
 DEV6 = Path(__file__).parent / "data" / "en_everyday_dev6.txt"
@@ -17,11 +18,6 @@ MAX_DEV6_FALSE_ACCEPTS: dict[str, int] = {"tuned": 3, "held_out": 10}
 # Measured: the first run (written before any run of the matcher) gave 13 on the tuning half
 # (11 danger signs, 2 cramp) and 13 on the held-out half; after this work 3 (1 danger sign,
 # 2 cramp: idioms the semantic layer reads as a cramp) and 10 (summary only: never looked at).
-
-
-def _level(matcher: IntentMatcher, text: str) -> str | None:
-    match = matcher.match(text)
-    return match.slots.get("level") if match.intent == "safety.red_flag" else None
 
 
 @pytest.mark.parametrize("half", ["tuned", "held_out"])
